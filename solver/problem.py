@@ -266,6 +266,7 @@ class Stats:
     objective: int | None = None
     bound: int | None = None
     seconds: float = 0.0
+    placed_bound: int | None = None  # placed sessions at best, ignoring competition
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,274 @@
+"""First fit: book referrals one by one into the first free slot, as a coordinator fills a diary.
+
+It serves twice: as the CP-SAT model's starting hint, and as the baseline the benchmark compares
+the optimiser against. SUL §140 starts are booked first, then the referrals in the order given;
+each session goes to the earliest day and time where the contact therapist, or else the first
+qualified colleague, is free, with a free room.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from solver.draft import Booking, Draft, HeldMeeting
+from solver.options import Option, Options
+from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
+
+
+@dataclass
+class Diary:
+    """Who and what is booked when, to answer 'is this free?' while booking."""
+
+    problem: Problem
+    options: Options
+    draft: Draft = field(default_factory=Draft)
+    busy: dict[tuple[str, int], list[tuple[int, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    centre_of_day: dict[tuple[str, int], str] = field(default_factory=dict)
+    minutes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    rooms: dict[tuple[str, int], list[tuple[int, int, bool]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    citizen_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    held: dict[int, HeldMeeting] = field(default_factory=dict)
+    class_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    # --- questions -----------------------------------------------------------------------------
+
+    def therapist_free(self, therapist: str, day: int, centre: str, start: int, end: int) -> bool:
+        """The therapist is at this centre that day (or nowhere yet), idle, and under the cap."""
+        if self.centre_of_day.get((therapist, day), centre) != centre:
+            return False
+        if any(s < end and start < e for s, e in self.busy[(therapist, day)]):
+            return False
+        cap = self.problem.therapist(therapist).max_minutes
+        return cap is None or self.minutes[therapist] + end - start <= cap
+
+    def room_free(self, room: str, day: int, start: int, end: int, alone: bool) -> bool:
+        """A room has a place (or, for a class meeting, is empty) for the whole stretch."""
+        overlapping = [(s, e, x) for s, e, x in self.rooms[(room, day)] if s < end and start < e]
+        if alone:
+            return not overlapping
+        if any(x for _, _, x in overlapping):
+            return False
+        capacity = self.problem.room(room).capacity
+        return max_concurrent(overlapping) < capacity
+
+    def citizen_free(self, referral: Referral, day: int) -> bool:
+        return day not in self.citizen_days[referral.citizen]
+
+    # --- bookings ------------------------------------------------------------------------------
+
+    def occupy(self, therapist: str, day: int, centre: str, start: int, end: int) -> None:
+        self.busy[(therapist, day)].append((start, end))
+        self.centre_of_day[(therapist, day)] = centre
+        self.minutes[therapist] += end - start
+
+    def book(self, option: Option, start: int, room: str | None) -> None:
+        referral = self.problem.referral(option.referral)
+        self.occupy(
+            option.therapist,
+            option.day,
+            option.centre,
+            start - option.travel_before,
+            start + option.minutes + option.travel_after,
+        )
+        if room is not None:
+            self.rooms[(room, option.day)].append((start, start + option.minutes, False))
+        self.citizen_days[referral.citizen].add(option.day)
+        self.draft.bookings.append(Booking(option, start, room))
+
+    def open_meeting(self, index: int, instructor: str, room: str) -> HeldMeeting:
+        meeting = self.options.meetings[index]
+        centre = self.problem.team_class(meeting.team_class).centre
+        self.occupy(instructor, meeting.day, centre, meeting.start, meeting.end)
+        self.rooms[(room, meeting.day)].append((meeting.start, meeting.end, True))
+        held = HeldMeeting(index, instructor, room)
+        self.held[index] = held
+        self.class_days[meeting.team_class].add(meeting.day)
+        self.draft.meetings.append(held)
+        return held
+
+    def seat(self, held: HeldMeeting, referral: Referral) -> None:
+        held.participants.append(referral.id)
+        self.citizen_days[referral.citizen].add(self.options.meetings[held.meeting].day)
+
+
+def max_concurrent(intervals: list[tuple[int, int, bool]]) -> int:
+    """The most intervals that are under way at one moment."""
+    events = sorted([(s, 1) for s, _, _ in intervals] + [(e, -1) for _, e, _ in intervals])
+    level = best = 0
+    for _, step in events:
+        level += step
+        best = max(best, level)
+    return best
+
+
+# --- the heuristic -----------------------------------------------------------------------------
+
+
+def first_fit(problem: Problem, options: Options, diary: Diary | None = None) -> Draft:
+    """Book every referral, SUL §140 starts first, into the first free slots."""
+    diary = diary or Diary(problem, options)
+    by_referral = options.by_referral()
+    seats = options.seats_by_referral()
+    already = diary.draft.placed_by_referral()
+    for referral in booking_order(problem):
+        need = options.requested[referral.id] - already.get(referral.id, 0)
+        if need > 0:
+            book_referral(
+                diary, referral, need, by_referral.get(referral.id, []), seats.get(referral.id, [])
+            )
+    return diary.draft
+
+
+def booking_order(problem: Problem) -> list[Referral]:
+    """SUL §140 starts first (the law's 7 days), the rest in the order the referrals came."""
+    return sorted(problem.referrals, key=lambda r: not (r.discharged is not None and r.intro))
+
+
+def book_referral(
+    diary: Diary, referral: Referral, need: int, own: list[Option], seat_meetings: list[int]
+) -> None:
+    """Book up to `need` sessions of one referral."""
+    if referral.mode == "team":
+        book_team_referral(diary, referral, need, own, seat_meetings)
+        return
+    if referral.team_class:  # allows either: seats first, then individual sessions
+        need -= book_seats(diary, referral, need, seat_meetings, after=-1, before=99)
+    for _ in range(need):
+        if book_individual(diary, referral, own, after=-1, before=99) is None:
+            break
+
+
+def book_team_referral(
+    diary: Diary, referral: Referral, need: int, own: list[Option], seat_meetings: list[int]
+) -> None:
+    """Intro on the first day that has one, re-test on the last, seats in between."""
+    after, before = -1, 99
+    if referral.intro:
+        day = book_individual(diary, referral, own, after=-1, before=99)
+        if day is None:
+            return
+        after, need = day, need - 1
+    if referral.final and need >= 1:
+        # The week's last session must be the re-test: without one, no seat may be booked.
+        day = book_individual(diary, referral, own, after=after, before=99, latest=True)
+        if day is None:
+            return
+        before, need = day, need - 1
+    book_seats(diary, referral, need, seat_meetings, after, before)
+
+
+def book_individual(
+    diary: Diary,
+    referral: Referral,
+    own: list[Option],
+    after: int,
+    before: int,
+    latest: bool = False,
+) -> int | None:
+    """Book the first (or, for a re-test, the last) free slot strictly between two days."""
+    days = sorted({o.day for o in own if after < o.day < before}, reverse=latest)
+    for day in days:
+        if not diary.citizen_free(referral, day):
+            continue
+        for option in contact_first([o for o in own if o.day == day], referral.contact):
+            placed = try_option(diary, option)
+            if placed:
+                return day
+    return None
+
+
+def contact_first(options: list[Option], contact: str | None) -> list[Option]:
+    return sorted(options, key=lambda o: o.therapist != contact)
+
+
+def try_option(diary: Diary, option: Option) -> bool:
+    """Book the option at its first start time with a free therapist and room."""
+    for start in option.starts:
+        begin = start - option.travel_before
+        end = start + option.minutes + option.travel_after
+        if not diary.therapist_free(option.therapist, option.day, option.centre, begin, end):
+            continue
+        room = None
+        if option.kind == "individual":
+            room = free_room(diary, option, start)
+            if room is None:
+                continue
+        diary.book(option, start, room)
+        return True
+    return False
+
+
+def free_room(diary: Diary, option: Option, start: int) -> str | None:
+    """A treatment room if one is free, else a place in a hall."""
+    rooms = [
+        r
+        for r in diary.problem.rooms
+        if r.centre == option.centre and r.kind in INDIVIDUAL_ROOM_KINDS
+    ]
+    rooms.sort(key=lambda r: (r.capacity, r.id))
+    for room in rooms:
+        if diary.room_free(room.id, option.day, start, start + option.minutes, alone=False):
+            return room.id
+    return None
+
+
+def book_seats(
+    diary: Diary, referral: Referral, need: int, seat_meetings: list[int], after: int, before: int
+) -> int:
+    """Seat the referral in the earliest meetings it can join; returns how many seats it got."""
+    booked = 0
+    for index in sorted(
+        seat_meetings,
+        key=lambda i: (diary.options.meetings[i].day, diary.options.meetings[i].start),
+    ):
+        if booked == need:
+            break
+        meeting = diary.options.meetings[index]
+        if not (after < meeting.day < before) or not diary.citizen_free(referral, meeting.day):
+            continue
+        held = diary.held.get(index) or open_meeting(diary, index)
+        if held is not None and len(held.participants) < seat_capacity(diary, held):
+            diary.seat(held, referral)
+            booked += 1
+    return booked
+
+
+def seat_capacity(diary: Diary, held: HeldMeeting) -> int:
+    meeting = diary.options.meetings[held.meeting]
+    team_class = diary.problem.team_class(meeting.team_class)
+    return min(team_class.capacity, diary.problem.room(held.room).capacity)
+
+
+def open_meeting(diary: Diary, index: int) -> HeldMeeting | None:
+    """Hold a meeting if the class may meet that day and an instructor and a room are free."""
+    meeting = diary.options.meetings[index]
+    team_class = diary.problem.team_class(meeting.team_class)
+    days = diary.class_days[team_class.id]
+    if meeting.day in days:
+        return None
+    if team_class.meetings_per_week is not None and len(days) >= team_class.meetings_per_week:
+        return None
+    instructor = next(
+        (
+            t
+            for t in meeting.instructors
+            if diary.therapist_free(t, meeting.day, team_class.centre, meeting.start, meeting.end)
+        ),
+        None,
+    )
+    room = next(
+        (
+            r
+            for r in meeting.rooms
+            if diary.room_free(r, meeting.day, meeting.start, meeting.end, alone=True)
+        ),
+        None,
+    )
+    if instructor is None or room is None:
+        return None
+    return diary.open_meeting(index, instructor, room)

@@ -1,0 +1,448 @@
+"""The CP-SAT model of a week: choose options, start times, class meetings and seats.
+
+Each hard rule is one method that opens with what it means to a coordinator. Rules that concern a
+session alone were settled when the options were built (`solver.options`); what is left here is
+the competition: therapists, rooms, citizens, referrals and classes shared between sessions.
+
+Rooms are modelled per centre as one pool of places (every treatment room and hall, less a room
+while a class meets in it); `solver.rooms` then gives each session its room.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from solver.draft import Booking, Draft, HeldMeeting
+from solver.options import Options
+from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
+
+#: Fair load is measured in thousandths of a therapist's available minutes.
+LOAD_SCALE = 1000
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A weighted sum to maximise; the weights make its parts a strict order of goals."""
+
+    expr: cp_model.LinearExprT
+    scale: int  # what one placed session is worth in `expr` (primary goal only)
+
+
+def strict_weights(*maxima: int) -> list[int]:
+    """Weights for goals given their largest possible totals, most important first.
+
+    Each weight exceeds everything the goals below it can add up to, so the sum is maximised
+    lexicographically. The goals are split in two solves (primary, secondary) to keep the
+    coefficients small enough for CP-SAT's linear relaxation.
+    """
+    weights = [1]
+    for below in reversed(maxima[1:]):
+        weights.insert(0, weights[0] * (below + 1))
+    return weights
+
+
+class PlanModel:
+    """The CP-SAT model over a week's options."""
+
+    def __init__(self, problem: Problem, options: Options) -> None:
+        self.problem = problem
+        self.options = options
+        self.model = cp_model.CpModel()
+        self.x = [self.model.new_bool_var(f"book[{i}]") for i in range(len(options.individual))]
+        self.start: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.held: list[cp_model.IntVar] = []
+        self.instructor: dict[tuple[int, str], cp_model.IntVar] = {}
+        self.meeting_room: dict[tuple[int, str], cp_model.IntVar] = {}
+        self.seat: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.present: dict[tuple[str, int], list] = defaultdict(list)  # (referral, day) -> literals
+        self.own: dict[tuple[str, int], list] = defaultdict(list)  # the same, seats left out
+        self.therapist_intervals: dict[tuple[str, int], list] = defaultdict(list)
+        self.therapist_minutes: dict[str, list] = defaultdict(list)
+        self.therapist_centres: dict[tuple[str, int, str], list] = defaultdict(list)
+        self.load = self.model.new_int_var(0, LOAD_SCALE, "largest_load")
+
+    # --- variables ---------------------------------------------------------------------------
+
+    def build(self) -> PlanModel:
+        self.add_session_variables()
+        self.add_meeting_variables()
+        self.rule_one_session_a_day_per_referral()
+        self.rule_sessions_requested()
+        self.rule_citizen_one_a_day()
+        self.rule_team_intro_final()
+        self.rule_therapist_one_thing_at_a_time()
+        self.rule_therapist_one_centre_a_day()
+        self.rule_therapist_max_minutes()
+        self.rule_room_places()
+        self.rule_class_meetings()
+        self.rule_class_capacity()
+        self.rule_pinned()
+        return self
+
+    def add_session_variables(self) -> None:
+        """One start time per referral and day, shared by the options of that day."""
+        starts: dict[tuple[str, int], set[int]] = defaultdict(set)
+        for option in self.options.individual:
+            starts[(option.referral, option.day)].update(option.starts)
+        self.earliest = {key: min(values) for key, values in starts.items()}
+        for key, values in starts.items():
+            self.start[key] = self.model.new_int_var_from_domain(
+                cp_model.Domain.from_values(sorted(values)), f"start[{key[0]},{key[1]}]"
+            )
+        for i, option in enumerate(self.options.individual):
+            key = (option.referral, option.day)
+            if len(option.starts) < len(starts[key]):
+                self.model.add_linear_expression_in_domain(
+                    self.start[key], cp_model.Domain.from_values(option.starts)
+                ).only_enforce_if(self.x[i])
+            self.present[key].append(self.x[i])
+            self.own[key].append(self.x[i])
+            interval = self.model.new_optional_fixed_size_interval_var(
+                self.start[key] - option.travel_before, option.busy_minutes, self.x[i], f"busy[{i}]"
+            )
+            self.therapist_intervals[(option.therapist, option.day)].append(interval)
+            self.therapist_minutes[option.therapist].append((option.busy_minutes, self.x[i]))
+            self.therapist_centres[(option.therapist, option.day, option.centre)].append(self.x[i])
+
+    def add_meeting_variables(self) -> None:
+        """Per possible meeting: held or not, its instructor, its room and its seats."""
+        m = self.model
+        for j, meeting in enumerate(self.options.meetings):
+            held = m.new_bool_var(f"held[{j}]")
+            self.held.append(held)
+            centre = self.problem.team_class(meeting.team_class).centre
+            for t in meeting.instructors:
+                lit = m.new_bool_var(f"leads[{j},{t}]")
+                self.instructor[(j, t)] = lit
+                interval = m.new_optional_fixed_size_interval_var(
+                    meeting.start, meeting.end - meeting.start, lit, f"leads[{j},{t}]"
+                )
+                self.therapist_intervals[(t, meeting.day)].append(interval)
+                self.therapist_minutes[t].append((meeting.end - meeting.start, lit))
+                self.therapist_centres[(t, meeting.day, centre)].append(lit)
+            m.add(sum(self.instructor[(j, t)] for t in meeting.instructors) == held)
+            for r in meeting.rooms:
+                self.meeting_room[(j, r)] = m.new_bool_var(f"room[{j},{r}]")
+            m.add(sum(self.meeting_room[(j, r)] for r in meeting.rooms) == held)
+            for r in meeting.seats:
+                lit = m.new_bool_var(f"seat[{r},{j}]")
+                self.seat[(r, j)] = lit
+                self.present[(r, meeting.day)].append(lit)
+                m.add_implication(lit, held)
+            # A meeting with no participants is not held.
+            m.add(held <= sum(self.seat[(r, j)] for r in meeting.seats))
+
+    # --- hard rules --------------------------------------------------------------------------
+
+    def rule_one_session_a_day_per_referral(self) -> None:
+        """A referral's sessions fall on different days."""
+        for literals in self.present.values():
+            if len(literals) > 1:
+                self.model.add_at_most_one(literals)
+
+    def rule_sessions_requested(self) -> None:
+        """A referral gets at most the sessions it asks for, and never more than its package has left."""
+        by_referral: dict[str, list] = defaultdict(list)
+        for (referral, _), literals in self.present.items():
+            by_referral[referral].extend(literals)
+        for referral, literals in by_referral.items():
+            cap = self.options.requested[referral]
+            if len(literals) > cap:
+                self.model.add(sum(literals) <= cap)
+
+    def rule_citizen_one_a_day(self) -> None:
+        """A citizen has at most one session a day, whichever referral it belongs to."""
+        by_citizen_day: dict[tuple[str, int], list] = defaultdict(list)
+        referrals_of: dict[str, set[str]] = defaultdict(set)
+        for (referral, day), literals in self.present.items():
+            citizen = self.problem.referral(referral).citizen
+            by_citizen_day[(citizen, day)].extend(literals)
+            referrals_of[citizen].add(referral)
+        for (citizen, _), literals in by_citizen_day.items():
+            if len(referrals_of[citizen]) > 1 and len(literals) > 1:
+                self.model.add_at_most_one(literals)
+
+    def rule_team_intro_final(self) -> None:
+        """A team course's week starts with an individual intro and ends with a re-test, if asked."""
+        for referral in self.problem.referrals:
+            if referral.mode == "team":
+                self._intro_final(referral)
+
+    def _intro_final(self, referral: Referral) -> None:
+        days = range(len(self.problem.days))
+        individual = {d: self.own.get((referral.id, d), []) for d in days}
+        all_individual = [lit for d in days for lit in individual[d]]
+        self.model.add(sum(all_individual) <= int(referral.intro) + int(referral.final))
+        for (r, j), seat in self.seat.items():
+            if r != referral.id:
+                continue
+            day = self.options.meetings[j].day
+            if referral.intro:
+                self.model.add(seat <= sum(lit for d in days if d < day for lit in individual[d]))
+            if referral.final:
+                self.model.add(seat <= sum(lit for d in days if d > day for lit in individual[d]))
+
+    def rule_therapist_one_thing_at_a_time(self) -> None:
+        """A therapist gives one session or class at a time, travel included."""
+        for (therapist, day), intervals in self.therapist_intervals.items():
+            if len(intervals) > 1:
+                self.model.add_no_overlap(intervals)
+
+    def rule_therapist_one_centre_a_day(self) -> None:
+        """A therapist works from one centre a day."""
+        centres: dict[tuple[str, int], dict[str, list]] = defaultdict(dict)
+        for (t, day, centre), literals in self.therapist_centres.items():
+            centres[(t, day)][centre] = literals
+        for (t, day), by_centre in centres.items():
+            if len(by_centre) < 2:
+                continue
+            chosen = []
+            for centre, literals in by_centre.items():
+                at = self.model.new_bool_var(f"at[{t},{day},{centre}]")
+                chosen.append(at)
+                for lit in literals:
+                    self.model.add_implication(lit, at)
+            self.model.add_at_most_one(chosen)
+
+    def rule_therapist_max_minutes(self) -> None:
+        """A therapist's planned minutes, travel included, stay within the week's cap."""
+        for t in self.problem.therapists:
+            terms = self.therapist_minutes.get(t.id, [])
+            if t.max_minutes is not None and sum(m for m, _ in terms) > t.max_minutes:
+                self.model.add(sum(m * lit for m, lit in terms) <= t.max_minutes)
+
+    def rule_room_places(self) -> None:
+        """Individual sessions at a centre never outnumber the places in its rooms; a class takes its room alone."""
+        places: dict[str, int] = defaultdict(int)
+        for room in self.problem.rooms:
+            if room.kind in INDIVIDUAL_ROOM_KINDS:
+                places[room.centre] += room.capacity
+        demands: dict[tuple[str, int], list] = defaultdict(list)
+        for (referral, day, centre), (minutes, lit) in self._sessions_at_centres().items():
+            interval = self.model.new_optional_fixed_size_interval_var(
+                self.start[(referral, day)], minutes, lit, f"place[{referral},{day}]"
+            )
+            demands[(centre, day)].append((interval, 1))
+        by_room: dict[tuple[str, int], list] = defaultdict(list)
+        for (j, room_id), lit in self.meeting_room.items():
+            meeting = self.options.meetings[j]
+            interval = self.model.new_optional_fixed_size_interval_var(
+                meeting.start, meeting.end - meeting.start, lit, f"in[{j},{room_id}]"
+            )
+            by_room[(room_id, meeting.day)].append(interval)
+            room = self.problem.room(room_id)
+            if room.kind in INDIVIDUAL_ROOM_KINDS:
+                demands[(room.centre, meeting.day)].append((interval, room.capacity))
+        for intervals in by_room.values():
+            if len(intervals) > 1:
+                self.model.add_no_overlap(intervals)
+        for (centre, _), items in demands.items():
+            if sum(d for _, d in items) > places[centre]:
+                self.model.add_cumulative(
+                    [i for i, _ in items], [d for _, d in items], places[centre]
+                )
+
+    def _sessions_at_centres(self) -> dict[tuple[str, int, str], tuple[int, cp_model.IntVar]]:
+        """One presence literal per referral, day and centre for sessions that need a room."""
+        grouped: dict[tuple[str, int, str], list[int]] = defaultdict(list)
+        for i, option in enumerate(self.options.individual):
+            if option.kind == "individual":
+                grouped[(option.referral, option.day, option.centre)].append(i)
+        out = {}
+        for key, indices in grouped.items():
+            if len(indices) == 1:
+                lit = self.x[indices[0]]
+            else:
+                lit = self.model.new_bool_var(f"at_centre[{key}]")
+                self.model.add(sum(self.x[i] for i in indices) == lit)
+            out[key] = (self.options.individual[indices[0]].minutes, lit)
+        return out
+
+    def rule_class_meetings(self) -> None:
+        """A class meets at most once a day, and no more often than its meetings per week."""
+        by_class_day: dict[tuple[str, int], list] = defaultdict(list)
+        by_class: dict[str, list] = defaultdict(list)
+        for j, meeting in enumerate(self.options.meetings):
+            by_class_day[(meeting.team_class, meeting.day)].append(self.held[j])
+            by_class[meeting.team_class].append(self.held[j])
+        for literals in by_class_day.values():
+            if len(literals) > 1:
+                self.model.add_at_most_one(literals)
+        for class_id, literals in by_class.items():
+            per_week = self.problem.team_class(class_id).meetings_per_week
+            if per_week is not None and len(literals) > per_week:
+                self.model.add(sum(literals) <= per_week)
+
+    def rule_class_capacity(self) -> None:
+        """A meeting seats no more citizens than the class and its room take."""
+        for j, meeting in enumerate(self.options.meetings):
+            size = self.problem.team_class(meeting.team_class).capacity
+            seats = [self.seat[(r, j)] for r in meeting.seats]
+            room_caps = {r: min(size, self.problem.room(r).capacity) for r in meeting.rooms}
+            if len(seats) > min(room_caps.values()):
+                self.model.add(
+                    sum(seats)
+                    <= sum(cap * self.meeting_room[(j, r)] for r, cap in room_caps.items())
+                )
+
+    def rule_pinned(self) -> None:
+        """Pinned appointments stay exactly as they are (they were matched to options beforehand)."""
+        # Pinned appointments arrive as hints fixed by `fix`; nothing to add by default.
+
+    # --- objective ---------------------------------------------------------------------------
+
+    def primary_goal(self) -> Goal:
+        """Goals 1-2: placed sessions, then SUL §140 starts placed, then those within 7 days."""
+        placed = list(self.x) + list(self.seat.values())
+        started, in_time = self._sul_literals()
+        weights = strict_weights(len(placed), len(started), len(in_time))
+        expr = weights[0] * sum(placed) + weights[1] * sum(started) + weights[2] * sum(in_time)
+        return Goal(expr, weights[0])
+
+    def secondary_goal(self) -> Goal:
+        """Goals 3-5: contact therapist kept, previous plan kept, seats preferred, fair load."""
+        contact = self._contact_literals()
+        kept = self._kept_literals()
+        seats = [
+            lit for (r, _), lit in self.seat.items() if self.problem.referral(r).mode == "centre"
+        ]
+        weights = strict_weights(len(contact), len(kept), len(seats) + LOAD_SCALE)
+        expr = (
+            weights[0] * sum(contact)
+            + weights[1] * sum(kept)
+            + weights[2] * (sum(seats) + LOAD_SCALE - self._largest_load())
+        )
+        return Goal(expr, 0)
+
+    def _sul_literals(self) -> tuple[list, list]:
+        """Per SUL §140 start: placed at all, and placed within 7 days of discharge."""
+        started, in_time = [], []
+        for referral in self.problem.referrals:
+            if referral.discharged is None or not referral.intro:
+                continue
+            days = [d for d in range(len(self.problem.days)) if (referral.id, d) in self.present]
+            if not days:
+                continue
+            started.append(self._any_of(f"started[{referral.id}]", referral.id, days))
+            deadline = referral.discharged.toordinal() + 7
+            early = [d for d in days if self.problem.days[d].date.toordinal() <= deadline]
+            if early:
+                in_time.append(self._any_of(f"in_time[{referral.id}]", referral.id, early))
+        return started, in_time
+
+    def _any_of(self, name: str, referral: str, days: list[int]) -> cp_model.IntVar:
+        """A literal that can be true only if the referral has a session on one of the days."""
+        lit = self.model.new_bool_var(name)
+        self.model.add(lit <= sum(x for d in days for x in self.present[(referral, d)]))
+        return lit
+
+    def _contact_literals(self) -> list:
+        return [
+            self.x[i]
+            for i, o in enumerate(self.options.individual)
+            if self.problem.referral(o.referral).contact == o.therapist
+        ]
+
+    def _kept_literals(self) -> list:
+        """One literal per previous appointment (or seat) that the plan keeps as it was."""
+        kept = []
+        index = {
+            (o.referral, self.problem.days[o.day].date, o.therapist, o.kind): i
+            for i, o in enumerate(self.options.individual)
+        }
+        for a in self.problem.previous:
+            i = index.get((a.referral, a.day, a.therapist, a.kind)) if a.referral else None
+            if i is not None and a.start in self.options.individual[i].starts:
+                lit = self.model.new_bool_var(f"kept[{a.id}]")
+                self.model.add_implication(lit, self.x[i])
+                key = (a.referral, self.options.individual[i].day)
+                self.model.add(self.start[key] == a.start).only_enforce_if(lit)
+                kept.append(lit)
+        meetings = {
+            (m.team_class, self.problem.days[m.day].date, m.start): j
+            for j, m in enumerate(self.options.meetings)
+        }
+        for a in self.problem.previous:
+            j = meetings.get((a.team_class, a.day, a.start)) if a.team_class else None
+            if j is not None:
+                kept += [self.seat[(r, j)] for r in a.participants if (r, j) in self.seat]
+        return kept
+
+    def _largest_load(self) -> cp_model.IntVar:
+        """The largest share of any therapist's available minutes that is planned, in thousandths."""
+        for t in self.problem.therapists:
+            terms = self.therapist_minutes.get(t.id)
+            available = available_minutes(self.problem, t.id)
+            if terms and available > 0:
+                load = sum(m * lit for m, lit in terms)
+                self.model.add(LOAD_SCALE * load <= available * self.load)
+        return self.load
+
+    # --- hints and answers -------------------------------------------------------------------
+
+    def hint(self, draft: Draft) -> None:
+        """Start the search from a draft (the first-fit plan), every variable hinted."""
+        chosen = {
+            (b.option.referral, b.option.day, b.option.therapist, b.option.centre): b
+            for b in draft.bookings
+        }
+        for i, option in enumerate(self.options.individual):
+            booking = chosen.get((option.referral, option.day, option.therapist, option.centre))
+            self.model.add_hint(self.x[i], booking is not None and booking.option == option)
+        start_of = {(b.option.referral, b.option.day): b.start for b in draft.bookings}
+        for key, var in self.start.items():
+            self.model.add_hint(var, start_of.get(key, self.earliest[key]))
+        held = {m.meeting: m for m in draft.meetings}
+        for j, lit in enumerate(self.held):
+            self.model.add_hint(lit, j in held)
+        for (j, t), lit in self.instructor.items():
+            self.model.add_hint(lit, j in held and held[j].instructor == t)
+        for (j, r), lit in self.meeting_room.items():
+            self.model.add_hint(lit, j in held and held[j].room == r)
+        for (r, j), lit in self.seat.items():
+            self.model.add_hint(lit, j in held and r in held[j].participants)
+
+    def fix(self, draft: Draft) -> None:
+        """Force the draft's bookings and meetings into every plan (pinned appointments)."""
+        for b in draft.bookings:
+            i = self.options.individual.index(b.option)
+            self.model.add(self.x[i] == 1)
+            self.model.add(self.start[(b.option.referral, b.option.day)] == b.start)
+        for held in draft.meetings:
+            self.model.add(self.held[held.meeting] == 1)
+            self.model.add(self.instructor[(held.meeting, held.instructor)] == 1)
+            self.model.add(self.meeting_room[(held.meeting, held.room)] == 1)
+            for r in held.participants:
+                self.model.add(self.seat[(r, held.meeting)] == 1)
+
+    def read(self, solver: cp_model.CpSolver) -> Draft:
+        """The solver's answer as a draft; rooms of individual sessions are given afterwards."""
+        draft = Draft()
+        for i, option in enumerate(self.options.individual):
+            if solver.boolean_value(self.x[i]):
+                start = solver.value(self.start[(option.referral, option.day)])
+                draft.bookings.append(Booking(option, start, None))
+        for j, meeting in enumerate(self.options.meetings):
+            if not solver.boolean_value(self.held[j]):
+                continue
+            instructor = next(
+                t for t in meeting.instructors if solver.boolean_value(self.instructor[(j, t)])
+            )
+            room = next(r for r in meeting.rooms if solver.boolean_value(self.meeting_room[(j, r)]))
+            seats = [r for r in meeting.seats if solver.boolean_value(self.seat[(r, j)])]
+            draft.meetings.append(HeldMeeting(j, instructor, room, seats))
+        return draft
+
+
+def available_minutes(problem: Problem, therapist_id: str) -> int:
+    """A therapist's working minutes on the week's plannable days."""
+    t = problem.therapist(therapist_id)
+    return sum(
+        w.end - w.start
+        for day in problem.days
+        if day.date not in t.absent
+        for w in t.hours.get(day.weekday, ())
+    )
