@@ -327,7 +327,10 @@ class PlanModel:
             if not days:
                 continue
             started.append(self._any_of(f"started[{referral.id}]", referral.id, days))
-            deadline = referral.discharged.toordinal() + 7
+            # When the 7 days cannot be kept, the next best is the first day the start can be.
+            deadline = max(
+                referral.discharged.toordinal() + 7, self.problem.days[days[0]].date.toordinal()
+            )
             early = [d for d in days if self.problem.days[d].date.toordinal() <= deadline]
             if early:
                 in_time.append(self._any_of(f"in_time[{referral.id}]", referral.id, early))

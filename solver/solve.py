@@ -56,6 +56,11 @@ class Outcome:
     status: int
     objective: int | None
     bound: int | None
+    scale: int = 0  # what one placed session is worth in the objective (primary stage)
+
+    def placed_bound(self) -> int | None:
+        """Placed sessions at most, by the solver's proven bound."""
+        return self.bound // self.scale if self.bound is not None and self.scale else None
 
 
 def solve(
@@ -73,16 +78,15 @@ def solve(
     seed_diary(diary, pinned)
     draft = first_fit(problem, options, diary)
     report(progress, "first-fit", draft.placed(), draft.placed(), 0, began)
+    primary = Outcome(draft, cp_model.UNKNOWN, None, None)
     status: Status = "feasible"
-    objective = bound = None
     if optimise:
         primary, secondary = optimise_draft(
             problem, options, draft, pinned, time_limit, workers, progress, began
         )
         draft = (secondary or primary).draft
         status = overall_status(primary, secondary)
-        objective, bound = primary.objective, primary.bound
-    return finish(problem, options, draft, status, objective, bound, began)
+    return finish(problem, options, draft, status, primary, began)
 
 
 def optimise_draft(
@@ -138,7 +142,7 @@ def run_stage(
     bound = round(solver.best_objective_bound)
     if goal.scale:
         report(progress, stage, objective // goal.scale, objective, bound, began)
-    return Outcome(plan.read(solver), result, objective, bound)
+    return Outcome(plan.read(solver), result, objective, bound, goal.scale)
 
 
 class ProgressCallback(cp_model.CpSolverSolutionCallback):
@@ -184,21 +188,23 @@ def finish(
     options: Options,
     draft: Draft,
     status: Status,
-    objective: int | None,
-    bound: int | None,
+    primary: Outcome,
     began: float,
 ) -> Solution:
     """Rooms, appointment ids, unplaced sessions, warnings and figures."""
     assign_rooms(problem, options, draft)
     bounds = referral_bounds(problem, options)
+    placed_bound = citizen_bound(problem, options, bounds)
+    if primary.placed_bound() is not None:
+        placed_bound = min(placed_bound, primary.placed_bound())
     appointments = to_appointments(problem, options, draft, known_ids(problem))
     stats = Stats(
         sessions_requested=sum(options.requested.values()),
         sessions_placed=draft.placed(),
-        objective=objective,
-        bound=bound,
+        objective=primary.objective,
+        bound=primary.bound,
         seconds=round(time.monotonic() - began, 2),
-        placed_bound=citizen_bound(problem, options, bounds),
+        placed_bound=placed_bound,
     )
     return Solution(
         status,

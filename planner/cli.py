@@ -1,0 +1,193 @@
+"""The `planner` command line, used by coordinators' scripts and by tools outside the product.
+
+Exit codes: 0 done, 1 the plan breaks a rule (`check`), 2 bad input. Errors are printed as
+sentences on stderr, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from planner.planfile import PlanError, load_plan, plan_document
+from planner.scenario import ScenarioError, load_scenario
+from planner.validate import check_plan
+from solver.problem import Problem, Solution
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Weekly plans for municipal training centres: scenario/1 in, plan/1 out.",
+)
+
+BAD_INPUT = 2
+
+
+def fail(errors: list[str], headline: str) -> typer.Exit:
+    """Print every error under a headline and return the exit for bad input."""
+    typer.echo(f"{headline} ({len(errors)} error{'s' if len(errors) != 1 else ''}):", err=True)
+    for error in errors:
+        typer.echo(f"  - {error}", err=True)
+    return typer.Exit(BAD_INPUT)
+
+
+def read_scenario(path: Path) -> Problem:
+    try:
+        return load_scenario(path)
+    except ScenarioError as e:
+        raise fail(e.errors, f"{path} is not a valid scenario/1 document") from None
+
+
+@app.command()
+def validate(scenario: Path) -> None:
+    """Check a scenario/1 document: exit 0 when it is valid, 2 with every error when not."""
+    problem = read_scenario(scenario)
+    typer.echo(
+        f"{scenario}: valid scenario/1, week {problem.week}: {len(problem.centres)} centres, "
+        f"{len(problem.therapists)} therapists, {len(problem.referrals)} referrals, "
+        f"{len(problem.days)} planning days"
+    )
+
+
+@app.command()
+def solve(
+    scenario: Path,
+    output: Annotated[Path, typer.Option("-o", "--output", help="where to write plan/1")],
+    time_limit: Annotated[float, typer.Option(help="seconds the optimiser may use")] = 30.0,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = 2,
+) -> None:
+    """Plan the week of SCENARIO and write the plan/1 document to OUTPUT."""
+    from solver.solve import PinnedError, solve as solve_week
+
+    if time_limit <= 0 or workers < 1:
+        raise fail(["--time-limit must be above 0 and --workers at least 1"], "Bad options")
+    problem = read_scenario(scenario)
+    try:
+        solution = solve_week(problem, time_limit, workers, progress=ProgressLine())
+    except PinnedError as e:
+        raise fail(e.errors, "Pinned appointments cannot be kept") from None
+    write_json(output, plan_document(problem, solution))
+    typer.echo(summary(problem, solution, output), err=True)
+
+
+@app.command()
+def check(scenario: Path, plan: Path) -> None:
+    """Check a plan/1 document against its scenario: exit 1 on any broken rule."""
+    problem = read_scenario(scenario)
+    try:
+        solution = load_plan(problem, plan)
+    except PlanError as e:
+        typer.echo(f"{plan} is not a valid plan/1 document:", err=True)
+        for error in e.errors:
+            typer.echo(f"  - {error}", err=True)
+        raise typer.Exit(1) from None
+    violations = check_plan(problem, solution)
+    if violations:
+        typer.echo(f"{plan} breaks {len(violations)} rule(s):", err=True)
+        for v in violations:
+            typer.echo(f"  - [{v.rule}] {v.message}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{plan}: no violations ({len(solution.appointments)} appointments)")
+
+
+@app.command()
+def generate(
+    scale: Annotated[str, typer.Option(help="S, M or L")] = "S",
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
+) -> None:
+    """Write a generated scenario/1 document of a municipality's size."""
+    from planner.generate import SCALES, generate as make
+
+    if scale.upper() not in SCALES:
+        raise fail([f"--scale must be one of {', '.join(SCALES)}, not {scale!r}"], "Bad options")
+    doc = make(scale.upper(), seed)
+    if output is None:
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
+    else:
+        write_json(output, doc)
+
+
+@app.command()
+def bench(
+    scales: Annotated[str, typer.Option(help="comma-separated scales")] = "S,M,L",
+    time_limit: Annotated[
+        float | None, typer.Option(help="seconds per solve (default: S 30, M 60, L 180)")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="generator seed")] = 1,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = 2,
+) -> None:
+    """First fit against the optimiser on generated weeks, as a table."""
+    from planner.bench import print_table, run_bench
+
+    names = [s.strip().upper() for s in scales.split(",") if s.strip()]
+    rows = run_bench(names, time_limit, seed, workers, echo=lambda line: typer.echo(line, err=True))
+    print_table(rows, typer.echo)
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def write_json(path: Path, doc: dict) -> None:
+    """Write a document whole or not at all (a half-written plan is worse than none)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+class ProgressLine:
+    """Live progress on stderr: placed sessions, objective, bound, elapsed (at most 2 a second)."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def __call__(self, p) -> None:  # solver.solve.Progress
+        now = time.monotonic()
+        if now - self.last < 0.5 and p.stage != "first-fit":
+            return
+        self.last = now
+        placed = f"placed {p.placed:5d}" if p.placed >= 0 else "placed  kept"
+        typer.echo(
+            f"[{p.seconds:7.1f} s] {p.stage:<9} {placed}  objective {p.objective}  bound {p.bound}",
+            err=True,
+        )
+
+
+def summary(problem: Problem, solution: Solution, output: Path) -> str:
+    s = solution.stats
+    lines = [
+        f"{problem.name}, {problem.week}: {s.sessions_placed} of {s.sessions_requested} "
+        f"sessions placed ({solution.status}, {s.seconds:.1f} s), "
+        f"at most {s.placed_bound} placeable",
+        f"{len(solution.appointments)} appointments written to {output}",
+    ]
+    if solution.unplaced:
+        missing = sum(u.sessions for u in solution.unplaced)
+        lines.append(f"{missing} sessions of {len(solution.unplaced)} referrals unplaced, e.g.:")
+        lines += [f"  {u.referral}: {u.sessions} — {u.reasons[0]}" for u in solution.unplaced[:5]]
+    deadlines = [w for w in solution.warnings if w.code == "start-deadline"]
+    if deadlines:
+        lines.append(f"{len(deadlines)} SUL §140 start(s) miss their 7 days:")
+        lines += [f"  {w.referral}: {w.message}" for w in deadlines[:5]]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Entry point that turns any unexpected failure into one sentence, not a traceback."""
+    try:
+        app()
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as e:  # the last line of defence: a user never sees a traceback
+        typer.echo(f"planner: internal error: {type(e).__name__}: {e}", err=True)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""Solve a scenario in a test, and always check the plan with the validator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.scenario import parse_scenario
+from planner.validate import check_plan
+from solver.problem import Appointment, Solution
+from solver.solve import solve
+
+
+def plan(doc: dict[str, Any], time_limit: float = 10.0, optimise: bool = True) -> Solution:
+    """The plan of a scenario document; fails the test if it breaks any rule."""
+    problem = parse_scenario(doc)
+    solution = solve(problem, time_limit=time_limit, workers=2, optimise=optimise)
+    violations = check_plan(problem, solution)
+    assert violations == [], "\n".join(f"[{v.rule}] {v.message}" for v in violations)
+    return solution
+
+
+def of(solution: Solution, referral: str) -> list[Appointment]:
+    """The referral's appointments (team meetings it sits in included), in time order."""
+    return [
+        a
+        for a in solution.appointments
+        if a.referral == referral or referral in a.participants
+    ]
+
+
+def placed(solution: Solution) -> int:
+    return solution.stats.sessions_placed

@@ -1,0 +1,348 @@
+"""Each hard rule on a tiny week, three ways: allowed, forced violation (fewer placed), the edge.
+
+A rule the solver must respect shows as sessions it cannot place when the week forces a breach;
+every plan is also checked by the validator (tests.planning.plan).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests import factories as f
+from tests.planning import of, placed, plan
+
+MON_ONLY = {"mon": [["08:00", "16:00"]]}
+
+
+def one_referral(**over) -> dict:
+    """A week with one citizen and one centre referral, changed by `over`."""
+    return f.scenario(referrals=[f.referral(**over)])
+
+
+# --- therapists ---------------------------------------------------------------------------------
+
+
+def test_qualified_therapist_gives_the_sessions():
+    assert placed(plan(one_referral())) == 2
+
+
+def test_unqualified_therapist_places_nothing_and_says_why():
+    solution = plan(one_referral(profession="ot", package="TG1"))
+    assert placed(solution) == 0
+    assert solution.unplaced[0].reasons == (
+        "no occupational therapist works at Træningscenter Auning",
+    )
+
+
+def test_skill_missing_places_nothing():
+    solution = plan(one_referral(skills=["neuro"]))
+    assert placed(solution) == 0
+    assert solution.unplaced[0].reasons == (
+        "no physiotherapist with skill 'neuro' works at Træningscenter Auning",
+    )
+
+
+def test_therapist_hours_outside_citizen_window_place_nothing():
+    doc = one_referral()
+    doc["therapists"][0]["hours"] = {"mon": [["12:00", "16:00"]], "tue": [["12:00", "16:00"]]}
+    doc["citizens"][0]["available"] = {"mon": [["08:00", "12:00"]], "tue": [["08:00", "12:00"]]}
+    solution = plan(doc)
+    assert placed(solution) == 0
+    assert solution.unplaced[0].reasons[0].startswith(
+        "no physiotherapist at Træningscenter Auning is free while the citizen is available"
+    )
+
+
+def test_therapist_hours_edge_fits_exactly():
+    doc = one_referral(sessions_per_week=2, session_minutes=45)
+    doc["therapists"][0]["hours"] = {"mon": [["11:15", "16:00"]], "tue": [["11:15", "16:00"]]}
+    doc["citizens"][0]["available"] = {"mon": [["08:00", "12:00"]], "tue": [["08:00", "12:00"]]}
+    solution = plan(doc)
+    assert [(a.start, a.end) for a in solution.appointments] == [(675, 720), (675, 720)]
+
+
+def test_absent_therapist_gives_no_session_that_day():
+    doc = one_referral()
+    doc["therapists"][0]["absent"] = ["2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10"]
+    solution = plan(doc)
+    assert [a.day for a in solution.appointments] == [date(2026, 12, 11)]
+    assert solution.unplaced[0].sessions == 1
+
+
+def test_therapist_gives_one_session_at_a_time():
+    doc = f.scenario(
+        citizens=[f.citizen("c001", available=MON_ONLY), f.citizen("c002", available=MON_ONLY)],
+        referrals=[
+            f.referral("r001", "c001", sessions_per_week=1, session_minutes=60, exception="test"),
+            f.referral("r002", "c002", sessions_per_week=1, session_minutes=60, exception="test"),
+        ],
+    )
+    doc["therapists"][0]["hours"] = {"mon": [["10:00", "11:00"]]}
+    assert placed(plan(doc)) == 1
+    doc["therapists"][0]["hours"] = {"mon": [["10:00", "12:00"]]}  # edge: back to back
+    solution = plan(doc)
+    assert sorted((a.start, a.end) for a in solution.appointments) == [(600, 660), (660, 720)]
+
+
+def test_therapist_works_from_one_centre_a_day():
+    doc = f.scenario(
+        centres=[f.centre("auning"), f.centre("glesborg", lat=56.488, lon=10.722)],
+        rooms=[f.room("auning-b1"), f.room("glesborg-b1", centre="glesborg")],
+        therapists=[f.therapist(centres=["auning", "glesborg"], hours={"mon": [["08:00", "16:00"]]})],
+        citizens=[f.citizen("c001"), f.citizen("c002")],
+        referrals=[
+            f.referral("r001", "c001", sessions_per_week=1, session_minutes=60, exception="t"),
+            f.referral("r002", "c002", centre="glesborg", sessions_per_week=1, session_minutes=60, exception="t"),
+        ],
+    )
+    assert placed(plan(doc)) == 1
+    doc["therapists"][0]["hours"]["tue"] = [["08:00", "16:00"]]  # a second day: both fit
+    doc["citizens"][1]["available"] = {"tue": [["08:00", "16:00"]]}
+    solution = plan(doc)
+    assert [(a.centre, a.day.isoformat()) for a in solution.appointments] == [
+        ("auning", "2026-12-07"),
+        ("glesborg", "2026-12-08"),
+    ]
+
+
+def test_max_minutes_caps_the_week():
+    doc = one_referral(sessions_per_week=3, session_minutes=30, package="TG1")
+    doc["therapists"][0]["max_minutes"] = 89
+    assert placed(plan(doc)) == 2
+    doc["therapists"][0]["max_minutes"] = 90  # edge: exactly three sessions
+    assert placed(plan(doc)) == 3
+
+
+# --- home visits ----------------------------------------------------------------------------------
+
+
+def home_week(hours: list[str]) -> dict:
+    doc = f.scenario(
+        citizens=[f.citizen(lat=56.431, lon=10.533)],  # 9.2 km east of the centre
+        referrals=[f.referral(mode="home", sessions_per_week=1, session_minutes=60, exception="t")],
+    )
+    doc["therapists"][0]["hours"] = {"mon": [hours]}
+    return doc
+
+
+def test_home_visit_needs_time_to_drive_there_and_back():
+    # 9.2 km * 1.3 / 45 km/h = 16 min each way; a start at 08:30 needs 08:14-09:46.
+    assert placed(plan(home_week(["08:15", "09:46"]))) == 0
+
+
+def test_home_visit_edge_fits_with_travel():
+    solution = plan(home_week(["08:14", "09:46"]))
+    (visit,) = solution.appointments
+    assert (visit.kind, visit.room, visit.travel_before, visit.travel_after) == ("home", None, 16, 16)
+    assert (visit.start, visit.end) == (510, 570)
+
+
+# --- rooms ----------------------------------------------------------------------------------------
+
+
+def two_at_once(rooms: list[dict]) -> dict:
+    return f.scenario(
+        rooms=rooms,
+        therapists=[f.therapist("t01", hours={"mon": [["10:00", "11:00"]]}),
+                    f.therapist("t02", hours={"mon": [["10:00", "11:00"]]})],
+        citizens=[f.citizen("c001"), f.citizen("c002")],
+        referrals=[
+            f.referral("r001", "c001", sessions_per_week=1, session_minutes=60, exception="t"),
+            f.referral("r002", "c002", sessions_per_week=1, session_minutes=60, exception="t"),
+        ],
+    )
+
+
+def test_treatment_room_holds_one_session():
+    assert placed(plan(two_at_once([f.room("auning-b1")]))) == 1
+
+
+def test_hall_holds_sessions_up_to_capacity():
+    solution = plan(two_at_once([f.room("auning-sal", kind="hall", capacity=2)]))
+    assert [a.room for a in solution.appointments] == ["auning-sal", "auning-sal"]
+
+
+def test_class_meeting_takes_the_hall_alone():
+    doc = f.scenario(
+        rooms=[f.room("auning-sal", kind="hall", capacity=12)],
+        therapists=[f.therapist("t01", hours={"tue": [["10:00", "11:00"]]}),
+                    f.therapist("t02", hours={"tue": [["10:00", "11:00"]]})],
+        classes=[f.team_class(meetings=[{"day": "tue", "start": "10:00"}])],
+        citizens=[f.citizen("c001"), f.citizen("c002")],
+        referrals=[
+            f.referral("r001", "c001", mode="team", **{"class": "balance"}, sessions_per_week=1,
+                       session_minutes=60, exception="t"),
+            f.referral("r002", "c002", sessions_per_week=1, session_minutes=60, exception="t"),
+        ],
+    )
+    solution = plan(doc)
+    assert placed(solution) == 1
+
+
+# --- citizens and referrals -----------------------------------------------------------------------
+
+
+def test_citizen_has_one_session_a_day():
+    doc = f.scenario(
+        citizens=[f.citizen(available=MON_ONLY)],
+        referrals=[
+            f.referral("r001", sessions_per_week=1, session_minutes=60, exception="t"),
+            f.referral("r002", sessions_per_week=1, session_minutes=60, exception="t"),
+        ],
+    )
+    assert placed(plan(doc)) == 1
+
+
+def test_referral_sessions_fall_on_different_days():
+    doc = one_referral(sessions_per_week=2)
+    doc["citizens"][0]["available"] = MON_ONLY
+    solution = plan(doc)
+    assert placed(solution) == 1
+    assert solution.unplaced[0].reasons[0] == (
+        "only 1 of the 2 requested sessions can fit: a physiotherapist or a class meeting is "
+        "free while the citizen is available on too few days"
+    )
+
+
+def test_no_session_before_earliest():
+    solution = plan(one_referral(earliest="2026-12-10"))
+    assert sorted(a.day for a in solution.appointments) == [date(2026, 12, 10), date(2026, 12, 11)]
+
+
+def test_package_left_caps_requested_sessions():
+    solution = plan(one_referral(delivered=14))
+    assert (solution.stats.sessions_requested, placed(solution)) == (1, 1)
+    assert [w.code for w in solution.warnings] == ["package-limit"]
+
+
+def test_no_session_on_a_public_holiday():
+    doc = one_referral(sessions_per_week=2)
+    doc["week"] = "2026-W52"
+    doc["citizens"][0]["available"] = {"thu": [["08:00", "16:00"]], "fri": [["08:00", "16:00"]]}
+    solution = plan(doc)
+    assert [a.day for a in solution.appointments] == [date(2026, 12, 24)]
+
+
+def test_contact_therapist_is_kept():
+    doc = one_referral(contact="t02")
+    doc["therapists"].append(f.therapist("t02"))
+    solution = plan(doc)
+    assert {a.therapist for a in solution.appointments} == {"t02"}
+
+
+# --- team classes ---------------------------------------------------------------------------------
+
+
+def team_week(n: int, capacity: int = 10, **over) -> dict:
+    return f.scenario(
+        classes=[f.team_class(capacity=capacity, **over)],
+        citizens=[f.citizen(f"c{i:03d}") for i in range(n)],
+        referrals=[
+            f.referral(f"r{i:03d}", f"c{i:03d}", mode="team", **{"class": "balance"},
+                       sessions_per_week=2, session_minutes=45, exception="two classes a week")
+            for i in range(n)
+        ],
+    )
+
+
+def test_class_meetings_seat_up_to_capacity():
+    solution = plan(team_week(3, capacity=2))
+    meetings = [a for a in solution.appointments if a.kind == "team"]
+    assert [len(m.participants) for m in meetings] == [2, 2]
+    assert placed(solution) == 4
+
+
+def test_fixed_meetings_keep_their_times():
+    solution = plan(team_week(2))
+    assert [(a.day.isoformat(), a.start) for a in solution.appointments] == [
+        ("2026-12-08", 600),
+        ("2026-12-10", 600),
+    ]
+
+
+def test_free_class_meets_at_most_per_week():
+    doc = team_week(4, meetings=None, meetings_per_week=1)
+    del doc["classes"][0]["meetings"]
+    solution = plan(doc)
+    assert len({a.day for a in solution.appointments}) == 1
+    assert placed(solution) == 4
+
+
+def test_team_intro_comes_first_and_final_last():
+    doc = team_week(1)
+    doc["referrals"][0].update(sessions_per_week=3, intro=True, final=True, session_minutes=45)
+    doc["referrals"][0]["exception"] = "intro and re-test week"
+    solution = plan(doc)
+    assert [a.kind for a in of(solution, "r000")] == ["individual", "team", "individual"]
+
+
+def test_team_intro_and_class_share_the_only_therapist():
+    doc = team_week(1)
+    doc["referrals"][0].update(intro=True)
+    doc["citizens"][0]["available"] = {"tue": [["10:00", "11:00"]], "thu": [["10:00", "11:00"]]}
+    doc["therapists"][0]["hours"] = {"tue": [["10:00", "11:00"]], "thu": [["10:00", "11:00"]]}
+    solution = plan(doc)
+    # One therapist, who also leads the class: the intro takes Tuesday, the seat is Thursday's.
+    assert [(a.kind, a.day.day) for a in of(solution, "r000")] == [("individual", 8), ("team", 10)]
+
+
+# --- SUL §140, pinned and previous ------------------------------------------------------------------
+
+
+def test_sul_start_late_gets_a_warning():
+    doc = one_referral(discharged="2026-11-30", intro=True, earliest="2026-12-08")
+    solution = plan(doc)
+    assert [(w.code, w.message) for w in solution.warnings] == [
+        ("start-deadline", "first session 2026-12-08 is 8 days after discharge")
+    ]
+
+
+def test_sul_start_on_the_seventh_day_is_in_time():
+    solution = plan(one_referral(discharged="2026-12-01", intro=True, earliest="2026-12-08"))
+    assert solution.warnings == ()
+
+
+def test_sul_start_is_placed_before_others():
+    doc = f.scenario(
+        citizens=[f.citizen("c001", available=MON_ONLY), f.citizen("c002", available=MON_ONLY)],
+        referrals=[
+            f.referral("r001", "c001", sessions_per_week=1, session_minutes=60, exception="t"),
+            f.referral("r002", "c002", sessions_per_week=1, session_minutes=60, exception="t",
+                       discharged="2026-12-03", intro=True),
+        ],
+    )
+    doc["therapists"][0]["hours"] = {"mon": [["10:00", "11:00"]]}
+    solution = plan(doc)
+    assert [a.referral for a in solution.appointments] == ["r002"]
+
+
+def test_pinned_appointment_is_kept_with_its_id():
+    pin = {"id": "p1", "kind": "individual", "referral": "r001", "therapist": "t01",
+           "centre": "auning", "room": "auning-b1",
+           "start": "2026-12-09T13:00:00+01:00", "end": "2026-12-09T13:45:00+01:00"}
+    solution = plan(f.scenario(pinned=[pin]))
+    kept = [a for a in solution.appointments if a.id == "p1"]
+    assert [(a.day, a.start, a.room) for a in kept] == [(date(2026, 12, 9), 780, "auning-b1")]
+
+
+def test_previous_appointments_are_kept():
+    prev = [
+        {"id": "old1", "kind": "individual", "referral": "r001", "therapist": "t01",
+         "centre": "auning", "room": "auning-b1",
+         "start": "2026-12-08T14:00:00+01:00", "end": "2026-12-08T14:45:00+01:00"},
+        {"id": "old2", "kind": "individual", "referral": "r001", "therapist": "t01",
+         "centre": "auning", "room": "auning-b1",
+         "start": "2026-12-10T09:00:00+01:00", "end": "2026-12-10T09:45:00+01:00"},
+    ]
+    solution = plan(f.scenario(previous=prev))
+    assert [(a.id, a.day.day, a.start) for a in solution.appointments] == [
+        ("old1", 8, 840),
+        ("old2", 10, 540),
+    ]
+
+
+def test_first_fit_plan_also_obeys_every_rule():
+    doc = team_week(5, capacity=3)
+    doc["referrals"][0].update(intro=True, sessions_per_week=2)
+    solution = plan(doc, optimise=False)
+    assert placed(solution) >= 6
