@@ -4,6 +4,10 @@ Each hard rule is one method that opens with what it means to a coordinator. Rul
 session alone were settled when the options were built (`solver.options`); what is left here is
 the competition: therapists, rooms, citizens, referrals and classes shared between sessions.
 
+Time is indexed: one literal per option and start time. "One thing at a time" and "no more
+sessions than places" become sums over the literals under way at each moment, which gives the
+solver a linear relaxation strong enough to prove how many sessions can be placed at most.
+
 Rooms are modelled per centre as one pool of places (every treatment room and hall, less a room
 while a class meets in it); `solver.rooms` then gives each session its room.
 """
@@ -47,22 +51,31 @@ def strict_weights(*maxima: int) -> list[int]:
 class PlanModel:
     """The CP-SAT model over a week's options."""
 
-    def __init__(self, problem: Problem, options: Options) -> None:
+    def __init__(
+        self, problem: Problem, options: Options, bounds: dict[str, int] | None = None
+    ) -> None:
         self.problem = problem
         self.options = options
+        self.bounds = bounds or {}  # per-referral bounds (solver.explain), if known
         self.model = cp_model.CpModel()
-        self.x = [self.model.new_bool_var(f"book[{i}]") for i in range(len(options.individual))]
-        self.start: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.x: list = []  # per option: booked at all
+        self.y: list[dict[int, cp_model.IntVar]] = []  # per option: booked at this start
         self.held: list[cp_model.IntVar] = []
         self.instructor: dict[tuple[int, str], cp_model.IntVar] = {}
         self.meeting_room: dict[tuple[int, str], cp_model.IntVar] = {}
         self.seat: dict[tuple[str, int], cp_model.IntVar] = {}
         self.present: dict[tuple[str, int], list] = defaultdict(list)  # (referral, day) -> literals
         self.own: dict[tuple[str, int], list] = defaultdict(list)  # the same, seats left out
-        self.therapist_intervals: dict[tuple[str, int], list] = defaultdict(list)
+        # (therapist, day) -> (begin, end, literal): what keeps a therapist busy when.
+        self.busy: dict[tuple[str, int], list] = defaultdict(list)
+        # (centre, day) -> (begin, end, places taken, literal): what takes room places when.
+        self.places: dict[tuple[str, int], list] = defaultdict(list)
         self.therapist_minutes: dict[str, list] = defaultdict(list)
         self.therapist_centres: dict[tuple[str, int, str], list] = defaultdict(list)
         self.load = self.model.new_int_var(0, LOAD_SCALE, "largest_load")
+        # Auxiliary literals, kept to give them hint values.
+        self.aux_at: dict[tuple[str, int, str], cp_model.IntVar] = {}
+        self.aux_any: dict[int, tuple[cp_model.IntVar, str, set[int]]] = {}
 
     # --- variables ---------------------------------------------------------------------------
 
@@ -76,6 +89,7 @@ class PlanModel:
         self.rule_therapist_one_thing_at_a_time()
         self.rule_therapist_one_centre_a_day()
         self.rule_therapist_max_minutes()
+        self.rule_therapist_day_minutes()
         self.rule_room_places()
         self.rule_class_meetings()
         self.rule_class_capacity()
@@ -83,29 +97,28 @@ class PlanModel:
         return self
 
     def add_session_variables(self) -> None:
-        """One start time per referral and day, shared by the options of that day."""
-        starts: dict[tuple[str, int], set[int]] = defaultdict(set)
-        for option in self.options.individual:
-            starts[(option.referral, option.day)].update(option.starts)
-        self.earliest = {key: min(values) for key, values in starts.items()}
-        for key, values in starts.items():
-            self.start[key] = self.model.new_int_var_from_domain(
-                cp_model.Domain.from_values(sorted(values)), f"start[{key[0]},{key[1]}]"
-            )
+        """One literal per option and start time; an option is booked at one start at most."""
         for i, option in enumerate(self.options.individual):
+            y = {s: self.model.new_bool_var(f"at[{i},{s}]") for s in option.starts}
+            self.y.append(y)
+            if len(y) == 1:
+                booked = next(iter(y.values()))
+            else:
+                booked = self.model.new_bool_var(f"book[{i}]")
+                self.model.add(sum(y.values()) == booked)
+            self.x.append(booked)
             key = (option.referral, option.day)
-            if len(option.starts) < len(starts[key]):
-                self.model.add_linear_expression_in_domain(
-                    self.start[key], cp_model.Domain.from_values(option.starts)
-                ).only_enforce_if(self.x[i])
-            self.present[key].append(self.x[i])
-            self.own[key].append(self.x[i])
-            interval = self.model.new_optional_fixed_size_interval_var(
-                self.start[key] - option.travel_before, option.busy_minutes, self.x[i], f"busy[{i}]"
-            )
-            self.therapist_intervals[(option.therapist, option.day)].append(interval)
-            self.therapist_minutes[option.therapist].append((option.busy_minutes, self.x[i]))
-            self.therapist_centres[(option.therapist, option.day, option.centre)].append(self.x[i])
+            self.present[key].append(booked)
+            self.own[key].append(booked)
+            for start, lit in y.items():
+                end = start + option.minutes
+                self.busy[(option.therapist, option.day)].append(
+                    (start - option.travel_before, end + option.travel_after, lit)
+                )
+                if option.kind == "individual":
+                    self.places[(option.centre, option.day)].append((start, end, 1, lit))
+            self.therapist_minutes[option.therapist].append((option.busy_minutes, booked))
+            self.therapist_centres[(option.therapist, option.day, option.centre)].append(booked)
 
     def add_meeting_variables(self) -> None:
         """Per possible meeting: held or not, its instructor, its room and its seats."""
@@ -117,10 +130,7 @@ class PlanModel:
             for t in meeting.instructors:
                 lit = m.new_bool_var(f"leads[{j},{t}]")
                 self.instructor[(j, t)] = lit
-                interval = m.new_optional_fixed_size_interval_var(
-                    meeting.start, meeting.end - meeting.start, lit, f"leads[{j},{t}]"
-                )
-                self.therapist_intervals[(t, meeting.day)].append(interval)
+                self.busy[(t, meeting.day)].append((meeting.start, meeting.end, lit))
                 self.therapist_minutes[t].append((meeting.end - meeting.start, lit))
                 self.therapist_centres[(t, meeting.day, centre)].append(lit)
             m.add(sum(self.instructor[(j, t)] for t in meeting.instructors) == held)
@@ -149,7 +159,8 @@ class PlanModel:
         for (referral, _), literals in self.present.items():
             by_referral[referral].extend(literals)
         for referral, literals in by_referral.items():
-            cap = self.options.requested[referral]
+            # The per-referral bound is implied by the rules; stated, it tightens the relaxation.
+            cap = min(self.options.requested[referral], self.bounds.get(referral, len(literals)))
             if len(literals) > cap:
                 self.model.add(sum(literals) <= cap)
 
@@ -187,9 +198,8 @@ class PlanModel:
 
     def rule_therapist_one_thing_at_a_time(self) -> None:
         """A therapist gives one session or class at a time, travel included."""
-        for (therapist, day), intervals in self.therapist_intervals.items():
-            if len(intervals) > 1:
-                self.model.add_no_overlap(intervals)
+        for items in self.busy.values():
+            add_at_every_moment(self.model, [(b, e, 1, lit) for b, e, lit in items], 1)
 
     def rule_therapist_one_centre_a_day(self) -> None:
         """A therapist works from one centre a day."""
@@ -202,6 +212,7 @@ class PlanModel:
             chosen = []
             for centre, literals in by_centre.items():
                 at = self.model.new_bool_var(f"at[{t},{day},{centre}]")
+                self.aux_at[(t, day, centre)] = at
                 chosen.append(at)
                 for lit in literals:
                     self.model.add_implication(lit, at)
@@ -214,52 +225,41 @@ class PlanModel:
             if t.max_minutes is not None and sum(m for m, _ in terms) > t.max_minutes:
                 self.model.add(sum(m * lit for m, lit in terms) <= t.max_minutes)
 
+    def rule_therapist_day_minutes(self) -> None:
+        """A therapist's day holds no more minutes of work than their hours that day.
+
+        Implied by the no-overlap rule; stated as a sum so the solver's bound sees it.
+        """
+        per_day: dict[tuple[str, int], list] = defaultdict(list)
+        for i, option in enumerate(self.options.individual):
+            per_day[(option.therapist, option.day)].append((option.busy_minutes, self.x[i]))
+        for (j, t), lit in self.instructor.items():
+            meeting = self.options.meetings[j]
+            per_day[(t, meeting.day)].append((meeting.end - meeting.start, lit))
+        for (t, d), terms in per_day.items():
+            day = self.problem.days[d]
+            hours = sum(w.end - w.start for w in self.problem.therapist(t).hours.get(day.weekday, ()))
+            if sum(m for m, _ in terms) > hours:
+                self.model.add(sum(m * lit for m, lit in terms) <= hours)
+
     def rule_room_places(self) -> None:
         """Individual sessions at a centre never outnumber the places in its rooms; a class takes its room alone."""
         places: dict[str, int] = defaultdict(int)
         for room in self.problem.rooms:
             if room.kind in INDIVIDUAL_ROOM_KINDS:
                 places[room.centre] += room.capacity
-        demands: dict[tuple[str, int], list] = defaultdict(list)
-        for (referral, day, centre), (minutes, lit) in self._sessions_at_centres().items():
-            interval = self.model.new_optional_fixed_size_interval_var(
-                self.start[(referral, day)], minutes, lit, f"place[{referral},{day}]"
-            )
-            demands[(centre, day)].append((interval, 1))
         by_room: dict[tuple[str, int], list] = defaultdict(list)
         for (j, room_id), lit in self.meeting_room.items():
             meeting = self.options.meetings[j]
-            interval = self.model.new_optional_fixed_size_interval_var(
-                meeting.start, meeting.end - meeting.start, lit, f"in[{j},{room_id}]"
-            )
-            by_room[(room_id, meeting.day)].append(interval)
+            by_room[(room_id, meeting.day)].append((meeting.start, meeting.end, 1, lit))
             room = self.problem.room(room_id)
             if room.kind in INDIVIDUAL_ROOM_KINDS:
-                demands[(room.centre, meeting.day)].append((interval, room.capacity))
-        for intervals in by_room.values():
-            if len(intervals) > 1:
-                self.model.add_no_overlap(intervals)
-        for (centre, _), items in demands.items():
-            if sum(d for _, d in items) > places[centre]:
-                self.model.add_cumulative(
-                    [i for i, _ in items], [d for _, d in items], places[centre]
-                )
-
-    def _sessions_at_centres(self) -> dict[tuple[str, int, str], tuple[int, cp_model.IntVar]]:
-        """One presence literal per referral, day and centre for sessions that need a room."""
-        grouped: dict[tuple[str, int, str], list[int]] = defaultdict(list)
-        for i, option in enumerate(self.options.individual):
-            if option.kind == "individual":
-                grouped[(option.referral, option.day, option.centre)].append(i)
-        out = {}
-        for key, indices in grouped.items():
-            if len(indices) == 1:
-                lit = self.x[indices[0]]
-            else:
-                lit = self.model.new_bool_var(f"at_centre[{key}]")
-                self.model.add(sum(self.x[i] for i in indices) == lit)
-            out[key] = (self.options.individual[indices[0]].minutes, lit)
-        return out
+                item = (meeting.start, meeting.end, room.capacity, lit)
+                self.places[(room.centre, meeting.day)].append(item)
+        for items in by_room.values():
+            add_at_every_moment(self.model, items, 1)
+        for (centre, _), items in self.places.items():
+            add_at_every_moment(self.model, items, places[centre])
 
     def rule_class_meetings(self) -> None:
         """A class meets at most once a day, and no more often than its meetings per week."""
@@ -340,6 +340,7 @@ class PlanModel:
         """A literal that can be true only if the referral has a session on one of the days."""
         lit = self.model.new_bool_var(name)
         self.model.add(lit <= sum(x for d in days for x in self.present[(referral, d)]))
+        self.aux_any[lit.index] = (lit, referral, set(days))
         return lit
 
     def _contact_literals(self) -> list:
@@ -359,11 +360,7 @@ class PlanModel:
         for a in self.problem.previous:
             i = index.get((a.referral, a.day, a.therapist, a.kind)) if a.referral else None
             if i is not None and a.start in self.options.individual[i].starts:
-                lit = self.model.new_bool_var(f"kept[{a.id}]")
-                self.model.add_implication(lit, self.x[i])
-                key = (a.referral, self.options.individual[i].day)
-                self.model.add(self.start[key] == a.start).only_enforce_if(lit)
-                kept.append(lit)
+                kept.append(self.y[i][a.start])
         meetings = {
             (m.team_class, self.problem.days[m.day].date, m.start): j
             for j, m in enumerate(self.options.meetings)
@@ -394,10 +391,11 @@ class PlanModel:
         }
         for i, option in enumerate(self.options.individual):
             booking = chosen.get((option.referral, option.day, option.therapist, option.centre))
-            self.model.add_hint(self.x[i], booking is not None and booking.option == option)
-        start_of = {(b.option.referral, b.option.day): b.start for b in draft.bookings}
-        for key, var in self.start.items():
-            self.model.add_hint(var, start_of.get(key, self.earliest[key]))
+            start = booking.start if booking is not None and booking.option == option else None
+            for s, lit in self.y[i].items():
+                self.model.add_hint(lit, s == start)
+            if len(self.y[i]) > 1:
+                self.model.add_hint(self.x[i], start is not None)
         held = {m.meeting: m for m in draft.meetings}
         for j, lit in enumerate(self.held):
             self.model.add_hint(lit, j in held)
@@ -407,13 +405,48 @@ class PlanModel:
             self.model.add_hint(lit, j in held and held[j].room == r)
         for (r, j), lit in self.seat.items():
             self.model.add_hint(lit, j in held and r in held[j].participants)
+        self._hint_auxiliaries(draft)
+
+    def _hint_auxiliaries(self, draft: Draft) -> None:
+        """Hint the helper literals too, so the hint is a whole solution the solver takes at once."""
+        at: set[tuple[str, int, str]] = set()
+        days: dict[str, set[int]] = defaultdict(set)
+        for b in draft.bookings:
+            o = b.option
+            at.add((o.therapist, o.day, o.centre))
+            days[o.referral].add(o.day)
+        for held in draft.meetings:
+            meeting = self.options.meetings[held.meeting]
+            centre = self.problem.team_class(meeting.team_class).centre
+            at.add((held.instructor, meeting.day, centre))
+            for r in held.participants:
+                days[r].add(meeting.day)
+        for key, lit in self.aux_at.items():
+            self.model.add_hint(lit, key in at)
+        for lit, referral, wanted in self.aux_any.values():
+            self.model.add_hint(lit, bool(days[referral] & wanted))
+        self.model.add_hint(self.load, self._draft_load(draft))
+
+    def _draft_load(self, draft: Draft) -> int:
+        """The largest load of the draft, as `_largest_load` measures it."""
+        minutes: dict[str, int] = defaultdict(int)
+        for b in draft.bookings:
+            minutes[b.option.therapist] += b.option.busy_minutes
+        for held in draft.meetings:
+            meeting = self.options.meetings[held.meeting]
+            minutes[held.instructor] += meeting.end - meeting.start
+        loads = [
+            -(-LOAD_SCALE * m // available_minutes(self.problem, t))
+            for t, m in minutes.items()
+            if available_minutes(self.problem, t) > 0
+        ]
+        return min(LOAD_SCALE, max(loads, default=0))
 
     def fix(self, draft: Draft) -> None:
         """Force the draft's bookings and meetings into every plan (pinned appointments)."""
         for b in draft.bookings:
             i = self.options.individual.index(b.option)
-            self.model.add(self.x[i] == 1)
-            self.model.add(self.start[(b.option.referral, b.option.day)] == b.start)
+            self.model.add(self.y[i][b.start] == 1)
         for held in draft.meetings:
             self.model.add(self.held[held.meeting] == 1)
             self.model.add(self.instructor[(held.meeting, held.instructor)] == 1)
@@ -426,7 +459,7 @@ class PlanModel:
         draft = Draft()
         for i, option in enumerate(self.options.individual):
             if solver.boolean_value(self.x[i]):
-                start = solver.value(self.start[(option.referral, option.day)])
+                start = next(s for s, lit in self.y[i].items() if solver.boolean_value(lit))
                 draft.bookings.append(Booking(option, start, None))
         for j, meeting in enumerate(self.options.meetings):
             if not solver.boolean_value(self.held[j]):
@@ -449,3 +482,30 @@ def available_minutes(problem: Problem, therapist_id: str) -> int:
         if day.date not in t.absent
         for w in t.hours.get(day.weekday, ())
     )
+
+
+def add_at_every_moment(model: cp_model.CpModel, items: list, capacity: int) -> None:
+    """At every moment, the items under way take at most `capacity`.
+
+    Items are (begin, end, weight, literal) over [begin, end). Two stretches overlap exactly when
+    one begins inside the other, so checking the moments where items begin is enough; a moment
+    whose items are all still under way at the next one is implied by it and skipped.
+    """
+    if sum(w for _, _, w, _ in items) <= capacity:
+        return
+    items = sorted(items, key=lambda item: item[0])
+    moments = sorted({b for b, _, _, _ in items})
+    active: list = []
+    k = 0
+    for n, moment in enumerate(moments):
+        active = [item for item in active if item[1] > moment]
+        while k < len(items) and items[k][0] <= moment:
+            active.append(items[k])
+            k += 1
+        following = moments[n + 1] if n + 1 < len(moments) else None
+        if following is not None and all(item[1] > following for item in active):
+            continue  # the next moment's sum contains this one's
+        if sum(w for _, _, w, _ in active) > capacity:
+            lits = [item[3] for item in active]
+            weights = [item[2] for item in active]
+            model.add(cp_model.LinearExpr.weighted_sum(lits, weights) <= capacity)

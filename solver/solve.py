@@ -100,7 +100,7 @@ def optimise_draft(
     began: float,
 ) -> tuple[Outcome, Outcome | None]:
     """Run both stages; stage two only when stage one found a plan."""
-    plan = PlanModel(problem, options).build()
+    plan = PlanModel(problem, options, referral_bounds(problem, options)).build()
     plan.fix(pinned)
     goal = plan.primary_goal()
     plan.model.maximize(goal.expr)
@@ -134,6 +134,9 @@ def run_stage(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, seconds)
     solver.parameters.num_workers = workers
+    # Probing and symmetry detection cost more presolve time than they repay on these models.
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
     callback = ProgressCallback(goal, stage, progress, began)
     result = solver.solve(plan.model, callback)
     if result not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
