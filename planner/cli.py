@@ -63,10 +63,13 @@ def solve(
     workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = 2,
 ) -> None:
     """Plan the week of SCENARIO and write the plan/1 document to OUTPUT."""
-    from solver.solve import PinnedError, solve as solve_week
+    from solver.solve import PinnedError
+    from solver.solve import solve as solve_week
 
     if time_limit <= 0 or workers < 1:
         raise fail(["--time-limit must be above 0 and --workers at least 1"], "Bad options")
+    if not output.parent.is_dir():
+        raise fail([f"-o {output}: the folder {output.parent} does not exist"], "Bad options")
     problem = read_scenario(scenario)
     try:
         solution = solve_week(problem, time_limit, workers, progress=ProgressLine())
@@ -103,7 +106,8 @@ def generate(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """Write a generated scenario/1 document of a municipality's size."""
-    from planner.generate import SCALES, generate as make
+    from planner.generate import SCALES
+    from planner.generate import generate as make
 
     if scale.upper() not in SCALES:
         raise fail([f"--scale must be one of {', '.join(SCALES)}, not {scale!r}"], "Bad options")
@@ -137,8 +141,11 @@ def bench(
 def write_json(path: Path, doc: dict) -> None:
     """Write a document whole or not at all (a half-written plan is worse than none)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except OSError as e:
+        raise fail([f"{path}: cannot write the file ({e.strerror or e})"], "Not written") from None
 
 
 class ProgressLine:

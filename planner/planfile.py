@@ -93,6 +93,9 @@ def read_json_file(path: str | Path, error: type[Exception]) -> object:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise error([f"{path}: cannot read the file ({exc.strerror or exc})"]) from exc
+    except UnicodeDecodeError as exc:
+        message = f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        raise error([message]) from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

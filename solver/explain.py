@@ -170,7 +170,8 @@ def why_nothing_fits(problem: Problem, referral: Referral) -> str:
             f"no {qualified_phrase(referral)} at {where} has time for the visit and the drive "
             f"while the citizen is available ({windows})"
         )
-    return f"no {qualified_phrase(referral)} at {where} is free while the citizen is available ({windows})"
+    who = qualified_phrase(referral)
+    return f"no {who} at {where} is free while the citizen is available ({windows})"
 
 
 def why_no_seat(problem: Problem, referral: Referral) -> str | None:
@@ -180,7 +181,10 @@ def why_no_seat(problem: Problem, referral: Referral) -> str | None:
         return None
     if team_class.fixed:
         times = ", ".join(f"{DAY_NAMES[m.day]} {clock(m.start)}" for m in team_class.meetings)
-        return f"the citizen cannot come to any meeting of {team_class.name} ({times}), or no instructor is free then"
+        return (
+            f"the citizen cannot come to any meeting of {team_class.name} ({times}), "
+            "or no instructor is free then"
+        )
     return f"no meeting of {team_class.name} can be held while the citizen is available"
 
 
@@ -259,7 +263,10 @@ def start_deadline_message(problem: Problem, referral: Referral, days: list[int]
     assert referral.discharged is not None
     deadline = referral.discharged + timedelta(days=7)
     if not days:
-        return f"no session this week; discharged {referral.discharged}, training must start by {deadline}"
+        return (
+            f"no session this week; discharged {referral.discharged}, "
+            f"training must start by {deadline}"
+        )
     first = problem.days[min(days)].date
     late = (first - referral.discharged).days
     if late <= 7:

@@ -109,13 +109,22 @@ def max_concurrent(intervals: list[tuple[int, int, bool]]) -> int:
 # --- the heuristic -----------------------------------------------------------------------------
 
 
-def first_fit(problem: Problem, options: Options, diary: Diary | None = None) -> Draft:
-    """Book every referral, SUL §140 starts first, into the first free slots."""
+def first_fit(
+    problem: Problem, options: Options, diary: Diary | None = None, scarce_first: bool = False
+) -> Draft:
+    """Book every referral, SUL §140 starts first, into the first free slots.
+
+    With `scarce_first`, referrals with the fewest options per requested session go first: not
+    how a coordinator works, but a better start for the optimiser.
+    """
     diary = diary or Diary(problem, options)
     by_referral = options.by_referral()
     seats = options.seats_by_referral()
     already = diary.draft.placed_by_referral()
-    for referral in booking_order(problem):
+    order = booking_order(problem)
+    if scarce_first:
+        order = scarcity_order(order, options, by_referral, seats)
+    for referral in order:
         need = options.requested[referral.id] - already.get(referral.id, 0)
         if need > 0:
             book_referral(
@@ -127,6 +136,18 @@ def first_fit(problem: Problem, options: Options, diary: Diary | None = None) ->
 def booking_order(problem: Problem) -> list[Referral]:
     """SUL §140 starts first (the law's 7 days), the rest in the order the referrals came."""
     return sorted(problem.referrals, key=lambda r: not (r.discharged is not None and r.intro))
+
+
+def scarcity_order(
+    order: list[Referral], options: Options, own: dict[str, list], seats: dict[str, list]
+) -> list[Referral]:
+    """SUL §140 starts first, then the referrals with the fewest choices per requested session."""
+
+    def choices(r: Referral) -> float:
+        wanted = max(1, options.requested[r.id])
+        return (len(own.get(r.id, [])) + len(seats.get(r.id, []))) / wanted
+
+    return sorted(order, key=lambda r: (not (r.discharged is not None and r.intro), choices(r)))
 
 
 def book_referral(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.draft import Booking, Draft, HeldMeeting
-from solver.options import Options
+from solver.options import Option, Options
 from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
 
 #: Fair load is measured in thousandths of a therapist's available minutes.
@@ -93,7 +93,6 @@ class PlanModel:
         self.rule_room_places()
         self.rule_class_meetings()
         self.rule_class_capacity()
-        self.rule_pinned()
         return self
 
     def add_session_variables(self) -> None:
@@ -154,7 +153,7 @@ class PlanModel:
                 self.model.add_at_most_one(literals)
 
     def rule_sessions_requested(self) -> None:
-        """A referral gets at most the sessions it asks for, and never more than its package has left."""
+        """A referral gets at most the sessions it asks for, never more than its package has left."""
         by_referral: dict[str, list] = defaultdict(list)
         for (referral, _), literals in self.present.items():
             by_referral[referral].extend(literals)
@@ -177,7 +176,7 @@ class PlanModel:
                 self.model.add_at_most_one(literals)
 
     def rule_team_intro_final(self) -> None:
-        """A team course's week starts with an individual intro and ends with a re-test, if asked."""
+        """A team course's week starts with an individual intro and ends with a re-test if asked."""
         for referral in self.problem.referrals:
             if referral.mode == "team":
                 self._intro_final(referral)
@@ -238,12 +237,14 @@ class PlanModel:
             per_day[(t, meeting.day)].append((meeting.end - meeting.start, lit))
         for (t, d), terms in per_day.items():
             day = self.problem.days[d]
-            hours = sum(w.end - w.start for w in self.problem.therapist(t).hours.get(day.weekday, ()))
+            hours = sum(
+                w.end - w.start for w in self.problem.therapist(t).hours.get(day.weekday, ())
+            )
             if sum(m for m, _ in terms) > hours:
                 self.model.add(sum(m * lit for m, lit in terms) <= hours)
 
     def rule_room_places(self) -> None:
-        """Individual sessions at a centre never outnumber the places in its rooms; a class takes its room alone."""
+        """Individual sessions never outnumber a centre's room places; a class has its room alone."""
         places: dict[str, int] = defaultdict(int)
         for room in self.problem.rooms:
             if room.kind in INDIVIDUAL_ROOM_KINDS:
@@ -287,10 +288,6 @@ class PlanModel:
                     sum(seats)
                     <= sum(cap * self.meeting_room[(j, r)] for r, cap in room_caps.items())
                 )
-
-    def rule_pinned(self) -> None:
-        """Pinned appointments stay exactly as they are (they were matched to options beforehand)."""
-        # Pinned appointments arrive as hints fixed by `fix`; nothing to add by default.
 
     # --- objective ---------------------------------------------------------------------------
 
@@ -372,7 +369,7 @@ class PlanModel:
         return kept
 
     def _largest_load(self) -> cp_model.IntVar:
-        """The largest share of any therapist's available minutes that is planned, in thousandths."""
+        """The largest share of any therapist's available minutes that is planned (thousandths)."""
         for t in self.problem.therapists:
             terms = self.therapist_minutes.get(t.id)
             available = available_minutes(self.problem, t.id)
@@ -391,7 +388,7 @@ class PlanModel:
         }
         for i, option in enumerate(self.options.individual):
             booking = chosen.get((option.referral, option.day, option.therapist, option.centre))
-            start = booking.start if booking is not None and booking.option == option else None
+            start = booking.start if booking is not None and booking.start in self.y[i] else None
             for s, lit in self.y[i].items():
                 self.model.add_hint(lit, s == start)
             if len(self.y[i]) > 1:
@@ -408,7 +405,7 @@ class PlanModel:
         self._hint_auxiliaries(draft)
 
     def _hint_auxiliaries(self, draft: Draft) -> None:
-        """Hint the helper literals too, so the hint is a whole solution the solver takes at once."""
+        """Hint the helper literals too: the hint is then a whole plan the solver takes at once."""
         at: set[tuple[str, int, str]] = set()
         days: dict[str, set[int]] = defaultdict(set)
         for b in draft.bookings:
@@ -444,8 +441,9 @@ class PlanModel:
 
     def fix(self, draft: Draft) -> None:
         """Force the draft's bookings and meetings into every plan (pinned appointments)."""
+        index = {option_key(o): i for i, o in enumerate(self.options.individual)}
         for b in draft.bookings:
-            i = self.options.individual.index(b.option)
+            i = index[option_key(b.option)]
             self.model.add(self.y[i][b.start] == 1)
         for held in draft.meetings:
             self.model.add(self.held[held.meeting] == 1)
@@ -471,6 +469,25 @@ class PlanModel:
             seats = [r for r in meeting.seats if solver.boolean_value(self.seat[(r, j)])]
             draft.meetings.append(HeldMeeting(j, instructor, room, seats))
         return draft
+
+
+def tune(solver: cp_model.CpSolver, lp: bool = False) -> None:
+    """Search settings measured to find better plans sooner on these models.
+
+    Probing and symmetry detection cost more presolve time than they repay. On a whole week the
+    LP worker's bound is weaker than the per-citizen bound, so without `lp` both threads search
+    for plans instead; on neighbourhoods the LP worker measured better.
+    """
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.symmetry_level = 0
+    if not lp:
+        solver.parameters.ignore_subsolvers.append("default_lp")
+        solver.parameters.extra_subsolvers.append("quick_restart_no_lp")
+
+
+def option_key(option: Option) -> tuple[str, int, str, str]:
+    """An option's identity: whose session, which day, which therapist, from which centre."""
+    return (option.referral, option.day, option.therapist, option.centre)
 
 
 def available_minutes(problem: Problem, therapist_id: str) -> int:

@@ -271,7 +271,7 @@ def meeting_options(problem: Problem, team_class: TeamClass) -> list[MeetingOpti
 
 
 def class_members(problem: Problem, team_class: TeamClass) -> list[Referral]:
-    """Referrals that may take a seat in the class: its team referrals and centre referrals naming it."""
+    """Referrals that may sit in the class: its team referrals and centre referrals naming it."""
     return [
         r
         for r in problem.referrals

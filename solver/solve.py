@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from solver.bound import relaxation_bound
 from solver.draft import Booking, Draft, HeldMeeting, appointment_key, to_appointments
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
 from solver.firstfit import Diary, first_fit
-from solver.model import Goal, PlanModel
+from solver.lns import improve
+from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import Options, build_options
 from solver.problem import Appointment, Problem, Solution, Stats, Status
 from solver.rooms import assign_rooms
 
 #: Share of the time limit given to the primary goals.
 PRIMARY_SHARE = 0.75
+#: Largest whole-week model (literals) solved at once; larger weeks go by neighbourhoods.
+WHOLE_MODEL_LIMIT = 60_000
 
 
 class PinnedError(ValueError):
@@ -78,6 +82,8 @@ def solve(
     seed_diary(diary, pinned)
     draft = first_fit(problem, options, diary)
     report(progress, "first-fit", draft.placed(), draft.placed(), 0, began)
+    if optimise:
+        draft = max(draft, scarce_first_fit(problem, options, pinned), key=Draft.placed)
     primary = Outcome(draft, cp_model.UNKNOWN, None, None)
     status: Status = "feasible"
     if optimise:
@@ -86,7 +92,7 @@ def solve(
         )
         draft = (secondary or primary).draft
         status = overall_status(primary, secondary)
-    return finish(problem, options, draft, status, primary, began)
+    return finish(problem, options, draft, status, primary, pinned, began)
 
 
 def optimise_draft(
@@ -99,8 +105,39 @@ def optimise_draft(
     progress: ProgressFn | None,
     began: float,
 ) -> tuple[Outcome, Outcome | None]:
-    """Run both stages; stage two only when stage one found a plan."""
-    plan = PlanModel(problem, options, referral_bounds(problem, options)).build()
+    """One model for the whole week when it is small enough, else neighbourhood by neighbourhood."""
+    bounds = referral_bounds(problem, options)
+    if model_size(options) > WHOLE_MODEL_LIMIT:
+        deadline = began + time_limit
+
+        def better(plan: Draft, placed: int) -> None:
+            report(progress, "lns", placed, placed, 0, began)
+
+        plan = improve(problem, options, hint, pinned, bounds, deadline, workers, better)
+        return Outcome(plan, cp_model.FEASIBLE, plan.placed(), None), None
+    return optimise_whole(
+        problem, options, hint, pinned, bounds, time_limit, workers, progress, began
+    )
+
+
+def model_size(options: Options) -> int:
+    """Literals of the whole-week model: one per option and start time."""
+    return sum(len(o.starts) for o in options.individual)
+
+
+def optimise_whole(
+    problem: Problem,
+    options: Options,
+    hint: Draft,
+    pinned: Draft,
+    bounds: dict[str, int],
+    time_limit: float,
+    workers: int,
+    progress: ProgressFn | None,
+    began: float,
+) -> tuple[Outcome, Outcome | None]:
+    """Both stages on one model of the whole week; stage two only when stage one found a plan."""
+    plan = PlanModel(problem, options, bounds).build()
     plan.fix(pinned)
     goal = plan.primary_goal()
     plan.model.maximize(goal.expr)
@@ -135,8 +172,7 @@ def run_stage(
     solver.parameters.max_time_in_seconds = max(0.5, seconds)
     solver.parameters.num_workers = workers
     # Probing and symmetry detection cost more presolve time than they repay on these models.
-    solver.parameters.cp_model_probing_level = 0
-    solver.parameters.symmetry_level = 0
+    tune(solver)
     callback = ProgressCallback(goal, stage, progress, began)
     result = solver.solve(plan.model, callback)
     if result not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -192,14 +228,14 @@ def finish(
     draft: Draft,
     status: Status,
     primary: Outcome,
+    pinned: Draft,
     began: float,
 ) -> Solution:
     """Rooms, appointment ids, unplaced sessions, warnings and figures."""
+    keep_pinned_rooms(draft, pinned)
     assign_rooms(problem, options, draft)
     bounds = referral_bounds(problem, options)
-    placed_bound = citizen_bound(problem, options, bounds)
-    if primary.placed_bound() is not None:
-        placed_bound = min(placed_bound, primary.placed_bound())
+    placed_bound = proven_bound(problem, options, bounds, primary)
     appointments = to_appointments(problem, options, draft, known_ids(problem))
     stats = Stats(
         sessions_requested=sum(options.requested.values()),
@@ -216,6 +252,26 @@ def finish(
         tuple(warnings(problem, options, draft)),
         stats,
     )
+
+
+def proven_bound(
+    problem: Problem, options: Options, bounds: dict[str, int], primary: Outcome
+) -> int:
+    """The tightest proven upper bound on placed sessions: per citizen, relaxation, solver."""
+    found = [citizen_bound(problem, options, bounds)]
+    caps = {r: min(options.requested[r], n) for r, n in bounds.items()}
+    found.append(relaxation_bound(problem, options, caps))
+    found.append(primary.placed_bound())
+    return min(b for b in found if b is not None)
+
+
+def keep_pinned_rooms(draft: Draft, pinned: Draft) -> None:
+    """A pinned session keeps its room (the model chooses times; rooms come afterwards)."""
+    rooms = {(option_key(b.option), b.start): b.room for b in pinned.bookings}
+    for i, b in enumerate(draft.bookings):
+        room = rooms.get((option_key(b.option), b.start))
+        if room is not None:
+            draft.bookings[i] = replace(b, room=room)
 
 
 def known_ids(problem: Problem) -> dict[tuple, str]:
@@ -267,10 +323,17 @@ def pinned_meeting(problem: Problem, options: Options, a: Appointment) -> HeldMe
             same == (a.team_class, a.day, a.start)
             and a.therapist in m.instructors
             and a.room in m.rooms
+            and set(a.participants) <= set(m.seats)
         ):
-            if set(a.participants) <= set(m.seats):
-                return HeldMeeting(j, a.therapist, a.room or "", list(a.participants))
+            return HeldMeeting(j, a.therapist, a.room or "", list(a.participants))
     return None
+
+
+def scarce_first_fit(problem: Problem, options: Options, pinned: Draft) -> Draft:
+    """First fit with the most constrained referrals first: the optimiser's other start."""
+    diary = Diary(problem, options)
+    seed_diary(diary, pinned)
+    return first_fit(problem, options, diary, scarce_first=True)
 
 
 def seed_diary(diary: Diary, pinned: Draft) -> None:

@@ -22,9 +22,7 @@ def plan(doc: dict[str, Any], time_limit: float = 10.0, optimise: bool = True) -
 def of(solution: Solution, referral: str) -> list[Appointment]:
     """The referral's appointments (team meetings it sits in included), in time order."""
     return [
-        a
-        for a in solution.appointments
-        if a.referral == referral or referral in a.participants
+        a for a in solution.appointments if a.referral == referral or referral in a.participants
     ]
 
 

@@ -48,8 +48,12 @@ def test_therapist_hours_outside_citizen_window_place_nothing():
     doc["citizens"][0]["available"] = {"mon": [["08:00", "12:00"]], "tue": [["08:00", "12:00"]]}
     solution = plan(doc)
     assert placed(solution) == 0
-    assert solution.unplaced[0].reasons[0].startswith(
-        "no physiotherapist at Træningscenter Auning is free while the citizen is available"
+    assert (
+        solution.unplaced[0]
+        .reasons[0]
+        .startswith(
+            "no physiotherapist at Træningscenter Auning is free while the citizen is available"
+        )
     )
 
 
@@ -88,11 +92,20 @@ def test_therapist_works_from_one_centre_a_day():
     doc = f.scenario(
         centres=[f.centre("auning"), f.centre("glesborg", lat=56.488, lon=10.722)],
         rooms=[f.room("auning-b1"), f.room("glesborg-b1", centre="glesborg")],
-        therapists=[f.therapist(centres=["auning", "glesborg"], hours={"mon": [["08:00", "16:00"]]})],
+        therapists=[
+            f.therapist(centres=["auning", "glesborg"], hours={"mon": [["08:00", "16:00"]]})
+        ],
         citizens=[f.citizen("c001"), f.citizen("c002")],
         referrals=[
             f.referral("r001", "c001", sessions_per_week=1, session_minutes=60, exception="t"),
-            f.referral("r002", "c002", centre="glesborg", sessions_per_week=1, session_minutes=60, exception="t"),
+            f.referral(
+                "r002",
+                "c002",
+                centre="glesborg",
+                sessions_per_week=1,
+                session_minutes=60,
+                exception="t",
+            ),
         ],
     )
     assert placed(plan(doc)) == 1
@@ -133,7 +146,12 @@ def test_home_visit_needs_time_to_drive_there_and_back():
 def test_home_visit_edge_fits_with_travel():
     solution = plan(home_week(["08:14", "09:46"]))
     (visit,) = solution.appointments
-    assert (visit.kind, visit.room, visit.travel_before, visit.travel_after) == ("home", None, 16, 16)
+    assert (visit.kind, visit.room, visit.travel_before, visit.travel_after) == (
+        "home",
+        None,
+        16,
+        16,
+    )
     assert (visit.start, visit.end) == (510, 570)
 
 
@@ -143,8 +161,10 @@ def test_home_visit_edge_fits_with_travel():
 def two_at_once(rooms: list[dict]) -> dict:
     return f.scenario(
         rooms=rooms,
-        therapists=[f.therapist("t01", hours={"mon": [["10:00", "11:00"]]}),
-                    f.therapist("t02", hours={"mon": [["10:00", "11:00"]]})],
+        therapists=[
+            f.therapist("t01", hours={"mon": [["10:00", "11:00"]]}),
+            f.therapist("t02", hours={"mon": [["10:00", "11:00"]]}),
+        ],
         citizens=[f.citizen("c001"), f.citizen("c002")],
         referrals=[
             f.referral("r001", "c001", sessions_per_week=1, session_minutes=60, exception="t"),
@@ -165,13 +185,22 @@ def test_hall_holds_sessions_up_to_capacity():
 def test_class_meeting_takes_the_hall_alone():
     doc = f.scenario(
         rooms=[f.room("auning-sal", kind="hall", capacity=12)],
-        therapists=[f.therapist("t01", hours={"tue": [["10:00", "11:00"]]}),
-                    f.therapist("t02", hours={"tue": [["10:00", "11:00"]]})],
+        therapists=[
+            f.therapist("t01", hours={"tue": [["10:00", "11:00"]]}),
+            f.therapist("t02", hours={"tue": [["10:00", "11:00"]]}),
+        ],
         classes=[f.team_class(meetings=[{"day": "tue", "start": "10:00"}])],
         citizens=[f.citizen("c001"), f.citizen("c002")],
         referrals=[
-            f.referral("r001", "c001", mode="team", **{"class": "balance"}, sessions_per_week=1,
-                       session_minutes=60, exception="t"),
+            f.referral(
+                "r001",
+                "c001",
+                mode="team",
+                **{"class": "balance"},
+                sessions_per_week=1,
+                session_minutes=60,
+                exception="t",
+            ),
             f.referral("r002", "c002", sessions_per_week=1, session_minutes=60, exception="t"),
         ],
     )
@@ -238,8 +267,15 @@ def team_week(n: int, capacity: int = 10, **over) -> dict:
         classes=[f.team_class(capacity=capacity, **over)],
         citizens=[f.citizen(f"c{i:03d}") for i in range(n)],
         referrals=[
-            f.referral(f"r{i:03d}", f"c{i:03d}", mode="team", **{"class": "balance"},
-                       sessions_per_week=2, session_minutes=45, exception="two classes a week")
+            f.referral(
+                f"r{i:03d}",
+                f"c{i:03d}",
+                mode="team",
+                **{"class": "balance"},
+                sessions_per_week=2,
+                session_minutes=45,
+                exception="two classes a week",
+            )
             for i in range(n)
         ],
     )
@@ -286,7 +322,7 @@ def test_team_intro_and_class_share_the_only_therapist():
     assert [(a.kind, a.day.day) for a in of(solution, "r000")] == [("individual", 8), ("team", 10)]
 
 
-# --- SUL §140, pinned and previous ------------------------------------------------------------------
+# --- SUL §140, pinned and previous ---------------------------------------------------------
 
 
 def test_sul_start_late_gets_a_warning():
@@ -307,8 +343,15 @@ def test_sul_start_is_placed_before_others():
         citizens=[f.citizen("c001", available=MON_ONLY), f.citizen("c002", available=MON_ONLY)],
         referrals=[
             f.referral("r001", "c001", sessions_per_week=1, session_minutes=60, exception="t"),
-            f.referral("r002", "c002", sessions_per_week=1, session_minutes=60, exception="t",
-                       discharged="2026-12-03", intro=True),
+            f.referral(
+                "r002",
+                "c002",
+                sessions_per_week=1,
+                session_minutes=60,
+                exception="t",
+                discharged="2026-12-03",
+                intro=True,
+            ),
         ],
     )
     doc["therapists"][0]["hours"] = {"mon": [["10:00", "11:00"]]}
@@ -317,9 +360,16 @@ def test_sul_start_is_placed_before_others():
 
 
 def test_pinned_appointment_is_kept_with_its_id():
-    pin = {"id": "p1", "kind": "individual", "referral": "r001", "therapist": "t01",
-           "centre": "auning", "room": "auning-b1",
-           "start": "2026-12-09T13:00:00+01:00", "end": "2026-12-09T13:45:00+01:00"}
+    pin = {
+        "id": "p1",
+        "kind": "individual",
+        "referral": "r001",
+        "therapist": "t01",
+        "centre": "auning",
+        "room": "auning-b1",
+        "start": "2026-12-09T13:00:00+01:00",
+        "end": "2026-12-09T13:45:00+01:00",
+    }
     solution = plan(f.scenario(pinned=[pin]))
     kept = [a for a in solution.appointments if a.id == "p1"]
     assert [(a.day, a.start, a.room) for a in kept] == [(date(2026, 12, 9), 780, "auning-b1")]
@@ -327,12 +377,26 @@ def test_pinned_appointment_is_kept_with_its_id():
 
 def test_previous_appointments_are_kept():
     prev = [
-        {"id": "old1", "kind": "individual", "referral": "r001", "therapist": "t01",
-         "centre": "auning", "room": "auning-b1",
-         "start": "2026-12-08T14:00:00+01:00", "end": "2026-12-08T14:45:00+01:00"},
-        {"id": "old2", "kind": "individual", "referral": "r001", "therapist": "t01",
-         "centre": "auning", "room": "auning-b1",
-         "start": "2026-12-10T09:00:00+01:00", "end": "2026-12-10T09:45:00+01:00"},
+        {
+            "id": "old1",
+            "kind": "individual",
+            "referral": "r001",
+            "therapist": "t01",
+            "centre": "auning",
+            "room": "auning-b1",
+            "start": "2026-12-08T14:00:00+01:00",
+            "end": "2026-12-08T14:45:00+01:00",
+        },
+        {
+            "id": "old2",
+            "kind": "individual",
+            "referral": "r001",
+            "therapist": "t01",
+            "centre": "auning",
+            "room": "auning-b1",
+            "start": "2026-12-10T09:00:00+01:00",
+            "end": "2026-12-10T09:45:00+01:00",
+        },
     ]
     solution = plan(f.scenario(previous=prev))
     assert [(a.id, a.day.day, a.start) for a in solution.appointments] == [

@@ -1,0 +1,133 @@
+"""A proven upper bound on placed sessions that sees competition: a linear relaxation.
+
+The per-referral bound (`solver.explain`) lets every referral have every therapist to itself.
+This one shares them out: each option is booked a fraction between 0 and 1, and every capacity
+that any real plan must respect is a linear constraint. Its optimum is therefore at least as
+large as the placed sessions of any plan, and usually well below the per-referral bound when a
+skill, a centre or a time of day is in short supply.
+
+The capacities: a referral's sessions and days, a citizen's day, a class meeting's seats and
+meetings a week, and each therapist's minutes inside every stretch of the day that some sessions
+cannot leave (sessions whose every start keeps them inside [a, b] need that much of the
+therapist's time inside [a, b]; an energetic reasoning argument).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from ortools.linear_solver import pywraplp
+
+from solver.options import Option, Options
+from solver.problem import Problem, Window
+
+#: Stretches [a, b] tried per therapist and day, at most.
+STRETCHES = 150
+
+
+def relaxation_bound(problem: Problem, options: Options, caps: dict[str, int]) -> int | None:
+    """The most sessions any plan can place, by the linear relaxation; None if GLOP fails."""
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    if lp is None:
+        return None
+    x = [lp.NumVar(0, 1, "") for _ in options.individual]
+    seat = {key: lp.NumVar(0, 1, "") for key in seat_keys(options)}
+    held = [lp.NumVar(0, 1, "") for _ in options.meetings]
+    leads = {
+        (j, t): lp.NumVar(0, 1, "") for j, m in enumerate(options.meetings) for t in m.instructors
+    }
+    add_referral_limits(problem, options, caps, lp, x, seat)
+    add_meeting_limits(problem, options, lp, seat, held, leads)
+    add_therapist_energy(problem, options, lp, x, leads)
+    lp.Maximize(sum(x) + sum(seat.values()))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    return math.floor(lp.Objective().Value() + 1e-6)
+
+
+def seat_keys(options: Options) -> list[tuple[str, int]]:
+    return [(r, j) for j, m in enumerate(options.meetings) for r in m.seats]
+
+
+def add_referral_limits(problem, options, caps, lp, x, seat) -> None:
+    """One session a day per referral and citizen; no more than the referral's bound."""
+    per_day: dict[tuple[str, int], list] = defaultdict(list)
+    for i, o in enumerate(options.individual):
+        per_day[(o.referral, o.day)].append(x[i])
+    for (r, j), var in seat.items():
+        per_day[(r, options.meetings[j].day)].append(var)
+    per_referral: dict[str, list] = defaultdict(list)
+    per_citizen_day: dict[tuple[str, int], list] = defaultdict(list)
+    for (r, d), terms in per_day.items():
+        lp.Add(sum(terms) <= 1)
+        per_referral[r] += terms
+        per_citizen_day[(problem.referral(r).citizen, d)] += terms
+    for r, terms in per_referral.items():
+        lp.Add(sum(terms) <= caps[r])
+    for terms in per_citizen_day.values():
+        lp.Add(sum(terms) <= 1)
+
+
+def add_meeting_limits(problem, options, lp, seat, held, leads) -> None:
+    """Seats only in held meetings, within capacity; one meeting a day; meetings a week."""
+    per_class_day: dict[tuple[str, int], list] = defaultdict(list)
+    per_class: dict[str, list] = defaultdict(list)
+    for j, m in enumerate(options.meetings):
+        team_class = problem.team_class(m.team_class)
+        size = min(team_class.capacity, max(problem.room(r).capacity for r in m.rooms))
+        lp.Add(sum(seat[(r, j)] for r in m.seats) <= size * held[j])
+        for r in m.seats:
+            lp.Add(seat[(r, j)] <= held[j])
+        lp.Add(sum(leads[(j, t)] for t in m.instructors) == held[j])
+        per_class_day[(m.team_class, m.day)].append(held[j])
+        per_class[m.team_class].append(held[j])
+    for terms in per_class_day.values():
+        lp.Add(sum(terms) <= 1)
+    for class_id, terms in per_class.items():
+        per_week = problem.team_class(class_id).meetings_per_week
+        if per_week is not None:
+            lp.Add(sum(terms) <= per_week)
+
+
+def add_therapist_energy(problem, options, lp, x, leads) -> None:
+    """Inside every stretch, the work that cannot leave it fits the therapist's time there."""
+    work: dict[tuple[str, int], list[tuple[int, int, int, object]]] = defaultdict(list)
+    for i, o in enumerate(options.individual):
+        begin, end = span(o)
+        work[(o.therapist, o.day)].append((begin, end, o.busy_minutes, x[i]))
+    for (j, t), var in leads.items():
+        m = options.meetings[j]
+        work[(t, m.day)].append((m.start, m.end, m.end - m.start, var))
+    for (t, d), items in work.items():
+        hours = problem.therapist(t).hours.get(problem.days[d].weekday, ())
+        for a, b in stretches(items):
+            inside = [(w, v) for begin, end, w, v in items if a <= begin and end <= b]
+            room = available_inside(hours, a, b)
+            if sum(w for w, _ in inside) > room:
+                lp.Add(sum(w * v for w, v in inside) <= room)
+    week: dict[str, list] = defaultdict(list)
+    for (t, _), items in work.items():
+        week[t] += [w * v for *_, w, v in items]
+    for t in problem.therapists:
+        if t.max_minutes is not None and week[t.id]:
+            lp.Add(sum(week[t.id]) <= t.max_minutes)
+
+
+def span(o: Option) -> tuple[int, int]:
+    """The stretch an option's busy time stays inside, whichever start it gets."""
+    return (min(o.starts) - o.travel_before, max(o.starts) + o.minutes + o.travel_after)
+
+
+def stretches(items: list) -> list[tuple[int, int]]:
+    """Candidate stretches: the whole day, each span, then others from narrowest, to a limit."""
+    first = [(min(b for b, *_ in items), max(e for _, e, *_ in items))]
+    first += sorted({(b, e) for b, e, *_ in items})
+    begins = sorted({b for b, *_ in items})
+    ends = sorted({e for _, e, *_ in items})
+    rest = sorted(((a, b) for a in begins for b in ends if a < b), key=lambda p: p[1] - p[0])
+    return list(dict.fromkeys(first + rest))[:STRETCHES]
+
+
+def available_inside(hours: tuple[Window, ...], a: int, b: int) -> int:
+    return sum(max(0, min(w.end, b) - max(w.start, a)) for w in hours)

@@ -1,0 +1,53 @@
+"""Neighbourhood search keeps every rule and never loses a placed session."""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from planner.generate import generate
+from planner.scenario import parse_scenario
+from planner.validate import check_plan
+from solver.draft import Draft
+from solver.explain import referral_bounds
+from solver.firstfit import first_fit
+from solver.lns import Neighbourhood, improve, neighbourhoods, sub_options
+from solver.options import build_options
+from solver.solve import Outcome, finish
+
+
+def small_week():
+    problem = parse_scenario(generate("S", 7))
+    options = build_options(problem)
+    return problem, options, first_fit(problem, options)
+
+
+def test_neighbourhoods_cover_every_centre_and_day():
+    problem, options, _ = small_week()
+    areas = neighbourhoods(problem, options)
+    covered = {(a.centre, d) for a in areas for d in a.days}
+    assert covered == {(c.id, d) for c in problem.centres for d in range(len(problem.days))}
+
+
+def test_sub_options_fix_everything_outside_the_neighbourhood():
+    problem, options, plan = small_week()
+    area = Neighbourhood(problem.centres[0].id, frozenset({0, 1}))
+    sub, fixed = sub_options(problem, options, plan, area)
+    outside = [
+        b for b in plan.bookings if not (b.option.centre == area.centre and b.option.day in area.days)
+    ]
+    assert len(fixed.bookings) == len(outside)
+    assert all(len(b.option.starts) == 1 for b in fixed.bookings)
+    assert len(sub.meetings) == len(options.meetings)
+
+
+def test_improve_keeps_the_rules_and_never_places_fewer():
+    problem, options, plan = small_week()
+    began = time.monotonic()
+    bounds = referral_bounds(problem, options)
+    better = improve(problem, options, plan, Draft(), bounds, began + 8.0, 2)
+    assert better.placed() >= plan.placed()
+    outcome = Outcome(better, cp_model.FEASIBLE, better.placed(), None)
+    solution = finish(problem, options, better, "feasible", outcome, Draft(), began)
+    assert check_plan(problem, solution) == []

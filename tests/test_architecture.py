@@ -1,0 +1,146 @@
+"""Imports go one way: web -> planner -> solver -> ortools (README.md, "Architecture").
+
+The solver never imports the product, the web or a database; the scenario and plan readers and
+the plan validator never import OR-Tools, so a plan from any source can be checked without it.
+Imports are read with `ast` (every import, also those inside functions), and the validator's
+freedom from OR-Tools is also proved by importing it in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+#: What the solver must not know about: the product, the web and the database.
+NOT_FOR_THE_SOLVER = ("planner", "web", "fastapi", "sqlmodel")
+#: Modules that read and check documents without a solver.
+SOLVER_FREE = ("planner.validate", "planner.scenario", "planner.planfile", "solver.problem")
+
+
+def imported_modules(source: str, module: str) -> set[str]:
+    """Every module a source imports, relative imports resolved against `module`."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = absolute(node, module)
+            found.add(base)
+            # `from solver import model` imports the module solver.model.
+            found.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+    return found
+
+
+def absolute(node: ast.ImportFrom, module: str) -> str:
+    if not node.level:
+        return node.module or ""
+    package = module.split(".")[: -node.level]
+    return ".".join([*package, *([node.module] if node.module else [])])
+
+
+def module_file(module: str) -> Path | None:
+    """The project file of a module, or None for a module from outside the project."""
+    path = ROOT.joinpath(*module.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def module_imports(module: str) -> set[str]:
+    """The imports of a project module, including those of the packages it sits in."""
+    names = module.split(".")
+    found: set[str] = set()
+    for i in range(1, len(names) + 1):
+        name = ".".join(names[:i])
+        path = module_file(name)
+        if path is not None:
+            found |= imported_modules(path.read_text(encoding="utf-8"), name)
+    return found
+
+
+def reachable(module: str) -> set[str]:
+    """Every module a project module imports, directly or through other project modules."""
+    seen, todo = {module}, [module]
+    while todo:
+        for name in module_imports(todo.pop()):
+            if name not in seen:
+                seen.add(name)
+                if module_file(name) is not None:
+                    todo.append(name)
+    return seen - {module}
+
+
+def top(module: str) -> str:
+    return module.split(".")[0]
+
+
+def solver_modules() -> list[str]:
+    return sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in (ROOT / "solver").rglob("*.py")
+    )
+
+
+# --- the scanner itself -------------------------------------------------------------------------
+
+
+def test_imported_modules_sees_every_form_of_import():
+    source = (
+        "import json, ortools.sat.python.cp_model as cp\n"
+        "from planner.scenario import parse_scenario\n"
+        "from . import draft\n"
+        "from .options import Options\n"
+        "def later():\n"
+        "    from web import app\n"
+    )
+    assert imported_modules(source, "solver.solve") == {
+        "json",
+        "ortools.sat.python.cp_model",
+        "planner.scenario",
+        "planner.scenario.parse_scenario",
+        "solver",
+        "solver.draft",
+        "solver.options",
+        "solver.options.Options",
+        "web",
+        "web.app",
+    }
+
+
+def test_reachable_follows_the_solver_to_ortools():
+    assert "ortools.sat.python" in reachable("solver.solve")
+
+
+# --- the solver knows nothing of the product ----------------------------------------------------
+
+
+@pytest.mark.parametrize("module", solver_modules())
+def test_solver_module_imports_no_planner_web_or_database(module):
+    imports = module_imports(module)
+    assert sorted(name for name in imports if top(name) in NOT_FOR_THE_SOLVER) == []
+
+
+# --- documents are read and checked without OR-Tools --------------------------------------------
+
+
+@pytest.mark.parametrize("module", SOLVER_FREE)
+def test_document_module_reaches_no_ortools(module):
+    modules = reachable(module)
+    assert sorted(name for name in modules if top(name) == "ortools") == []
+    solver_parts = {name for name in modules if top(name) == "solver" and module_file(name)}
+    assert solver_parts <= {"solver", "solver.problem"}
+
+
+@pytest.mark.parametrize("module", SOLVER_FREE)
+def test_document_module_loads_without_ortools(module):
+    code = f"import {module}, sys; assert 'ortools' not in sys.modules, sorted(sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stderr) == (0, "")
