@@ -153,7 +153,7 @@ class PlanModel:
                 self.model.add_at_most_one(literals)
 
     def rule_sessions_requested(self) -> None:
-        """A referral gets at most the sessions it asks for, never more than its package has left."""
+        """A referral gets at most the sessions it asks for, and no more than its package has."""
         by_referral: dict[str, list] = defaultdict(list)
         for (referral, _), literals in self.present.items():
             by_referral[referral].extend(literals)
@@ -244,7 +244,7 @@ class PlanModel:
                 self.model.add(sum(m * lit for m, lit in terms) <= hours)
 
     def rule_room_places(self) -> None:
-        """Individual sessions never outnumber a centre's room places; a class has its room alone."""
+        """Individual sessions never outnumber a centre's room places; a class has its room."""
         places: dict[str, int] = defaultdict(int)
         for room in self.problem.rooms:
             if room.kind in INDIVIDUAL_ROOM_KINDS:

@@ -78,6 +78,8 @@ def solve(
     began = time.monotonic()
     options = build_options(problem)
     pinned = match_pinned(problem, options)
+    bounds = referral_bounds(problem, options)
+    proven = static_bound(problem, options, bounds)
     diary = Diary(problem, options)
     seed_diary(diary, pinned)
     draft = first_fit(problem, options, diary)
@@ -87,17 +89,21 @@ def solve(
     primary = Outcome(draft, cp_model.UNKNOWN, None, None)
     status: Status = "feasible"
     if optimise:
+        # What is left after the bounds, less a little for rooms and explanations afterwards.
+        left = time_limit - (time.monotonic() - began) - max(0.5, 0.02 * time_limit)
         primary, secondary = optimise_draft(
-            problem, options, draft, pinned, time_limit, workers, progress, began
+            problem, options, bounds, draft, pinned, max(1.0, left), workers, progress, began
         )
         draft = (secondary or primary).draft
         status = overall_status(primary, secondary)
-    return finish(problem, options, draft, status, primary, pinned, began)
+    placed_bound = min(b for b in (proven, primary.placed_bound()) if b is not None)
+    return finish(problem, options, draft, status, primary, pinned, placed_bound, began)
 
 
 def optimise_draft(
     problem: Problem,
     options: Options,
+    bounds: dict[str, int],
     hint: Draft,
     pinned: Draft,
     time_limit: float,
@@ -105,10 +111,12 @@ def optimise_draft(
     progress: ProgressFn | None,
     began: float,
 ) -> tuple[Outcome, Outcome | None]:
-    """One model for the whole week when it is small enough, else neighbourhood by neighbourhood."""
-    bounds = referral_bounds(problem, options)
+    """One model for the whole week when it is small enough, else neighbourhood by neighbourhood.
+
+    `time_limit` counts from now; `began` is when planning began, for progress lines.
+    """
     if model_size(options) > WHOLE_MODEL_LIMIT:
-        deadline = began + time_limit
+        deadline = time.monotonic() + time_limit
 
         def better(plan: Draft, placed: int) -> None:
             report(progress, "lns", placed, placed, 0, began)
@@ -137,6 +145,7 @@ def optimise_whole(
     began: float,
 ) -> tuple[Outcome, Outcome | None]:
     """Both stages on one model of the whole week; stage two only when stage one found a plan."""
+    start = time.monotonic()
     plan = PlanModel(problem, options, bounds).build()
     plan.fix(pinned)
     goal = plan.primary_goal()
@@ -145,7 +154,7 @@ def optimise_whole(
     primary = run_stage(
         plan, goal, "primary", time_limit * PRIMARY_SHARE, workers, progress, began, hint
     )
-    left = time_limit - (time.monotonic() - began)
+    left = time_limit - (time.monotonic() - start)
     if primary.objective is None or left < 1.0:
         return primary, None
     plan.model.add(goal.expr >= primary.objective)
@@ -229,13 +238,13 @@ def finish(
     status: Status,
     primary: Outcome,
     pinned: Draft,
+    placed_bound: int,
     began: float,
 ) -> Solution:
     """Rooms, appointment ids, unplaced sessions, warnings and figures."""
     keep_pinned_rooms(draft, pinned)
     assign_rooms(problem, options, draft)
     bounds = referral_bounds(problem, options)
-    placed_bound = proven_bound(problem, options, bounds, primary)
     appointments = to_appointments(problem, options, draft, known_ids(problem))
     stats = Stats(
         sessions_requested=sum(options.requested.values()),
@@ -254,15 +263,12 @@ def finish(
     )
 
 
-def proven_bound(
-    problem: Problem, options: Options, bounds: dict[str, int], primary: Outcome
-) -> int:
-    """The tightest proven upper bound on placed sessions: per citizen, relaxation, solver."""
-    found = [citizen_bound(problem, options, bounds)]
+def static_bound(problem: Problem, options: Options, bounds: dict[str, int]) -> int:
+    """The tighter of two proven upper bounds on placed sessions: per citizen, relaxation."""
     caps = {r: min(options.requested[r], n) for r, n in bounds.items()}
-    found.append(relaxation_bound(problem, options, caps))
-    found.append(primary.placed_bound())
-    return min(b for b in found if b is not None)
+    relaxed = relaxation_bound(problem, options, caps)
+    per_citizen = citizen_bound(problem, options, bounds)
+    return per_citizen if relaxed is None else min(per_citizen, relaxed)
 
 
 def keep_pinned_rooms(draft: Draft, pinned: Draft) -> None:

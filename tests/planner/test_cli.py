@@ -140,18 +140,17 @@ def test_validate_json_array_exits_2(tmp_path):
     )
 
 
-@pytest.mark.xfail(
-    reason="planner/planfile.py read_json_file catches OSError and JSONDecodeError but not "
-    "UnicodeDecodeError: a Latin-1 file exits 3 with 'internal error' instead of 2",
-    strict=True,
-)
-def test_validate_file_not_in_utf8_exits_2(tmp_path):
+def test_validate_file_not_in_utf8_exits_2_and_says_how_to_save_it(tmp_path):
     path = tmp_path / "latin1.json"
-    path.write_bytes(
-        json.dumps(f.scenario(name="Træningsuge"), ensure_ascii=False).encode("cp1252")
-    )
+    data = json.dumps(f.scenario(name="Træningsuge"), ensure_ascii=False).encode("cp1252")
+    path.write_bytes(data)
     done = run_process("validate", str(path))
-    assert (done.returncode, "internal error" in done.stderr) == (2, False)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"{path} is not a valid scenario/1 document (1 error):\n"
+        f"  - {path}: not UTF-8 text (byte {data.index('æ'.encode('cp1252'))}); "
+        "save the file as UTF-8\n"
+    )
 
 
 # --- solve --------------------------------------------------------------------------------------
@@ -210,16 +209,37 @@ def test_solve_time_limit_0_exits_2_and_writes_no_plan(tmp_path):
     assert plan.exists() is False
 
 
-@pytest.mark.xfail(
-    reason="planner/cli.py write_json lets FileNotFoundError escape: an output path in a "
-    "missing folder exits 3 ('internal error') after solving, instead of 2 (bad input)",
-    strict=True,
-)
-def test_solve_into_a_missing_folder_exits_2(tmp_path):
+def test_solve_into_a_missing_folder_exits_2_before_solving(tmp_path):
     scenario = write(tmp_path / "week.json", f.scenario())
     plan = tmp_path / "nowhere" / "plan.json"
-    done = run_process("solve", str(scenario), "-o", str(plan), "--time-limit", "1")
-    assert (done.returncode, "internal error" in done.stderr) == (2, False)
+    result = run("solve", str(scenario), "-o", str(plan), "--time-limit", "1")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Bad options (1 error):\n  - -o {plan}: the folder {plan.parent} does not exist\n"
+    )
+
+
+def test_solve_onto_a_folder_exits_2_with_a_sentence(tmp_path):
+    scenario = write(tmp_path / "week.json", f.scenario())
+    (tmp_path / "out").mkdir()
+    result = run("solve", str(scenario), "-o", str(tmp_path / "out"), "--time-limit", "1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-2:] == [
+        "Not written (1 error):",
+        f"  - {tmp_path / 'out'}: cannot write the file (Is a directory)",
+    ]
+
+
+@pytest.mark.xfail(
+    reason="planner/cli.py write_json: when tmp.replace(path) fails, the temporary "
+    "'<name>.tmp' file it wrote is left behind",
+    strict=True,
+)
+def test_solve_onto_a_folder_leaves_no_temporary_file(tmp_path):
+    scenario = write(tmp_path / "week.json", f.scenario())
+    (tmp_path / "out").mkdir()
+    run("solve", str(scenario), "-o", str(tmp_path / "out"), "--time-limit", "1")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "week.json"]
 
 
 # --- check --------------------------------------------------------------------------------------
