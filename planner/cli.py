@@ -145,6 +145,7 @@ def write_json(path: Path, doc: dict) -> None:
         tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         tmp.replace(path)
     except OSError as e:
+        tmp.unlink(missing_ok=True)
         raise fail([f"{path}: cannot write the file ({e.strerror or e})"], "Not written") from None
 
 

@@ -235,6 +235,8 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
         "objective": stats.objective,
         "bound": stats.bound,
         "seconds": stats.seconds,
+        # An extension: the proven upper bound on placed sessions (see solver/bound.py).
+        "placed_bound": stats.placed_bound,
     }
 
 
@@ -314,6 +316,7 @@ def stats_from_json(obj: dict[str, Any]) -> Stats:
         objective=obj.get("objective"),
         bound=obj.get("bound"),
         seconds=obj.get("seconds", 0.0),
+        placed_bound=obj.get("placed_bound"),
     )
 
 

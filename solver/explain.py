@@ -108,7 +108,8 @@ def unplaced(
     for referral in problem.referrals:
         missing = options.requested[referral.id] - placed.get(referral.id, 0)
         if missing > 0:
-            reasons = reasons_for(problem, options, referral, bounds[referral.id], days)
+            got = placed.get(referral.id, 0)
+            reasons = reasons_for(problem, options, referral, bounds[referral.id], days, got)
             out.append(Unplaced(referral.id, missing, tuple(reasons)))
     return out
 
@@ -119,14 +120,16 @@ def reasons_for(
     referral: Referral,
     bound: int,
     days: dict[str, list[int]],
+    placed: int,
 ) -> list[str]:
     if bound == 0:
         return [why_nothing_fits(problem, referral)]
-    reasons = []
+    if bound < options.requested[referral.id] and placed >= bound:
+        return [few_days_reason(problem, options, referral, bound)]
+    reasons = competition_reasons(problem, referral, days)
     if bound < options.requested[referral.id]:
-        reasons.append(few_days_reason(problem, options, referral, bound))
-    reasons += competition_reasons(problem, referral, days)
-    return reasons or ["the week is full: other sessions took the free slots"]
+        reasons.insert(0, few_days_reason(problem, options, referral, bound))
+    return reasons
 
 
 def qualified_phrase(referral: Referral) -> str:
@@ -201,10 +204,12 @@ def describe_availability(problem: Problem, referral: Referral, days: list) -> s
 
 def few_days_reason(problem: Problem, options: Options, referral: Referral, bound: int) -> str:
     """Fewer usable days than requested sessions."""
+    who = qualified_phrase(referral)
+    if referral.team_class:
+        who += " or a meeting of the class"
     return (
         f"only {bound} of the {options.requested[referral.id]} requested sessions can fit: "
-        f"a {qualified_phrase(referral)} or a class meeting is free while the citizen is available "
-        f"on too few days"
+        f"the citizen can come on too few of the days when {article(who)} {who} is free"
     )
 
 
@@ -230,6 +235,10 @@ def competition_reasons(
             f"every {qualified_phrase(referral)} is booked while the citizen is available"
         )
     return reasons
+
+
+def article(phrase: str) -> str:
+    return "an" if phrase[0] in "aeiou" else "a"
 
 
 def clock(minutes: int) -> str:

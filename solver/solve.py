@@ -83,7 +83,7 @@ def solve(
     diary = Diary(problem, options)
     seed_diary(diary, pinned)
     draft = first_fit(problem, options, diary)
-    report(progress, "first-fit", draft.placed(), draft.placed(), 0, began)
+    report(progress, "first-fit", draft.placed(), draft.placed(), proven, began)
     if optimise:
         draft = max(draft, scarce_first_fit(problem, options, pinned), key=Draft.placed)
     primary = Outcome(draft, cp_model.UNKNOWN, None, None)

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from typer.testing import CliRunner, Result
 
 from planner.cli import app
@@ -230,11 +229,6 @@ def test_solve_onto_a_folder_exits_2_with_a_sentence(tmp_path):
     ]
 
 
-@pytest.mark.xfail(
-    reason="planner/cli.py write_json: when tmp.replace(path) fails, the temporary "
-    "'<name>.tmp' file it wrote is left behind",
-    strict=True,
-)
 def test_solve_onto_a_folder_leaves_no_temporary_file(tmp_path):
     scenario = write(tmp_path / "week.json", f.scenario())
     (tmp_path / "out").mkdir()

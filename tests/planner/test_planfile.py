@@ -68,7 +68,7 @@ def solution() -> Solution:
         appointments=(meeting(), home_visit()),
         unplaced=(Unplaced("r001", 1, ("no physio is free while the citizen is available",)),),
         warnings=(PlanWarning("r002", "start-deadline", "first session is 9 days late"),),
-        stats=Stats(3, 2, objective=40812, bound=40900, seconds=7.4),
+        stats=Stats(3, 2, objective=40812, bound=40900, seconds=7.4, placed_bound=3),
     )
 
 
@@ -232,6 +232,7 @@ def test_plan_document_holds_every_field() -> None:
             "objective": 40812,
             "bound": 40900,
             "seconds": 7.4,
+            "placed_bound": 3,
         },
     }
     assert schema_errors(PLAN_SCHEMA, doc, "plan") == []

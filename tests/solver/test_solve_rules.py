@@ -227,9 +227,9 @@ def test_referral_sessions_fall_on_different_days():
     doc["citizens"][0]["available"] = MON_ONLY
     solution = plan(doc)
     assert placed(solution) == 1
-    assert solution.unplaced[0].reasons[0] == (
-        "only 1 of the 2 requested sessions can fit: a physiotherapist or a class meeting is "
-        "free while the citizen is available on too few days"
+    assert solution.unplaced[0].reasons == (
+        "only 1 of the 2 requested sessions can fit: the citizen can come on too few of the days "
+        "when a physiotherapist is free",
     )
 
 
