@@ -8,6 +8,7 @@ qualified colleague, is free, with a free room.
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -110,12 +111,17 @@ def max_concurrent(intervals: list[tuple[int, int, bool]]) -> int:
 
 
 def first_fit(
-    problem: Problem, options: Options, diary: Diary | None = None, scarce_first: bool = False
+    problem: Problem,
+    options: Options,
+    diary: Diary | None = None,
+    scarce_first: bool = False,
+    noise: random.Random | None = None,
 ) -> Draft:
     """Book every referral, SUL §140 starts first, into the first free slots.
 
     With `scarce_first`, referrals with the fewest options per requested session go first: not
-    how a coordinator works, but a better start for the optimiser.
+    how a coordinator works, but a better start for the optimiser; `noise` shuffles that order
+    a little, for several different starts.
     """
     diary = diary or Diary(problem, options)
     by_referral = options.by_referral()
@@ -123,7 +129,7 @@ def first_fit(
     already = diary.draft.placed_by_referral()
     order = booking_order(problem)
     if scarce_first:
-        order = scarcity_order(order, options, by_referral, seats)
+        order = scarcity_order(order, options, by_referral, seats, noise)
     for referral in order:
         need = options.requested[referral.id] - already.get(referral.id, 0)
         if need > 0:
@@ -139,13 +145,18 @@ def booking_order(problem: Problem) -> list[Referral]:
 
 
 def scarcity_order(
-    order: list[Referral], options: Options, own: dict[str, list], seats: dict[str, list]
+    order: list[Referral],
+    options: Options,
+    own: dict[str, list],
+    seats: dict[str, list],
+    noise: random.Random | None = None,
 ) -> list[Referral]:
     """SUL §140 starts first, then the referrals with the fewest choices per requested session."""
 
     def choices(r: Referral) -> float:
         wanted = max(1, options.requested[r.id])
-        return (len(own.get(r.id, [])) + len(seats.get(r.id, []))) / wanted
+        factor = noise.uniform(0.6, 1.4) if noise else 1.0
+        return factor * (len(own.get(r.id, [])) + len(seats.get(r.id, []))) / wanted
 
     return sorted(order, key=lambda r: (not (r.discharged is not None and r.intro), choices(r)))
 

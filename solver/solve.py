@@ -8,6 +8,7 @@ sessions that the plan reports.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,6 +25,8 @@ from solver.options import Options, build_options
 from solver.problem import Appointment, Problem, Solution, Stats, Status
 from solver.rooms import assign_rooms
 
+#: Share of the time limit spent on first fits with different orders, for the best start.
+START_SHARE = 0.05
 #: Share of the time limit given to the primary goals.
 PRIMARY_SHARE = 0.75
 #: Largest whole-week model (literals) solved at once; larger weeks go by neighbourhoods.
@@ -85,7 +88,8 @@ def solve(
     draft = first_fit(problem, options, diary)
     report(progress, "first-fit", draft.placed(), draft.placed(), proven, began)
     if optimise:
-        draft = max(draft, scarce_first_fit(problem, options, pinned), key=Draft.placed)
+        starts = best_start(problem, options, pinned, START_SHARE * time_limit)
+        draft = max(draft, starts, key=Draft.placed)
     primary = Outcome(draft, cp_model.UNKNOWN, None, None)
     status: Status = "feasible"
     if optimise:
@@ -335,11 +339,18 @@ def pinned_meeting(problem: Problem, options: Options, a: Appointment) -> HeldMe
     return None
 
 
-def scarce_first_fit(problem: Problem, options: Options, pinned: Draft) -> Draft:
-    """First fit with the most constrained referrals first: the optimiser's other start."""
-    diary = Diary(problem, options)
-    seed_diary(diary, pinned)
-    return first_fit(problem, options, diary, scarce_first=True)
+def best_start(problem: Problem, options: Options, pinned: Draft, seconds: float) -> Draft:
+    """The best of several first fits, most constrained referrals first, for the optimiser."""
+    until = time.monotonic() + seconds
+    noise = random.Random(0)  # the same scenario gives the same plan
+    best: Draft | None = None
+    while best is None or time.monotonic() < until:
+        diary = Diary(problem, options)
+        seed_diary(diary, pinned)
+        draft = first_fit(problem, options, diary, scarce_first=True, noise=noise if best else None)
+        if best is None or draft.placed() > best.placed():
+            best = draft
+    return best
 
 
 def seed_diary(diary: Diary, pinned: Draft) -> None:
