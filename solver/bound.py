@@ -18,7 +18,6 @@ import math
 from collections import defaultdict
 
 from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 from solver.options import Option, Options
 from solver.problem import Problem, Window
@@ -45,35 +44,6 @@ def relaxation_bound(problem: Problem, options: Options, caps: dict[str, int]) -
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     return math.floor(lp.Objective().Value() + 1e-6)
-
-
-def integer_bound(
-    problem: Problem, options: Options, caps: dict[str, int], seconds: float, workers: int
-) -> int | None:
-    """The same relaxation with whole bookings, by CP-SAT: its proven bound is tighter still.
-
-    Every plan is a solution of this relaxation, so the solver's bound on it (even before it
-    proves optimality) bounds every plan. None when it finds nothing in time.
-    """
-    model = cp_model.CpModel()
-    x = [model.new_bool_var("") for _ in options.individual]
-    seat = {key: model.new_bool_var("") for key in seat_keys(options)}
-    held = [model.new_bool_var("") for _ in options.meetings]
-    leads = {
-        (j, t): model.new_bool_var("")
-        for j, m in enumerate(options.meetings)
-        for t in m.instructors
-    }
-    add_referral_limits(problem, options, caps, model, x, seat)
-    add_meeting_limits(problem, options, model, seat, held, leads)
-    add_therapist_energy(problem, options, model, x, leads)
-    model.maximize(sum(x) + sum(seat.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return math.floor(solver.best_objective_bound + 1e-6)
 
 
 def seat_keys(options: Options) -> list[tuple[str, int]]:

@@ -35,6 +35,7 @@ class Diary:
     citizen_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     held: dict[int, HeldMeeting] = field(default_factory=dict)
     class_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    popular: bool = False  # open a class meeting at the time most of its members can come
 
     # --- questions -----------------------------------------------------------------------------
 
@@ -130,6 +131,7 @@ def first_fit(
     order = booking_order(problem)
     if scarce_first:
         order = scarcity_order(order, options, by_referral, seats, noise)
+        diary.popular = True
     for referral in order:
         need = options.requested[referral.id] - already.get(referral.id, 0)
         if need > 0:
@@ -151,14 +153,19 @@ def scarcity_order(
     seats: dict[str, list],
     noise: random.Random | None = None,
 ) -> list[Referral]:
-    """SUL §140 starts first, then the referrals with the fewest choices per requested session."""
+    """SUL §140 starts first, team referrals next, fewest choices per requested session first."""
 
     def choices(r: Referral) -> float:
         wanted = max(1, options.requested[r.id])
         factor = noise.uniform(0.6, 1.4) if noise else 1.0
         return factor * (len(own.get(r.id, [])) + len(seats.get(r.id, []))) / wanted
 
-    return sorted(order, key=lambda r: (not (r.discharged is not None and r.intro), choices(r)))
+    def key(r: Referral) -> tuple[bool, bool, float]:
+        # Team seats first: a meeting serves many citizens per therapist hour, so its
+        # instructor's time is worth keeping before individual sessions take it.
+        return (not (r.discharged is not None and r.intro), r.mode != "team", choices(r))
+
+    return sorted(order, key=key)
 
 
 def book_referral(
@@ -254,10 +261,7 @@ def book_seats(
 ) -> int:
     """Seat the referral in the earliest meetings it can join; returns how many seats it got."""
     booked = 0
-    for index in sorted(
-        seat_meetings,
-        key=lambda i: (diary.options.meetings[i].day, diary.options.meetings[i].start),
-    ):
+    for index in sorted(seat_meetings, key=lambda i: meeting_order(diary, i)):
         if booked == need:
             break
         meeting = diary.options.meetings[index]
@@ -268,6 +272,14 @@ def book_seats(
             diary.seat(held, referral)
             booked += 1
     return booked
+
+
+def meeting_order(diary: Diary, index: int) -> tuple[int, int]:
+    """Day by day; within a day the first time, or (`popular`) held and most wanted times first."""
+    meeting = diary.options.meetings[index]
+    if diary.popular:
+        return (meeting.day, -10_000 if index in diary.held else -len(meeting.seats))
+    return (meeting.day, meeting.start)
 
 
 def seat_capacity(diary: Diary, held: HeldMeeting) -> int:

@@ -28,7 +28,7 @@ from solver.rooms import assign_rooms
 #: Share of the time limit spent on first fits with different orders, for the best start.
 START_SHARE = 0.05
 #: Share of the time limit given to the primary goals.
-PRIMARY_SHARE = 0.75
+PRIMARY_SHARE = 0.8
 #: Largest whole-week model (literals) solved at once; larger weeks go by neighbourhoods.
 WHOLE_MODEL_LIMIT = 60_000
 
