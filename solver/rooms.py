@@ -31,8 +31,10 @@ def assign_rooms(problem: Problem, options: Options, draft: Draft) -> list[Booki
         )
         blocked = meeting_blocks(problem, options, draft, day)
         sessions = [draft.bookings[i] for i in indices]
-        chosen = greedy_rooms(sessions, rooms, blocked) or exact_rooms(sessions, rooms, blocked)
-        for i, room in zip(indices, chosen or [None] * len(indices), strict=True):
+        chosen = greedy_rooms(sessions, rooms, blocked)
+        if None in chosen:
+            chosen = exact_rooms(sessions, rooms, blocked) or chosen
+        for i, room in zip(indices, chosen, strict=True):
             draft.bookings[i] = replace(draft.bookings[i], room=room)
     for b in list(draft.bookings):
         if b.option.kind == "individual" and b.room is None:
@@ -55,8 +57,8 @@ def meeting_blocks(
 
 def greedy_rooms(
     sessions: list[Booking], rooms: list[Room], blocked: dict[str, list[tuple[int, int]]]
-) -> list[str] | None:
-    """Rooms in start-time order, the smallest free room first; None if some session gets none."""
+) -> list[str | None]:
+    """Rooms in start-time order, smallest free room first; None where a session gets none."""
     used: dict[str, list[tuple[int, int]]] = defaultdict(list)
     chosen: list[str | None] = [b.room for b in sessions]  # pinned sessions keep their room
     for b in sessions:
@@ -72,9 +74,7 @@ def greedy_rooms(
                 used[room.id].append((s, e))
                 chosen[i] = room.id
                 break
-        else:
-            return None
-    return chosen  # type: ignore[return-value]
+    return chosen
 
 
 def fits(room: Room, start: int, end: int, used: list[tuple[int, int]], blocked: list) -> bool:
