@@ -11,8 +11,10 @@ replaces the current plan. The per-citizen bound stays the proof of how far from
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import combinations
 
 from ortools.sat.python import cp_model
 
@@ -35,16 +37,22 @@ class Neighbourhood:
     days: frozenset[int]
 
 
-def neighbourhoods(problem: Problem, options: Options) -> list[Neighbourhood]:
-    """Each centre, its days split so no neighbourhood has more than NEIGHBOURHOOD_OPTIONS."""
+def neighbourhoods(problem: Problem, options: Options, width: int) -> list[Neighbourhood]:
+    """Each centre on every set of `width` days, or single days where that is too large.
+
+    Sets of days, not only runs, so a session can move between any two days of the week.
+    """
+    days = range(len(problem.days))
+    count: dict[tuple[str, int], int] = defaultdict(int)
+    for o in options.individual:
+        count[(o.centre, o.day)] += 1
     out = []
-    days = list(range(len(problem.days)))
     for centre in problem.centres:
-        count = sum(1 for o in options.individual if o.centre == centre.id)
-        parts = max(1, min(len(days), -(-count // NEIGHBOURHOOD_OPTIONS)))
-        size = -(-len(days) // parts)
-        for k in range(0, len(days), size):
-            out.append(Neighbourhood(centre.id, frozenset(days[k : k + size])))
+        for chosen in combinations(days, min(width, len(days))):
+            if sum(count[(centre.id, d)] for d in chosen) <= NEIGHBOURHOOD_OPTIONS:
+                out.append(Neighbourhood(centre.id, frozenset(chosen)))
+        if not any(area.centre == centre.id for area in out):
+            out += [Neighbourhood(centre.id, frozenset({d})) for d in days]
     return out
 
 
@@ -94,24 +102,34 @@ def improve(
 ) -> Draft:
     """Re-solve neighbourhoods until the deadline, those with most missing sessions first.
 
-    After a round with no gain, each neighbourhood gets twice the time in the next.
+    Two days at a centre at a time; after a round with no gain, one day more (then more time).
     """
-    areas = neighbourhoods(problem, options)
-    seconds = AREA_SECONDS
-    while time.monotonic() < deadline - 1.0:
-        gained = False
-        for area in by_missing_sessions(problem, options, plan, bounds, areas):
+    width, seconds = 2, AREA_SECONDS
+    while time.monotonic() < deadline - 0.5:
+        areas = neighbourhoods(problem, options, width)
+        areas = by_missing_sessions(problem, options, plan, bounds, areas)
+        if not areas:
+            break  # every referral has all it could get
+        gained, all_optimal = False, True
+        for area in areas:
             left = deadline - time.monotonic()
-            if left < 1.0:
+            if left < 0.5:
                 break
-            better = solve_area(
+            better, optimal = solve_area(
                 problem, options, plan, pinned, bounds, area, min(left, seconds), workers
             )
+            all_optimal = all_optimal and optimal
             if better is not None and better.placed() > plan.placed():
                 plan, gained = better, True
                 if on_better is not None:
                     on_better(plan, plan.placed())
-        if not gained:
+        if gained:
+            continue
+        if width < len(problem.days):
+            width += 1
+        elif all_optimal:
+            break  # each centre's week is as good as it gets with the rest as it is
+        else:
             seconds *= 2
     return plan
 
@@ -140,7 +158,8 @@ def by_missing_sessions(
             if r in missing and area is not None and (r, area) not in seen:
                 seen.add((r, area))
                 weight[area] += missing[r]
-    return sorted(areas, key=lambda a: -weight[a])
+    # Elsewhere every referral has all it can get: re-solving cannot place more there.
+    return sorted((a for a in areas if weight[a] > 0), key=lambda a: -weight[a])
 
 
 def solve_area(
@@ -152,8 +171,9 @@ def solve_area(
     area: Neighbourhood,
     seconds: float,
     workers: int,
-) -> Draft | None:
-    """The best plan that changes only this neighbourhood, or None if none was found."""
+) -> tuple[Draft | None, bool]:
+    """The best plan that changes only this neighbourhood (None if none found), and whether
+    it is proven the best."""
     sub, fixed = sub_options(problem, options, plan, area)
     model = PlanModel(problem, sub, bounds).build()
     model.fix(fixed)
@@ -165,9 +185,10 @@ def solve_area(
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     tune(solver, lp=True)
-    if solver.solve(model.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return model.read(solver)
+    status = solver.solve(model.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, False
+    return model.read(solver), status == cp_model.OPTIMAL
 
 
 def pinned_in_area(pinned: Draft, fixed: Draft) -> Draft:

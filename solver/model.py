@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from solver.draft import Booking, Draft, HeldMeeting
+from solver.draft import Booking, Draft, HeldMeeting, session_days
 from solver.options import Option, Options
 from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
 
@@ -313,6 +313,19 @@ class PlanModel:
             + weights[2] * (sum(seats) + LOAD_SCALE - self._largest_load())
         )
         return Goal(expr, 0)
+
+    def keep_primary(self, draft: Draft) -> None:
+        """Whatever else changes: no fewer sessions, SUL §140 starts or starts in time."""
+        placed = list(self.x) + list(self.seat.values())
+        self.model.add(sum(placed) >= draft.placed())
+        days = session_days(draft, self.options)
+        for literals in self._sul_literals():
+            met = sum(
+                1
+                for lit in literals
+                if set(days.get(self.aux_any[lit.index][1], ())) & self.aux_any[lit.index][2]
+            )
+            self.model.add(sum(literals) >= met)
 
     def _sul_literals(self) -> tuple[list, list]:
         """Per SUL §140 start: placed at all, and placed within 7 days of discharge."""

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import random
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
 from solver.bound import relaxation_bound
-from solver.draft import Booking, Draft, HeldMeeting, appointment_key, to_appointments
+from solver.draft import (
+    Booking,
+    Draft,
+    HeldMeeting,
+    appointment_key,
+    session_days,
+    to_appointments,
+)
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
 from solver.firstfit import Diary, first_fit
 from solver.lns import improve
@@ -99,7 +107,7 @@ def solve(
             problem, options, bounds, draft, pinned, max(1.0, left), workers, progress, began
         )
         draft = (secondary or primary).draft
-        status = overall_status(primary, secondary)
+        status = overall_status(primary_proven(problem, options, draft, proven), secondary)
     placed_bound = min(b for b in (proven, primary.placed_bound()) if b is not None)
     return finish(problem, options, draft, status, primary, pinned, placed_bound, began)
 
@@ -115,59 +123,55 @@ def optimise_draft(
     progress: ProgressFn | None,
     began: float,
 ) -> tuple[Outcome, Outcome | None]:
-    """One model for the whole week when it is small enough, else neighbourhood by neighbourhood.
+    """Neighbourhood search for the primary goals; then, for a week small enough to be one
+    model, the secondary goals on the whole week, keeping what the first part reached.
 
     `time_limit` counts from now; `began` is when planning began, for progress lines.
     """
-    if model_size(options) > WHOLE_MODEL_LIMIT:
-        deadline = time.monotonic() + time_limit
+    now = time.monotonic()
+    whole = model_size(options) <= WHOLE_MODEL_LIMIT
+    share = PRIMARY_SHARE if whole else 1.0
 
-        def better(plan: Draft, placed: int) -> None:
-            report(progress, "lns", placed, placed, 0, began)
+    def better(plan: Draft, placed: int) -> None:
+        report(progress, "primary", placed, placed, 0, began)
 
-        plan = improve(problem, options, hint, pinned, bounds, deadline, workers, better)
-        return Outcome(plan, cp_model.FEASIBLE, plan.placed(), None), None
-    return optimise_whole(
-        problem, options, hint, pinned, bounds, time_limit, workers, progress, began
+    plan = improve(
+        problem, options, hint, pinned, bounds, now + share * time_limit, workers, better
     )
+    primary = Outcome(plan, cp_model.FEASIBLE, plan.placed(), None)
+    left = time_limit - (time.monotonic() - now)
+    if not whole or left < 1.0:
+        return primary, None
+    return primary, secondary_whole(
+        problem, options, bounds, plan, pinned, left, workers, progress, began
+    )
+
+
+def secondary_whole(
+    problem: Problem,
+    options: Options,
+    bounds: dict[str, int],
+    plan: Draft,
+    pinned: Draft,
+    time_limit: float,
+    workers: int,
+    progress: ProgressFn | None,
+    began: float,
+) -> Outcome | None:
+    """Contact therapist, previous plan, seats and fair load on one model, placed sessions kept."""
+    model = PlanModel(problem, options, bounds).build()
+    model.fix(pinned)
+    model.keep_primary(plan)
+    goal = model.secondary_goal()
+    model.model.maximize(goal.expr)
+    model.hint(plan)
+    outcome = run_stage(model, goal, "secondary", time_limit, workers, progress, began, plan)
+    return outcome if outcome.objective is not None else None
 
 
 def model_size(options: Options) -> int:
     """Literals of the whole-week model: one per option and start time."""
     return sum(len(o.starts) for o in options.individual)
-
-
-def optimise_whole(
-    problem: Problem,
-    options: Options,
-    hint: Draft,
-    pinned: Draft,
-    bounds: dict[str, int],
-    time_limit: float,
-    workers: int,
-    progress: ProgressFn | None,
-    began: float,
-) -> tuple[Outcome, Outcome | None]:
-    """Both stages on one model of the whole week; stage two only when stage one found a plan."""
-    start = time.monotonic()
-    plan = PlanModel(problem, options, bounds).build()
-    plan.fix(pinned)
-    goal = plan.primary_goal()
-    plan.model.maximize(goal.expr)
-    plan.hint(hint)
-    primary = run_stage(
-        plan, goal, "primary", time_limit * PRIMARY_SHARE, workers, progress, began, hint
-    )
-    left = time_limit - (time.monotonic() - start)
-    if primary.objective is None or left < 1.0:
-        return primary, None
-    plan.model.add(goal.expr >= primary.objective)
-    second = plan.secondary_goal()
-    plan.model.maximize(second.expr)
-    plan.model.clear_hints()
-    plan.hint(primary.draft)
-    secondary = run_stage(plan, second, "secondary", left, workers, progress, began, primary.draft)
-    return primary, secondary if secondary.objective is not None else None
 
 
 def run_stage(
@@ -226,13 +230,37 @@ def report(
         progress(Progress(stage, placed, objective, bound, time.monotonic() - began))
 
 
-def overall_status(primary: Outcome, secondary: Outcome | None) -> Status:
-    if primary.objective is None:
-        return "infeasible" if primary.status == cp_model.INFEASIBLE else "unknown"
-    both_optimal = primary.status == cp_model.OPTIMAL and (
-        secondary is not None and secondary.status == cp_model.OPTIMAL
-    )
-    return "optimal" if both_optimal else "feasible"
+def overall_status(primary_proven: bool, secondary: Outcome | None) -> Status:
+    """Optimal when the primary goals are met in full and the secondary stage proved optimal."""
+    both = primary_proven and secondary is not None and secondary.status == cp_model.OPTIMAL
+    return "optimal" if both else "feasible"
+
+
+def primary_proven(problem: Problem, options: Options, draft: Draft, proven: int) -> bool:
+    """The plan places the proven most sessions, and every SUL §140 start as early as it can."""
+    if draft.placed() < proven:
+        return False
+    days = session_days(draft, options)
+    possible = possible_days(options)
+    for r in problem.referrals:
+        if r.discharged is None or not r.intro or not possible.get(r.id):
+            continue
+        first_possible = min(possible[r.id])
+        deadline = max(r.discharged.toordinal() + 7, problem.days[first_possible].date.toordinal())
+        if not any(problem.days[d].date.toordinal() <= deadline for d in days.get(r.id, [])):
+            return False
+    return True
+
+
+def possible_days(options: Options) -> dict[str, set[int]]:
+    """The days each referral has an option or a seat on."""
+    days: dict[str, set[int]] = defaultdict(set)
+    for o in options.individual:
+        days[o.referral].add(o.day)
+    for m in options.meetings:
+        for r in m.seats:
+            days[r].add(m.day)
+    return days
 
 
 def finish(
@@ -247,7 +275,8 @@ def finish(
 ) -> Solution:
     """Rooms, appointment ids, unplaced sessions, warnings and figures."""
     keep_pinned_rooms(draft, pinned)
-    assign_rooms(problem, options, draft)
+    if assign_rooms(problem, options, draft):
+        draft = fill(problem, options, draft)
     bounds = referral_bounds(problem, options)
     appointments = to_appointments(problem, options, draft, known_ids(problem))
     stats = Stats(
@@ -273,6 +302,18 @@ def static_bound(problem: Problem, options: Options, bounds: dict[str, int]) -> 
     relaxed = relaxation_bound(problem, options, caps)
     per_citizen = citizen_bound(problem, options, bounds)
     return per_citizen if relaxed is None else min(per_citizen, relaxed)
+
+
+def fill(problem: Problem, options: Options, draft: Draft) -> Draft:
+    """Book what is still missing into the free slots left around a plan, rooms included.
+
+    The model counts a centre's room places; when that count could not be turned into rooms
+    for every session (a session crossing the start of a class in the hall), the sessions left
+    without a room get another slot here if there is one.
+    """
+    diary = Diary(problem, options)
+    seed_diary(diary, draft)
+    return first_fit(problem, options, diary, scarce_first=True)
 
 
 def keep_pinned_rooms(draft: Draft, pinned: Draft) -> None:
@@ -354,7 +395,7 @@ def best_start(problem: Problem, options: Options, pinned: Draft, seconds: float
 
 
 def seed_diary(diary: Diary, pinned: Draft) -> None:
-    """Book the pinned appointments before anything else."""
+    """Book a draft (the pinned appointments, or a whole plan) before anything else."""
     for b in pinned.bookings:
         diary.book(b.option, b.start, b.room)
     for held in pinned.meetings:

@@ -25,7 +25,7 @@ def small_week():
 
 def test_neighbourhoods_cover_every_centre_and_day():
     problem, options, _ = small_week()
-    areas = neighbourhoods(problem, options)
+    areas = neighbourhoods(problem, options, 2)
     covered = {(a.centre, d) for a in areas for d in a.days}
     assert covered == {(c.id, d) for c in problem.centres for d in range(len(problem.days))}
 
