@@ -1,9 +1,10 @@
-"""Plan a week: options, first fit, then CP-SAT in two stages, then rooms and explanations.
+"""Plan a week: options, bounds, first fit, then CP-SAT in two stages, rooms and explanations.
 
-Stage one maximises the primary goals (placed sessions, SUL §140 starts); stage two keeps that
-result and maximises the secondary goals (contact therapist, the previous plan, seats, fair load).
-Two stages keep the objective's coefficients small; stage one's bound is the bound on placed
-sessions that the plan reports.
+Stage one maximises the primary goals (placed sessions, SUL §140 starts) by neighbourhood
+search (`solver.lns`); stage two keeps that result and maximises the secondary goals (contact
+therapist, the previous plan, seats, fair load) on one model of the whole week, when the week is
+small enough for one. The plan's objective is its placed sessions and its bound the proven upper
+bound on them (`solver.bound`, `solver.explain`).
 """
 
 from __future__ import annotations
@@ -71,11 +72,6 @@ class Outcome:
     status: int
     objective: int | None
     bound: int | None
-    scale: int = 0  # what one placed session is worth in the objective (primary stage)
-
-    def placed_bound(self) -> int | None:
-        """Placed sessions at most, by the solver's proven bound."""
-        return self.bound // self.scale if self.bound is not None and self.scale else None
 
 
 def solve(
@@ -98,7 +94,6 @@ def solve(
     if optimise:
         starts = best_start(problem, options, pinned, START_SHARE * time_limit)
         draft = max(draft, starts, key=Draft.placed)
-    primary = Outcome(draft, cp_model.UNKNOWN, None, None)
     status: Status = "feasible"
     if optimise:
         # What is left after the bounds, less a little for rooms and explanations afterwards.
@@ -108,8 +103,7 @@ def solve(
         )
         draft = (secondary or primary).draft
         status = overall_status(primary_proven(problem, options, draft, proven), secondary)
-    placed_bound = min(b for b in (proven, primary.placed_bound()) if b is not None)
-    return finish(problem, options, draft, status, primary, pinned, placed_bound, began)
+    return finish(problem, options, draft, status, pinned, proven, began)
 
 
 def optimise_draft(
@@ -159,13 +153,17 @@ def secondary_whole(
     began: float,
 ) -> Outcome | None:
     """Contact therapist, previous plan, seats and fair load on one model, placed sessions kept."""
+    until = time.monotonic() + time_limit
     model = PlanModel(problem, options, bounds).build()
     model.fix(pinned)
     model.keep_primary(plan)
     goal = model.secondary_goal()
     model.model.maximize(goal.expr)
     model.hint(plan)
-    outcome = run_stage(model, goal, "secondary", time_limit, workers, progress, began, plan)
+    left = until - time.monotonic()
+    if left < 0.5:
+        return None
+    outcome = run_stage(model, goal, "secondary", left, workers, progress, began, plan)
     return outcome if outcome.objective is not None else None
 
 
@@ -268,7 +266,6 @@ def finish(
     options: Options,
     draft: Draft,
     status: Status,
-    primary: Outcome,
     pinned: Draft,
     placed_bound: int,
     began: float,
@@ -282,8 +279,9 @@ def finish(
     stats = Stats(
         sessions_requested=sum(options.requested.values()),
         sessions_placed=draft.placed(),
-        objective=primary.objective,
-        bound=primary.bound,
+        # The primary goal is placed sessions; its proven bound is the placed-sessions bound.
+        objective=draft.placed(),
+        bound=placed_bound,
         seconds=round(time.monotonic() - began, 2),
         placed_bound=placed_bound,
     )

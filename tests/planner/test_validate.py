@@ -9,7 +9,6 @@ fills in the plan's own account (unplaced, stats) so that only the rule under te
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -856,13 +855,12 @@ def big_week() -> tuple[Problem, list[Appointment]]:
     return problem, appts
 
 
-def test_check_plan_validates_3000_appointments_well_under_a_second() -> None:
+def test_check_plan_accepts_a_busy_week_of_3000_appointments() -> None:
+    # Speed is measured by `planner bench` (which validates every plan), not timed here.
     problem, appts = big_week()
     plan = solution(problem, *appts)
-    started = time.perf_counter()
     violations = check_plan(problem, plan)
     assert (violations, len(appts)) == ([], 3000)
-    assert time.perf_counter() - started < 1.0
 
 
 # --- plan/1 documents ---------------------------------------------------------------------------

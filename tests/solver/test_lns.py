@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import time
 
-from ortools.sat.python import cp_model
-
 from planner.generate import generate
 from planner.scenario import parse_scenario
 from planner.validate import check_plan
@@ -14,7 +12,7 @@ from solver.explain import referral_bounds
 from solver.firstfit import first_fit
 from solver.lns import Neighbourhood, improve, neighbourhoods, sub_options
 from solver.options import build_options
-from solver.solve import Outcome, finish
+from solver.solve import finish
 
 
 def small_week():
@@ -47,6 +45,5 @@ def test_improve_keeps_the_rules_and_never_places_fewer():
     bounds = referral_bounds(problem, options)
     better = improve(problem, options, plan, Draft(), bounds, began + 8.0, 2)
     assert better.placed() >= plan.placed()
-    outcome = Outcome(better, cp_model.FEASIBLE, better.placed(), None)
-    solution = finish(problem, options, better, "feasible", outcome, Draft(), 10**6, began)
+    solution = finish(problem, options, better, "feasible", Draft(), 10**6, began)
     assert check_plan(problem, solution) == []
