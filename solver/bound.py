@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any
 
 from ortools.linear_solver import pywraplp
 
@@ -92,7 +93,7 @@ def add_meeting_limits(problem, options, lp, seat, held, leads) -> None:
 
 def add_therapist_energy(problem, options, lp, x, leads) -> None:
     """Inside every stretch, the work that cannot leave it fits the therapist's time there."""
-    work: dict[tuple[str, int], list[tuple[int, int, int, object]]] = defaultdict(list)
+    work: dict[tuple[str, int], list[tuple[int, int, int, Any]]] = defaultdict(list)
     for i, o in enumerate(options.individual):
         begin, end = span(o)
         work[(o.therapist, o.day)].append((begin, end, o.busy_minutes, x[i]))

@@ -87,8 +87,8 @@ def citizen_bound(problem: Problem, options: Options, bounds: dict[str, int]) ->
     for o in options.individual:
         days[problem.referral(o.referral).citizen].add(o.day)
     for m in options.meetings:
-        for r in m.seats:
-            days[problem.referral(r).citizen].add(m.day)
+        for seat in m.seats:
+            days[problem.referral(seat).citizen].add(m.day)
     total: dict[str, int] = defaultdict(int)
     for r in problem.referrals:
         total[r.citizen] += bounds[r.id]

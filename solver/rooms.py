@@ -31,9 +31,9 @@ def assign_rooms(problem: Problem, options: Options, draft: Draft) -> list[Booki
         )
         blocked = meeting_blocks(problem, options, draft, day)
         sessions = [draft.bookings[i] for i in indices]
-        chosen = greedy_rooms(sessions, rooms, blocked)
+        chosen: list[str | None] = greedy_rooms(sessions, rooms, blocked)
         if None in chosen:
-            chosen = exact_rooms(sessions, rooms, blocked) or chosen
+            chosen = list(exact_rooms(sessions, rooms, blocked) or chosen)
         for i, room in zip(indices, chosen, strict=True):
             draft.bookings[i] = replace(draft.bookings[i], room=room)
     for b in list(draft.bookings):

@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -69,7 +70,7 @@ class Outcome:
     """A stage's result: the best draft and what the solver proved about it."""
 
     draft: Draft
-    status: int
+    status: Any  # CP-SAT's status
     objective: int | None
     bound: int | None
 
@@ -196,7 +197,7 @@ def run_stage(
     bound = round(solver.best_objective_bound)
     if goal.scale:
         report(progress, stage, objective // goal.scale, objective, bound, began)
-    return Outcome(plan.read(solver), result, objective, bound, goal.scale)
+    return Outcome(plan.read(solver), result, objective, bound)
 
 
 class ProgressCallback(cp_model.CpSolverSolutionCallback):
