@@ -31,7 +31,9 @@ from planner.holidays import danish_public_holidays
 from solver.problem import (
     Problem,
     Referral,
+    clock,
     great_circle_km,
+    minutes_of,
     requested_sessions,
     travel_minutes,
 )
@@ -373,15 +375,6 @@ class Draft:
 # --- Small helpers -------------------------------------------------------------------------------
 
 
-def hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def minutes_of(text: str) -> int:
-    hours, minutes = text.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
 def draw(rng: random.Random, weights: Mapping[str, float]) -> str:
     """One key, drawn with probability proportional to its weight."""
     keys = list(weights)
@@ -421,7 +414,7 @@ def week_number(week: str) -> int:
 
 
 def centre_doc(site: Site) -> Doc:
-    opening = {day: [hhmm(OPEN_AT), hhmm(CLOSE[day])] for day in site.open_days()}
+    opening = {day: [clock(OPEN_AT), clock(CLOSE[day])] for day in site.open_days()}
     return {
         "id": site.id,
         "name": site.name,
@@ -662,7 +655,7 @@ def day_windows(anchor: int, length: int, day: str) -> list[list[str]]:
         windows = morning_windows(anchor, length, CLOSE[day])
     else:
         windows = afternoon_windows(min(anchor, CLOSE[day]), length)
-    return [[hhmm(a), hhmm(b)] for a, b in windows if b - a >= 45]
+    return [[clock(a), clock(b)] for a, b in windows if b - a >= 45]
 
 
 def morning_windows(start: int, length: int, close: int) -> list[tuple[int, int]]:
@@ -795,7 +788,7 @@ def fixed_meetings(
         for start in starts:
             booked = [book_meeting(draft, site, template, day, start) for day in days]
             if all(booked):
-                return [{"day": day, "start": hhmm(start)} for day in days]
+                return [{"day": day, "start": clock(start)} for day in days]
             unbook(draft, [b for b in booked if b])
     return None
 

@@ -41,6 +41,8 @@ from solver.problem import (
     Travel,
     Weekday,
     Window,
+    clock,
+    minutes_of,
 )
 
 Doc = dict[str, Any]
@@ -66,16 +68,6 @@ class ScenarioError(Exception):
 
 
 # --- small helpers -------------------------------------------------------------------------
-
-
-def minutes(text: str) -> int:
-    """Minutes after midnight of an "HH:MM" time."""
-    hours, mins = text.split(":")
-    return int(hours) * 60 + int(mins)
-
-
-def clock(mins: int) -> str:
-    return f"{mins // 60:02d}:{mins % 60:02d}"
 
 
 def span(start: int, end: int) -> str:
@@ -447,11 +439,11 @@ def check_class_room(doc: Doc) -> list[str]:
 
 def meeting_error(centre: Doc, length: int, meeting: Doc, where: str) -> str | None:
     """Why one fixed meeting does not fit its centre's opening hours, if it does not."""
-    day, start = meeting["day"], minutes(meeting["start"])
+    day, start = meeting["day"], minutes_of(meeting["start"])
     hours = centre["open"].get(day)
     if hours is None:
         return f"{where}: {centre['id']} is closed on {day}; move the meeting to an open day"
-    opens, closes = minutes(hours[0]), minutes(hours[1])
+    opens, closes = minutes_of(hours[0]), minutes_of(hours[1])
     if opens <= start and start + length <= closes:
         return None
     return (
@@ -482,7 +474,7 @@ def check_meetings_on_grid(doc: Doc) -> list[str]:
         f"start at a multiple of {slot} minutes"
         for where, team in entries(doc, "classes")
         for j, meeting in enumerate(team.get("meetings", []))
-        if minutes(meeting["start"]) % slot
+        if minutes_of(meeting["start"]) % slot
     ]
 
 
@@ -493,7 +485,7 @@ def window_errors(windows: list[list[str]], where: str) -> list[str]:
     """Reversed windows, and windows that overlap an earlier one, of one weekday."""
     errors, spans = [], []
     for first, last in windows:
-        start, end = minutes(first), minutes(last)
+        start, end = minutes_of(first), minutes_of(last)
         if end <= start:
             errors.append(
                 f"{where}: {first}–{last} does not end after it starts; "
@@ -585,7 +577,7 @@ def check_scenario(doc: Doc) -> list[str]:
 
 
 def window(pair: list[str]) -> Window:
-    return Window(minutes(pair[0]), minutes(pair[1]))
+    return Window(minutes_of(pair[0]), minutes_of(pair[1]))
 
 
 def week_windows(days: dict[str, list[list[str]]]) -> dict[str, tuple[Window, ...]]:
@@ -633,7 +625,7 @@ def build_package(obj: Doc) -> Package:
 
 def build_class(obj: Doc) -> TeamClass:
     meetings = tuple(
-        Meeting(cast(Weekday, m["day"]), minutes(m["start"])) for m in obj.get("meetings", [])
+        Meeting(cast(Weekday, m["day"]), minutes_of(m["start"])) for m in obj.get("meetings", [])
     )
     return TeamClass(
         id=obj["id"],

@@ -24,6 +24,7 @@ from solver.problem import (
     Referral,
     Solution,
     Window,
+    clock,
     requested_sessions,
     travel_minutes,
 )
@@ -56,10 +57,6 @@ class Session:
 
 
 # --- Reading times and appointments aloud -------------------------------------------------------
-
-
-def clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def day_name(day: date) -> str:

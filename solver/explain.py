@@ -19,6 +19,7 @@ from solver.problem import (
     Referral,
     Unplaced,
     Window,
+    clock,
 )
 
 DAY_NAMES = {
@@ -239,10 +240,6 @@ def competition_reasons(
 
 def article(phrase: str) -> str:
     return "an" if phrase[0] in "aeiou" else "a"
-
-
-def clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def span(w: Window) -> str:

@@ -217,6 +217,17 @@ class Problem:
         return table[key]
 
 
+def clock(minutes: int) -> str:
+    """ "HH:MM" of minutes after midnight."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def minutes_of(text: str) -> int:
+    """Minutes after midnight of an "HH:MM" time."""
+    hours, mins = text.split(":")
+    return int(hours) * 60 + int(mins)
+
+
 def requested_sessions(problem: Problem, referral: Referral) -> int:
     """A referral asks for its weekly sessions, but never more than its package has left."""
     left = problem.package(referral.package).max_sessions

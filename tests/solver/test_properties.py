@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.planfile import plan_document, read_plan
-from planner.scenario import check_scenario, minutes, parse_scenario
+from planner.scenario import check_scenario, parse_scenario
 from planner.validate import check_plan
 from solver.problem import Problem, Solution
+from solver.problem import minutes_of as minutes
 from solver.solve import solve
 from tests import factories as f
 
