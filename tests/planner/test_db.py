@@ -1,0 +1,168 @@
+"""The database layer on both backends: SQLite (a file per test) and PostgreSQL (a fresh schema).
+
+`database` is the engine fixture the store tests use too; PostgreSQL tests are skipped, with the
+reason, when no server answers at `POSTGRES_URL`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, func, select
+
+from planner import db
+from planner.db import alembic_config, database_url, engine_from_url, get_session, migrate
+from planner.models import Scenario
+from planner.store import import_scenario
+from tests.factories import scenario
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = engine_from_url(tmp_path / "planner.db")
+    yield engine
+    engine.dispose()
+
+
+def postgres_engine() -> Iterator[Engine]:
+    """An engine whose tables live in a schema of their own, dropped afterwards."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = engine_from_url(POSTGRES_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as error:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error.orig}")
+    # libpq's `options` puts the schema first on the search path of every connection.
+    scoped = engine_from_url(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    yield scoped
+    scoped.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def backend_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """An empty, migrated database of the given backend."""
+    engines = sqlite_engine(tmp_path) if backend == "sqlite" else postgres_engine()
+    engine = next(engines)
+    migrate(engine)
+    yield engine
+    next(engines, None)
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    yield from backend_engine(request.param, tmp_path)
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    """Rows per planner table."""
+    with Session(engine) as session:
+        return {
+            name: session.exec(select(func.count()).select_from(table)).one()
+            for name, table in SQLModel.metadata.tables.items()
+        }
+
+
+# --- migrations -------------------------------------------------------------------------------
+
+
+def test_migrate_creates_every_table(database: Engine) -> None:
+    tables = set(inspect(database).get_table_names())
+
+    assert tables == {*SQLModel.metadata.tables, "alembic_version"}
+
+
+def test_migrate_creates_every_column(database: Engine) -> None:
+    found = inspect(database)
+
+    for name, table in SQLModel.metadata.tables.items():
+        columns = {column["name"] for column in found.get_columns(name)}
+        assert columns == set(table.columns.keys()), name
+
+
+def test_migrate_twice_is_harmless(database: Engine) -> None:
+    migrate(database)
+
+    with database.connect() as connection:
+        versions = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    assert [v for (v,) in versions] == ["0001"]
+
+
+def test_delete_scenario_removes_everything_it_owns(database: Engine) -> None:
+    with Session(database) as session:
+        scenario_id = import_scenario(scenario(), session=session)
+        session.delete(session.get(Scenario, scenario_id))
+        session.commit()
+
+    assert set(row_counts(database).values()) == {0}
+
+
+# --- choosing the database --------------------------------------------------------------------
+
+
+def test_database_url_defaults_to_planner_db(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    assert database_url() == "sqlite:///planner.db"
+
+
+def test_database_url_reads_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
+
+    assert database_url() == POSTGRES_URL
+
+
+def test_database_url_caller_wins_and_path_means_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", POSTGRES_URL)
+
+    assert database_url(Path("/tmp/weeks.db")) == "sqlite:////tmp/weeks.db"
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_engine_from_url_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:
+    engine = engine_from_url(tmp_path / "fk.db")
+
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_get_session_uses_database_url(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'web.db'}")
+    db.default_engine.cache_clear()
+    try:
+        session = next(get_session())
+        assert str(session.get_bind().url) == f"sqlite:///{tmp_path / 'web.db'}"
+        session.close()
+    finally:
+        db.default_engine().dispose()
+        db.default_engine.cache_clear()
+
+
+def test_migrate_matches_the_models(database: Engine) -> None:
+    with database.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+
+    assert differences == []
+
+
+def test_migrations_downgrade_to_an_empty_database(database: Engine) -> None:
+    config = alembic_config()
+    with database.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+
+    assert inspect(database).get_table_names() == ["alembic_version"]
