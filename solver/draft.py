@@ -6,7 +6,7 @@ its answer, and `to_appointments` turns either into the appointments of a plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from solver.options import MeetingOption, Option, Options
 from solver.problem import Appointment, Problem
@@ -84,7 +84,7 @@ def to_appointments(
             while f"a{counter:04d}" in taken:
                 counter += 1
             known = f"a{counter:04d}"
-        named.append(_with_id(a, known))
+        named.append(replace(a, id=known))
     return named
 
 
@@ -123,9 +123,3 @@ def meeting_appointment(problem: Problem, meeting: MeetingOption, held: HeldMeet
         participants=tuple(sorted(held.participants)),
         room=held.room,
     )
-
-
-def _with_id(a: Appointment, id: str) -> Appointment:
-    from dataclasses import replace
-
-    return replace(a, id=id)
