@@ -104,7 +104,7 @@ def solve(
         )
         draft = (secondary or primary).draft
         status = overall_status(primary_proven(problem, options, draft, proven), secondary)
-    return finish(problem, options, draft, status, pinned, proven, began)
+    return finish(problem, options, bounds, draft, status, pinned, proven, began)
 
 
 def optimise_draft(
@@ -265,6 +265,7 @@ def possible_days(options: Options) -> dict[str, set[int]]:
 def finish(
     problem: Problem,
     options: Options,
+    bounds: dict[str, int],
     draft: Draft,
     status: Status,
     pinned: Draft,
@@ -275,7 +276,6 @@ def finish(
     keep_pinned_rooms(draft, pinned)
     if assign_rooms(problem, options, draft):
         draft = fill(problem, options, draft)
-    bounds = referral_bounds(problem, options)
     appointments = to_appointments(problem, options, draft, known_ids(problem))
     stats = Stats(
         sessions_requested=sum(options.requested.values()),

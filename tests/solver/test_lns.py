@@ -45,5 +45,5 @@ def test_improve_keeps_the_rules_and_never_places_fewer():
     bounds = referral_bounds(problem, options)
     better = improve(problem, options, plan, Draft(), bounds, began + 8.0, 2)
     assert better.placed() >= plan.placed()
-    solution = finish(problem, options, better, "feasible", Draft(), 10**6, began)
+    solution = finish(problem, options, bounds, better, "feasible", Draft(), 10**6, began)
     assert check_plan(problem, solution) == []
