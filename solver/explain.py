@@ -12,7 +12,14 @@ from datetime import timedelta
 from itertools import product
 
 from solver.draft import Draft, session_days
-from solver.options import Options, citizen_windows, class_members, day_allowed, session_centres
+from solver.options import (
+    Options,
+    citizen_windows,
+    class_members,
+    day_allowed,
+    days_by_referral,
+    session_centres,
+)
 from solver.problem import (
     PlanWarning,
     Problem,
@@ -38,13 +45,7 @@ DAY_NAMES = {
 
 def referral_bounds(problem: Problem, options: Options) -> dict[str, int]:
     """The most sessions each referral could get alone, by days that have an option or a seat."""
-    own_days: dict[str, set[int]] = defaultdict(set)
-    for o in options.individual:
-        own_days[o.referral].add(o.day)
-    seat_days: dict[str, set[int]] = defaultdict(set)
-    for m in options.meetings:
-        for r in m.seats:
-            seat_days[r].add(m.day)
+    own_days, seat_days = days_by_referral(options)
     return {
         r.id: best_week(problem, r, own_days[r.id], seat_days[r.id], options.requested[r.id])
         for r in problem.referrals
@@ -84,14 +85,11 @@ def intro_final_ok(referral: Referral, own: list[int], seats: list[int]) -> bool
 
 def citizen_bound(problem: Problem, options: Options, bounds: dict[str, int]) -> int:
     """Placed sessions at best: per citizen, no more than their referrals' bounds or their days."""
+    own, seats = days_by_referral(options)
     days: dict[str, set[int]] = defaultdict(set)
-    for o in options.individual:
-        days[problem.referral(o.referral).citizen].add(o.day)
-    for m in options.meetings:
-        for seat in m.seats:
-            days[problem.referral(seat).citizen].add(m.day)
     total: dict[str, int] = defaultdict(int)
     for r in problem.referrals:
+        days[r.citizen] |= own.get(r.id, set()) | seats.get(r.id, set())
         total[r.citizen] += bounds[r.id]
     return sum(min(n, len(days[c])) for c, n in total.items())
 

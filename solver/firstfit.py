@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from solver.draft import Booking, Draft, HeldMeeting
 from solver.options import Option, Options
 from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
+from solver.rooms import max_concurrent
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Diary:
         if any(x for _, _, x in overlapping):
             return False
         capacity = self.problem.room(room).capacity
-        return max_concurrent(overlapping) < capacity
+        return max_concurrent([(s, e) for s, e, _ in overlapping]) < capacity
 
     def citizen_free(self, referral: Referral, day: int) -> bool:
         return day not in self.citizen_days[referral.citizen]
@@ -96,16 +97,6 @@ class Diary:
     def seat(self, held: HeldMeeting, referral: Referral) -> None:
         held.participants.append(referral.id)
         self.citizen_days[referral.citizen].add(self.options.meetings[held.meeting].day)
-
-
-def max_concurrent(intervals: list[tuple[int, int, bool]]) -> int:
-    """The most intervals that are under way at one moment."""
-    events = sorted([(s, 1) for s, _, _ in intervals] + [(e, -1) for _, e, _ in intervals])
-    level = best = 0
-    for _, step in events:
-        level += step
-        best = max(best, level)
-    return best
 
 
 # --- the heuristic -----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from solver.draft import Booking, Draft, HeldMeeting, session_days
-from solver.options import Option, Options
+from solver.options import Option, Options, start_target
 from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
 
 #: Fair load is measured in thousandths of a therapist's available minutes.
@@ -337,11 +337,8 @@ class PlanModel:
             if not days:
                 continue
             started.append(self._any_of(f"started[{referral.id}]", referral.id, days))
-            # When the 7 days cannot be kept, the next best is the first day the start can be.
-            deadline = max(
-                referral.discharged.toordinal() + 7, self.problem.days[days[0]].date.toordinal()
-            )
-            early = [d for d in days if self.problem.days[d].date.toordinal() <= deadline]
+            target = start_target(self.problem, referral, days)
+            early = [d for d in days if self.problem.days[d].date <= target]
             if early:
                 in_time.append(self._any_of(f"in_time[{referral.id}]", referral.id, early))
         return started, in_time

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from solver.problem import (
     INDIVIDUAL_ROOM_KINDS,
@@ -81,6 +82,26 @@ class Options:
             for referral in meeting.seats:
                 grouped[referral].append(index)
         return grouped
+
+
+def days_by_referral(options: Options) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """The days each referral has an option of its own on, and the days it has a seat on."""
+    own: dict[str, set[int]] = defaultdict(set)
+    for o in options.individual:
+        own[o.referral].add(o.day)
+    seats: dict[str, set[int]] = defaultdict(set)
+    for m in options.meetings:
+        for r in m.seats:
+            seats[r].add(m.day)
+    return own, seats
+
+
+def start_target(problem: Problem, referral: Referral, days: Iterable[int]) -> date:
+    """The last day a SUL §140 start should fall on: 7 days after discharge, or the first day
+    it can be at all (of `days`) when that is later."""
+    assert referral.discharged is not None
+    first = problem.days[min(days)].date
+    return max(referral.discharged + timedelta(days=7), first)
 
 
 def build_options(problem: Problem) -> Options:

@@ -81,11 +81,21 @@ def fits(room: Room, start: int, end: int, used: list[tuple[int, int]], blocked:
     if any(s < end and start < e for s, e in blocked):
         return False
     overlapping = [(s, e) for s, e in used if s < end and start < e]
-    if len(overlapping) < room.capacity:
-        return True
-    # Count the most sessions under way at once within [start, end).
-    points = sorted({max(s, start) for s, _ in overlapping} | {start})
-    return all(sum(1 for s, e in overlapping if s <= p < e) < room.capacity for p in points)
+    return max_concurrent(overlapping) < room.capacity
+
+
+def max_concurrent(intervals: list[tuple[int, int]]) -> int:
+    """The most intervals under way at one moment (one ending as another starts: not both).
+
+    Among intervals that all overlap a stretch, that moment lies inside the stretch (any two
+    overlapping intervals share a point, and so, for intervals, do all of them).
+    """
+    events = sorted([(s, 1) for s, _ in intervals] + [(e, -1) for _, e in intervals])
+    level = best = 0
+    for _, step in events:
+        level += step
+        best = max(best, level)
+    return best
 
 
 def exact_rooms(

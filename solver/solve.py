@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -31,7 +30,7 @@ from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
 from solver.firstfit import Diary, first_fit
 from solver.lns import improve
 from solver.model import Goal, PlanModel, option_key, tune
-from solver.options import Options, build_options
+from solver.options import Options, build_options, days_by_referral, start_target
 from solver.problem import Appointment, Problem, Solution, Stats, Status
 from solver.rooms import assign_rooms
 
@@ -240,26 +239,15 @@ def primary_proven(problem: Problem, options: Options, draft: Draft, proven: int
     if draft.placed() < proven:
         return False
     days = session_days(draft, options)
-    possible = possible_days(options)
+    own, seats = days_by_referral(options)
     for r in problem.referrals:
-        if r.discharged is None or not r.intro or not possible.get(r.id):
+        possible = own.get(r.id, set()) | seats.get(r.id, set())
+        if r.discharged is None or not r.intro or not possible:
             continue
-        first_possible = min(possible[r.id])
-        deadline = max(r.discharged.toordinal() + 7, problem.days[first_possible].date.toordinal())
-        if not any(problem.days[d].date.toordinal() <= deadline for d in days.get(r.id, [])):
+        target = start_target(problem, r, possible)
+        if not any(problem.days[d].date <= target for d in days.get(r.id, [])):
             return False
     return True
-
-
-def possible_days(options: Options) -> dict[str, set[int]]:
-    """The days each referral has an option or a seat on."""
-    days: dict[str, set[int]] = defaultdict(set)
-    for o in options.individual:
-        days[o.referral].add(o.day)
-    for m in options.meetings:
-        for r in m.seats:
-            days[r].add(m.day)
-    return days
 
 
 def finish(
