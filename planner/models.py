@@ -358,6 +358,7 @@ class AppointmentBase(SQLModel):
     room: str | None = None
     travel_before: int = 0
     travel_after: int = 0
+    locked: bool = False  # a coordinator locked it: a re-solve keeps it where it is
 
 
 class Appointment(AppointmentBase, table=True):
@@ -385,3 +386,45 @@ class AppointmentParticipant(SQLModel, table=True):
         default=None, foreign_key="appointment.id", index=True, ondelete="CASCADE", nullable=False
     )
     referral: str
+
+
+# --- people who sign in, and background solves --------------------------------------------------
+
+ROLES = ("coordinator", "therapist")
+JOB_STATES = ("queued", "running", "done", "cancelled", "failed")
+
+
+class UserAccount(SQLModel, table=True):
+    """Someone who signs in: a coordinator (everything) or a therapist (their own week)."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True)
+    name: str
+    role: str  # one of ROLES
+    therapist: str | None = None  # the therapist key a therapist account sees
+    password_hash: str
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+class SolveJob(SQLModel, table=True):
+    """A plan being made in the background: its progress, and the draft it became."""
+
+    __tablename__ = "solve_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
+    base_plan_id: int | None = None  # the plan whose locked appointments the solve keeps
+    state: str = "queued"  # one of JOB_STATES
+    stage: str = ""
+    time_limit: float
+    requested: int = 0
+    placed: int = 0
+    bound: int = 0
+    seconds: float = 0.0
+    cancel_requested: bool = False
+    plan_id: int | None = None
+    error: str | None = None
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    updated_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]

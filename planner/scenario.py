@@ -689,6 +689,11 @@ def parse_scenario(doc: Doc) -> Problem:
     errors = check_scenario(doc)
     if errors:
         raise ScenarioError(errors)
+    return build_problem(doc)
+
+
+def build_problem(doc: Doc) -> Problem:
+    """The Problem of a document already known to be valid (checked when it was stored)."""
     days, holidays = plannable_days(doc["week"])
     travel = doc.get("travel", {})
     return Problem(

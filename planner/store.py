@@ -44,7 +44,7 @@ from planner.planfile import (
     stats_from_json,
     stats_to_json,
 )
-from planner.scenario import clock, parse_scenario
+from planner.scenario import build_problem, clock, parse_scenario
 from solver import problem as solved
 from solver.problem import Problem, Solution, Travel, Window
 
@@ -239,8 +239,8 @@ def export_scenario(scenario_id: int, *, session: Session) -> Doc:
 
 
 def load_problem(scenario_id: int, *, session: Session) -> Problem:
-    """The solver's problem for a stored week."""
-    return parse_scenario(export_scenario(scenario_id, session=session))
+    """The solver's problem for a stored week (checked when it was imported or edited)."""
+    return build_problem(export_scenario(scenario_id, session=session))
 
 
 def get(session: Session, table: type[Row], id: int) -> Row:

@@ -1,0 +1,1 @@
+"""The coordinators' web app: FastAPI routes, Jinja2 templates, HTMX fragments (imports planner)."""

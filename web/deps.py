@@ -1,0 +1,74 @@
+"""What routes get injected: the database session, the signed-in account, CSRF checks."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlmodel import Session
+
+from planner.models import UserAccount
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class LoginRequired(Exception):
+    """Raised for a request without a signed-in account; answered with the login page."""
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One database session per request, on the app's engine."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def csrf_token(request: Request) -> str:
+    """The signed-in session's CSRF token, made on first use."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)
+
+
+async def check_csrf(request: Request) -> None:
+    """Every form post and HTMX request carries the session's token (field or header)."""
+    if request.method not in UNSAFE:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and "form" in request.headers.get("content-type", ""):
+        sent = str((await request.form()).get(CSRF_FIELD) or "")
+    expected = request.session.get("csrf")
+    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        raise HTTPException(403, "Formularen er udløbet. Genindlæs siden og prøv igen.")
+
+
+def current_account(request: Request, session: SessionDep) -> UserAccount:
+    """The signed-in account; LoginRequired when there is none."""
+    account_id = request.session.get("account")
+    account = session.get(UserAccount, account_id) if account_id else None
+    if account is None:
+        raise LoginRequired()
+    request.state.account = account
+    return account
+
+
+AccountDep = Annotated[UserAccount, Depends(current_account)]
+
+
+def coordinator(account: AccountDep) -> UserAccount:
+    """Only a coordinator may do this (a therapist sees only their own week)."""
+    if account.role != "coordinator":
+        raise HTTPException(403, "Kun koordinatorer har adgang til denne side.")
+    return account
+
+
+CoordinatorDep = Annotated[UserAccount, Depends(coordinator)]

@@ -1,0 +1,168 @@
+"""The JSON API under /api/: import a week, make a plan, read and publish plans.
+
+Scripts sign in with HTTP Basic (a coordinator's username and password); a browser session
+works too, with its CSRF token in the `X-CSRF-Token` header for anything that changes data.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from planner.accounts import authenticate
+from planner.jobs import cancel_job, read_job, start_solve
+from planner.models import Plan, Scenario, SolveJob, UserAccount
+from planner.plans import PlanStateError, publish, scenario_plans, weeks
+from planner.scenario import ScenarioError
+from planner.store import export_plan, export_scenario, import_scenario
+from web.deps import SessionDep, check_csrf, current_account
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+async def api_account(request: Request, session: SessionDep) -> UserAccount:
+    """A coordinator, by HTTP Basic credentials or by the browser session (with CSRF)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            username, _, password = base64.b64decode(header[6:]).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            username, password = "", ""
+        account = authenticate(username, password, session=session)
+        if account is None:
+            raise HTTPException(401, "Forkert brugernavn eller adgangskode",
+                                headers={"WWW-Authenticate": 'Basic realm="planner"'})  # fmt: skip
+    else:
+        account = current_account(request, session)
+        await check_csrf(request)
+    if account.role != "coordinator":
+        raise HTTPException(403, "Kun koordinatorer kan bruge API'et")
+    return account
+
+
+Coordinator = Annotated[UserAccount, Depends(api_account)]
+
+
+class WeekOut(BaseModel):
+    id: int
+    week: str
+    name: str
+
+
+class PlanOut(BaseModel):
+    id: int
+    version: int
+    status: str
+    solver_status: str
+    stats: dict[str, Any]
+
+
+class JobOut(BaseModel):
+    id: int
+    scenario_id: int
+    state: str = Field(description="queued, running, done, cancelled or failed")
+    stage: str
+    placed: int
+    requested: int
+    bound: int
+    seconds: float
+    plan_id: int | None
+    error: str | None
+
+
+class SolveIn(BaseModel):
+    time_limit: float = Field(default=30.0, gt=0, le=600, description="seconds the solver may use")
+    keep_locked_of: int | None = Field(default=None, description="plan whose locks stay")
+
+
+def existing(session: SessionDep, table: type, id: int):  # type: ignore[no-untyped-def]
+    row = session.get(table, id)
+    if row is None:
+        raise HTTPException(404, f"{table.__name__.lower()} {id} findes ikke")
+    return row
+
+
+def job_out(job: SolveJob) -> JobOut:
+    return JobOut.model_validate(job, from_attributes=True)
+
+
+@router.get("/weeks", response_model=list[WeekOut])
+def list_weeks(_: Coordinator, session: SessionDep) -> list[Scenario]:
+    """Every stored week, newest import first."""
+    return weeks(session=session)
+
+
+@router.post("/weeks", response_model=WeekOut, status_code=201)
+def import_week(
+    _: Coordinator, session: SessionDep, doc: Annotated[dict[str, Any], Body()]
+) -> Scenario:
+    """Store a scenario/1 document; 422 with every error (and nothing stored) when it is bad."""
+    try:
+        scenario_id = import_scenario(doc, session=session)
+    except ScenarioError as e:
+        raise HTTPException(422, e.errors) from None
+    return existing(session, Scenario, scenario_id)
+
+
+@router.get("/weeks/{scenario_id}/scenario")
+def read_week(scenario_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any]:
+    """The stored week as a scenario/1 document."""
+    existing(session, Scenario, scenario_id)
+    return export_scenario(scenario_id, session=session)
+
+
+@router.get("/weeks/{scenario_id}/plans", response_model=list[PlanOut])
+def list_plans(scenario_id: int, _: Coordinator, session: SessionDep) -> list[Plan]:
+    existing(session, Scenario, scenario_id)
+    return scenario_plans(scenario_id, session=session)
+
+
+@router.post("/weeks/{scenario_id}/solve", response_model=JobOut, status_code=202)
+def solve_week(
+    scenario_id: int, _: Coordinator, session: SessionDep, options: SolveIn | None = None
+) -> JobOut:
+    """Start making a plan in the background; poll the job until `state` is done."""
+    existing(session, Scenario, scenario_id)
+    options = options or SolveIn()
+    base = options.keep_locked_of
+    if base is not None and existing(session, Plan, base).scenario_id != scenario_id:
+        raise HTTPException(422, "keep_locked_of: planen hører ikke til denne uge")
+    job = start_solve(
+        scenario_id,
+        session=session,
+        time_limit=options.time_limit,
+        base_plan_id=options.keep_locked_of,
+    )
+    return job_out(job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def job(job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
+    existing(session, SolveJob, job_id)
+    return job_out(read_job(job_id, session=session))
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=JobOut)
+def cancel(job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
+    existing(session, SolveJob, job_id)
+    return job_out(cancel_job(job_id, session=session))
+
+
+@router.get("/plans/{plan_id}")
+def read_plan(plan_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any]:
+    """A plan as a plan/1 document."""
+    existing(session, Plan, plan_id)
+    return export_plan(plan_id, session=session)
+
+
+@router.post("/plans/{plan_id}/publish", response_model=PlanOut)
+def publish_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
+    existing(session, Plan, plan_id)
+    try:
+        return publish(plan_id, session=session)
+    except PlanStateError as e:
+        raise HTTPException(409, str(e)) from None

@@ -1,0 +1,158 @@
+"""Weeks: the list and import, the overview of a week, plan versions, generating and publishing."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from planner.jobs import active_job, cancel_job, read_job, start_solve
+from planner.models import Plan, Scenario, SolveJob
+from planner.overview import week_overview
+from planner.plans import PlanStateError, plan_of_week, publish, scenario_plans, weeks
+from planner.scenario import ScenarioError
+from planner.store import import_scenario, load_problem, load_solution
+from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf
+from web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+TIME_LIMITS = (10, 30, 60, 120)
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def found(session: SessionDep, table: type, id: int):  # type: ignore[no-untyped-def]
+    row = session.get(table, id)
+    if row is None:
+        raise HTTPException(404)
+    return row
+
+
+@router.get("/")
+def home(account: AccountDep, session: SessionDep) -> Response:
+    """Coordinators land on the newest week, therapists on their own week."""
+    if account.role != "coordinator":
+        return RedirectResponse("/me", status_code=303)
+    stored = weeks(session=session)
+    return RedirectResponse(f"/weeks/{stored[0].id}" if stored else "/weeks", status_code=303)
+
+
+@router.get("/weeks")
+def week_list(request: Request, _: CoordinatorDep, session: SessionDep) -> Response:
+    return render(request, "weeks.html", {"weeks": weeks(session=session)})
+
+
+@router.post("/weeks/import")
+async def import_week(
+    request: Request,
+    _: CoordinatorDep,
+    session: SessionDep,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Store an uploaded scenario/1 week; a bad one stores nothing and shows every error."""
+    data = await file.read(MAX_UPLOAD + 1)
+    try:
+        if len(data) > MAX_UPLOAD:
+            raise ScenarioError([f"{file.filename}: filen er større end 20 MB"])
+        try:
+            doc = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise ScenarioError([f"{file.filename}: ikke gyldig JSON ({e})"]) from None
+        if not isinstance(doc, dict):
+            raise ScenarioError([f"{file.filename}: et scenario/1-dokument er et JSON-objekt"])
+        scenario_id = import_scenario(doc, session=session)
+    except ScenarioError as e:
+        context = {"weeks": weeks(session=session), "import_errors": e.errors}
+        return render(request, "weeks.html", context, status_code=422)
+    return RedirectResponse(f"/weeks/{scenario_id}", status_code=303)
+
+
+@router.get("/weeks/{scenario_id}")
+def overview(
+    request: Request,
+    scenario_id: int,
+    _: CoordinatorDep,
+    session: SessionDep,
+    plan: int | None = None,
+) -> Response:
+    """The week at a glance, for its current plan (or the version asked for)."""
+    scenario = found(session, Scenario, scenario_id)
+    try:
+        shown = plan_of_week(scenario_id, plan, session=session)
+    except LookupError:
+        raise HTTPException(404) from None
+    problem = load_problem(scenario_id, session=session)
+    solution = load_solution(shown.id, session=session) if shown and shown.id else None
+    context = {
+        "scenario": scenario,
+        "plan": shown,
+        "plans": scenario_plans(scenario_id, session=session),
+        "overview": week_overview(problem, solution),
+        "job": active_job(scenario_id, session=session),
+        "time_limits": TIME_LIMITS,
+    }
+    return render(request, "overview.html", context)
+
+
+@router.post("/weeks/{scenario_id}/solve")
+def generate(
+    request: Request,
+    scenario_id: int,
+    _: CoordinatorDep,
+    session: SessionDep,
+    time_limit: Annotated[int, Form()] = 30,
+    keep_locked_of: Annotated[int | None, Form()] = None,
+) -> Response:
+    """Start making a plan in the background; the page then shows its progress."""
+    found(session, Scenario, scenario_id)
+    if time_limit not in TIME_LIMITS:
+        raise HTTPException(422, f"Tidsgrænsen skal være en af {', '.join(map(str, TIME_LIMITS))}")
+    if (
+        keep_locked_of is not None
+        and found(session, Plan, keep_locked_of).scenario_id != scenario_id
+    ):
+        raise HTTPException(404)
+    job = start_solve(
+        scenario_id, session=session, time_limit=time_limit, base_plan_id=keep_locked_of
+    )
+    if request.headers.get("hx-request"):
+        return render(request, "partials/job.html", {"job": job})
+    return RedirectResponse(f"/weeks/{scenario_id}", status_code=303)
+
+
+@router.get("/jobs/{job_id}")
+def job_progress(request: Request, job_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
+    """The progress box; HTMX polls it while the job runs."""
+    found(session, SolveJob, job_id)
+    return render(request, "partials/job.html", {"job": read_job(job_id, session=session)})
+
+
+@router.post("/jobs/{job_id}/cancel")
+def cancel(request: Request, job_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
+    job = found(session, SolveJob, job_id)
+    job = cancel_job(job_id, session=session)
+    if request.headers.get("hx-request"):
+        return render(request, "partials/job.html", {"job": job})
+    return RedirectResponse(f"/weeks/{job.scenario_id}", status_code=303)
+
+
+@router.get("/weeks/{scenario_id}/plans")
+def versions(
+    request: Request, scenario_id: int, _: CoordinatorDep, session: SessionDep
+) -> Response:
+    """Every plan of the week, the superseded ones too: they stay readable."""
+    scenario = found(session, Scenario, scenario_id)
+    context = {"scenario": scenario, "plans": scenario_plans(scenario_id, session=session)}
+    return render(request, "plans.html", context)
+
+
+@router.post("/plans/{plan_id}/publish")
+def publish_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
+    plan = found(session, Plan, plan_id)
+    try:
+        publish(plan_id, session=session)
+    except PlanStateError as e:
+        raise HTTPException(409, str(e)) from None
+    return RedirectResponse(f"/weeks/{plan.scenario_id}?plan={plan_id}", status_code=303)
