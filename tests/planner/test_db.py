@@ -1,12 +1,10 @@
 """The database layer on both backends: SQLite (a file per test) and PostgreSQL (a fresh schema).
 
-`database` is the engine fixture the store tests use too; PostgreSQL tests are skipped, with the
-reason, when no server answers at `POSTGRES_URL`.
+PostgreSQL tests are skipped, with the reason, when no server answers (`tests.databases`).
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,51 +14,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, func, select
 
 from planner import db
 from planner.db import alembic_config, database_url, engine_from_url, get_session, migrate
 from planner.models import Scenario
 from planner.store import import_scenario
+from tests.databases import BACKENDS, POSTGRES_URL, backend_engine
 from tests.factories import scenario
-
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-BACKENDS = ("sqlite", "postgresql")
-
-
-def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = engine_from_url(tmp_path / "planner.db")
-    yield engine
-    engine.dispose()
-
-
-def postgres_engine() -> Iterator[Engine]:
-    """An engine whose tables live in a schema of their own, dropped afterwards."""
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = engine_from_url(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error.orig}")
-    # libpq's `options` puts the schema first on the search path of every connection.
-    scoped = engine_from_url(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    yield scoped
-    scoped.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
-
-def backend_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
-    """An empty, migrated database of the given backend."""
-    engines = sqlite_engine(tmp_path) if backend == "sqlite" else postgres_engine()
-    engine = next(engines)
-    migrate(engine)
-    yield engine
-    next(engines, None)
 
 
 @pytest.fixture(params=BACKENDS)

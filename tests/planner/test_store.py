@@ -25,8 +25,9 @@ from planner.store import (
 from planner.validate import check_plan_document
 from solver.problem import Appointment, PlanWarning, Solution, Stats, Unplaced
 from solver.solve import solve
+from tests.databases import BACKENDS, backend_engine
 from tests.factories import citizen, referral, scenario, team_class, therapist
-from tests.planner.test_db import BACKENDS, backend_engine, row_counts
+from tests.planner.test_db import row_counts
 
 NORDDJURS = Path(__file__).resolve().parents[2] / "fixtures" / "norddjurs.json"
 

@@ -1,0 +1,149 @@
+"""The web app under test: a real database (SQLite, and PostgreSQL when it answers), signed-in
+clients that send the CSRF token as a browser would, and the Norddjurs week with a plan.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from planner.accounts import create_account
+from planner.scenario import parse_scenario
+from planner.models import Plan
+from planner.store import export_plan, import_scenario, load_problem, save_plan
+from planner.validate import check_plan_document
+from solver.problem import Solution
+from solver.solve import solve
+from tests.databases import BACKENDS, backend_engine
+from web.app import create_app
+
+NORDDJURS = Path(__file__).resolve().parents[2] / "fixtures" / "norddjurs.json"
+PASSWORD = "rigtig-hemmelig-1"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty, migrated database with a coordinator `koord` and a therapist `t001`."""
+    for engine in backend_engine(request.param, tmp_path):
+        with Session(engine) as session:
+            create_account("koord", PASSWORD, session=session, name="Karen Koordinator")
+            create_account(
+                "anders", PASSWORD, session=session, name="Anders Krogh",
+                role="therapist", therapist="t001",
+            )  # fmt: skip
+        yield engine
+
+
+@pytest.fixture
+def app(engine: Engine) -> FastAPI:
+    return create_app(engine, secret_key="test-secret")
+
+
+@dataclass
+class Web:
+    """A browser stand-in: keeps cookies and sends the page's CSRF token with every post."""
+
+    client: TestClient
+    csrf: str = ""
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        response = self.client.get(url, **kwargs)
+        self.remember(response)
+        return response
+
+    def post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+        response = self.client.post(url, data={"csrf_token": self.csrf, **(data or {})}, **kwargs)
+        self.remember(response)
+        return response
+
+    def htmx(self, method: str, url: str, data: dict[str, Any] | None = None) -> httpx.Response:
+        """As HTMX sends it: the HX-Request header and the token in X-CSRF-Token."""
+        headers = {"HX-Request": "true", "X-CSRF-Token": self.csrf}
+        return self.client.request(method, url, data=data, headers=headers)
+
+    def remember(self, response: httpx.Response) -> None:
+        found = (
+            CSRF.search(response.text)
+            if "html" in response.headers.get("content-type", "")
+            else None
+        )
+        if found:
+            self.csrf = found.group(1)
+
+
+def signed_in(app: FastAPI, username: str) -> Web:
+    web = Web(TestClient(app))
+    web.get("/login")
+    response = web.post("/login", {"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return web
+
+
+@pytest.fixture
+def anonymous(app: FastAPI) -> Web:
+    return Web(TestClient(app))
+
+
+@pytest.fixture
+def coordinator(app: FastAPI) -> Web:
+    """Signed in as the coordinator `koord`."""
+    return signed_in(app, "koord")
+
+
+@pytest.fixture
+def therapist(app: FastAPI) -> Web:
+    """Signed in as the therapist account of t001 (Anders Krogh)."""
+    return signed_in(app, "anders")
+
+
+@pytest.fixture(scope="session")
+def norddjurs_doc() -> dict[str, Any]:
+    return json.loads(NORDDJURS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def norddjurs_solution(norddjurs_doc: dict[str, Any]) -> Solution:
+    """The Norddjurs week planned once (a short solve) for every test that needs a plan."""
+    return solve(parse_scenario(norddjurs_doc), time_limit=5)
+
+
+@dataclass(frozen=True)
+class StoredWeek:
+    scenario_id: int
+    plan_id: int
+
+
+@pytest.fixture
+def norddjurs(
+    engine: Engine, norddjurs_doc: dict[str, Any], norddjurs_solution: Solution
+) -> StoredWeek:
+    """The Norddjurs week stored with its plan as a draft."""
+    with Session(engine) as session:
+        scenario_id = import_scenario(norddjurs_doc, session=session)
+        plan_id = save_plan(scenario_id, norddjurs_solution, session=session)
+    return StoredWeek(scenario_id, plan_id)
+
+
+def stored_plan_violations(engine: Engine, plan_id: int) -> list[str]:
+    """The validator's verdict on a stored plan (as plan/1 against its stored week): [] when clean.
+
+    Every test that makes or changes a plan through the app checks the result with it.
+    """
+    with Session(engine) as session:
+        plan = session.get(Plan, plan_id)
+        assert plan is not None
+        problem = load_problem(plan.scenario_id, session=session)
+        doc = export_plan(plan_id, session=session)
+    return [f"{v.rule}: {v.message}" for v in check_plan_document(problem, doc)]
