@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from planner.accounts import create_account
-from planner.scenario import parse_scenario
 from planner.models import Plan
+from planner.scenario import parse_scenario
 from planner.store import export_plan, import_scenario, load_problem, save_plan
 from planner.validate import check_plan_document
 from solver.problem import Solution
