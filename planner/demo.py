@@ -7,6 +7,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session, select
+
+from planner.models import Centre
 from planner.scenario import week_monday
 
 Doc = dict[str, Any]
@@ -42,6 +45,19 @@ def moved_to_week(doc: Doc, week: str) -> Doc:
     return moved
 
 
+#: Norddjurs' training centres share one phone line for booking and cancelling (domain.md).
+NORDDJURS_PHONE = ("89 59 30 11", "hverdage kl. 8.00–9.00")
+
+
 def norddjurs() -> Doc:
     """The Norddjurs fixture document (it lives in the source tree's `fixtures/`)."""
     return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def give_centres_phone(scenario_id: int, *, session: Session) -> None:
+    """Norddjurs' shared phone line and hours on every centre of the stored week."""
+    phone, hours = NORDDJURS_PHONE
+    for centre in session.exec(select(Centre).where(Centre.scenario_id == scenario_id)).all():
+        centre.phone, centre.phone_hours = phone, hours
+        session.add(centre)
+    session.commit()

@@ -77,6 +77,9 @@ class Centre(CentreBase, table=True):
     __table_args__ = scenario_key("centre")
 
     id: int | None = Field(default=None, primary_key=True)
+    # Not part of scenario/1: how citizens reach the centre to cancel (for their letters).
+    phone: str | None = None
+    phone_hours: str | None = None
     scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
     opening: list["CentreOpening"] = Relationship(
         cascade_delete=True, sa_relationship_kwargs={"order_by": "CentreOpening.id"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -15,6 +14,7 @@ from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from planner.db import default_engine
+from planner.secret import server_secret
 from web.deps import LoginRequired
 from web.routes import api, auth, weeks
 from web.templating import render
@@ -35,7 +35,7 @@ def create_app(engine: Engine | None = None, secret_key: str | None = None) -> F
         openapi_url="/api/openapi.json",
     )
     app.state.engine = engine or default_engine()
-    key = secret_key or os.environ.get("PLANNER_SECRET_KEY") or secrets.token_urlsafe(32)
+    key = secret_key or server_secret()
     app.add_middleware(
         SessionMiddleware, secret_key=key, session_cookie="planner_session", same_site="lax",
         https_only=os.environ.get("PLANNER_HTTPS") == "1", max_age=12 * 3600,

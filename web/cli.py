@@ -21,7 +21,7 @@ from planner.accounts import AccountError, create_account, find_account
 from planner.cli import ProgressLine, app, fail
 from planner.cli import main as planner_main
 from planner.db import database_url, engine_from_url, migrate
-from planner.demo import coming_week, moved_to_week, norddjurs
+from planner.demo import coming_week, give_centres_phone, moved_to_week, norddjurs
 from planner.models import Scenario
 from planner.plans import publish
 from planner.store import import_scenario, load_problem, save_plan
@@ -65,6 +65,7 @@ def demo_week(session: Session, week: str, time_limit: float) -> int:
     if existing is not None and existing.id is not None:
         return existing.id
     scenario_id = import_scenario(moved_to_week(norddjurs(), week), session=session)
+    give_centres_phone(scenario_id, session=session)
     problem = load_problem(scenario_id, session=session)
     solution = solve(problem, time_limit, progress=ProgressLine())
     publish(save_plan(scenario_id, solution, session=session), session=session)
