@@ -24,10 +24,9 @@ def scenario_plans(scenario_id: int, *, session: Session) -> list[Plan]:
 
 
 def current_plan(scenario_id: int, *, session: Session) -> Plan | None:
-    """What the coordinator works on: the newest draft, else the published plan, else none."""
+    """What the coordinator works on: the newest plan of the week that is not superseded."""
     plans = scenario_plans(scenario_id, session=session)
-    newest = next((p for p in plans if p.status != "superseded"), None)
-    return newest
+    return next((p for p in plans if p.status != "superseded"), None)
 
 
 def plan_of_week(scenario_id: int, plan_id: int | None, *, session: Session) -> Plan | None:

@@ -6,11 +6,12 @@ import logging
 import os
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from planner.db import default_engine
@@ -25,8 +26,13 @@ log = logging.getLogger("web")
 ROUTERS = [auth.router, weeks.router, api.router]
 
 
-def create_app(engine: Engine | None = None, secret_key: str | None = None) -> FastAPI:
-    """The web app on a migrated database (`DATABASE_URL`'s by default)."""
+def create_app(
+    engine: Engine | None = None, secret_key: str | None = None, background_jobs: bool = True
+) -> FastAPI:
+    """The web app on a migrated database (`DATABASE_URL`'s by default).
+
+    `background_jobs=False` makes a solve finish inside the request (for tests only).
+    """
     app = FastAPI(
         title="Træningsplan",
         description="Ugeplaner for kommunale træningscentre. JSON-API'et ligger under /api/.",
@@ -35,6 +41,7 @@ def create_app(engine: Engine | None = None, secret_key: str | None = None) -> F
         openapi_url="/api/openapi.json",
     )
     app.state.engine = engine or default_engine()
+    app.state.background_jobs = background_jobs
     key = secret_key or server_secret()
     app.add_middleware(
         SessionMiddleware, secret_key=key, session_cookie="planner_session", same_site="lax",

@@ -47,7 +47,7 @@ async def check_csrf(request: Request) -> None:
     if sent is None and "form" in request.headers.get("content-type", ""):
         sent = str((await request.form()).get(CSRF_FIELD) or "")
     expected = request.session.get("csrf")
-    if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+    if not expected or not sent or not hmac.compare_digest(str(expected).encode(), sent.encode()):
         raise HTTPException(403, "Formularen er udløbet. Genindlæs siden og prøv igen.")
 
 

@@ -30,7 +30,7 @@ from web.app import create_app
 
 NORDDJURS = Path(__file__).resolve().parents[2] / "fixtures" / "norddjurs.json"
 PASSWORD = "rigtig-hemmelig-1"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(r'"X-CSRF-Token": "([^"]+)"')  # every page's <body hx-headers=...>
 
 
 @pytest.fixture(params=BACKENDS)
@@ -48,7 +48,8 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 def app(engine: Engine) -> FastAPI:
-    return create_app(engine, secret_key="test-secret")
+    """The app on the test database; a solve finishes inside its request here."""
+    return create_app(engine, secret_key="test-secret", background_jobs=False)
 
 
 @dataclass
@@ -86,8 +87,11 @@ class Web:
 def signed_in(app: FastAPI, username: str) -> Web:
     web = Web(TestClient(app))
     web.get("/login")
-    response = web.post("/login", {"username": username, "password": PASSWORD})
-    assert response.status_code == 200, response.text
+    response = web.post(
+        "/login", {"username": username, "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    web.get("/login")  # signing in starts a new session with a new CSRF token: fetch it
     return web
 
 

@@ -123,7 +123,11 @@ def list_plans(scenario_id: int, _: Coordinator, session: SessionDep) -> list[Pl
 
 @router.post("/weeks/{scenario_id}/solve", response_model=JobOut, status_code=202)
 def solve_week(
-    scenario_id: int, _: Coordinator, session: SessionDep, options: SolveIn | None = None
+    request: Request,
+    scenario_id: int,
+    _: Coordinator,
+    session: SessionDep,
+    options: SolveIn | None = None,
 ) -> JobOut:
     """Start making a plan in the background; poll the job until `state` is done."""
     existing(session, Scenario, scenario_id)
@@ -136,6 +140,7 @@ def solve_week(
         session=session,
         time_limit=options.time_limit,
         base_plan_id=options.keep_locked_of,
+        background=request.app.state.background_jobs,
     )
     return job_out(job)
 

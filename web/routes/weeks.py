@@ -115,7 +115,11 @@ def generate(
     ):
         raise HTTPException(404)
     job = start_solve(
-        scenario_id, session=session, time_limit=time_limit, base_plan_id=keep_locked_of
+        scenario_id,
+        session=session,
+        time_limit=time_limit,
+        base_plan_id=keep_locked_of,
+        background=request.app.state.background_jobs,
     )
     if request.headers.get("hx-request"):
         return render(request, "partials/job.html", {"job": job})
