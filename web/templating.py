@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from planner.wording import in_danish
 from web.deps import csrf_token
 from web.i18n import language, translator
 
@@ -59,6 +60,7 @@ def render(
         "lang": lang,
         "_": translator(lang),
         "csrf": csrf_token(request),
+        "say": in_danish if lang == "da" else str,  # the solver's sentences, in Danish
         "account": getattr(request.state, "account", None),
         **(context or {}),
     }
