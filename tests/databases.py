@@ -11,11 +11,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from planner.db import engine_from_url, migrate
+from tests.services import unavailable
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -38,7 +38,7 @@ def postgres_engine() -> Iterator[Engine]:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     except OperationalError as error:
         admin.dispose()
-        pytest.skip(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error.orig}")
+        unavailable(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error.orig}")
     # libpq's `options` puts the schema first on the search path of every connection.
     scoped = engine_from_url(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
     yield scoped

@@ -26,6 +26,7 @@ from planner.db import engine_from_url, migrate
 from planner.demo import give_centres_phone
 from planner.store import import_scenario, load_problem, save_plan
 from solver.solve import solve
+from tests.services import unavailable
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,11 +92,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt install chromium)")
+        unavailable(f"Chromium is not installed at {CHROMIUM} (apt install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("Playwright is not installed (pip install -e '.[dev]')")
+        unavailable("Playwright is not installed (pip install -e '.[dev]')")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
