@@ -74,14 +74,30 @@ class Overview:
         return sum(c.placed for c in self.centres)
 
 
-def week_overview(problem: Problem, solution: Solution | None) -> Overview:
-    """The overview of a plan of the week (with nothing placed when there is no plan yet)."""
+def week_overview(
+    problem: Problem, solution: Solution | None, centre: str | None = None
+) -> Overview:
+    """The overview of a plan of the week (nothing placed when there is no plan yet), of every
+    centre or of one: its referrals, its missing sessions and SUL §140 risks, its therapists."""
     appointments = solution.appointments if solution else ()
-    return Overview(
+    overview = Overview(
         centres=centre_figures(problem, appointments),
         missing=missing_sessions(problem, solution),
         starts_at_risk=starts_at_risk(problem, solution),
         load=therapist_load(problem, appointments),
+    )
+    return overview if centre is None else of_centre(problem, overview, centre)
+
+
+def of_centre(problem: Problem, overview: Overview, centre: str) -> Overview:
+    """The part of the overview that concerns one centre."""
+    tied = {r.id for r in problem.referrals if r.centre == centre}
+    works_there = {t.id for t in problem.therapists if centre in t.centres}
+    return Overview(
+        centres=[c for c in overview.centres if c.key == centre],
+        missing=[m for m in overview.missing if m.referral in tied],
+        starts_at_risk=[s for s in overview.starts_at_risk if s.referral in tied],
+        load=[t for t in overview.load if t.key in works_there],
     )
 
 

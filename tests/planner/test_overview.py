@@ -81,3 +81,21 @@ def test_working_minutes_leave_out_absences_and_respect_the_cap() -> None:
 
     doc["therapists"][0]["max_minutes"] = None
     assert working_minutes(parse_scenario(doc), "t01") == 4 * 480
+
+
+def test_week_overview_of_one_centre_keeps_only_what_concerns_it() -> None:
+    problem = two_centre_week()
+    plan = Solution(
+        "feasible",
+        (session("a1", "r001", date(2026, 12, 7)),),
+        (Unplaced("r001", 1, ("optaget",)), Unplaced("r002", 2, ("ingen terapeut",))),
+        (PlanWarning("r002", "start-deadline", "for sent"),),
+        stats(5, 1),
+    )
+
+    overview = week_overview(problem, plan, centre="glesborg")
+
+    assert [(c.key, c.requested, c.placed) for c in overview.centres] == [("glesborg", 2, 0)]
+    assert [m.referral for m in overview.missing] == ["r002"]
+    assert [s.referral for s in overview.starts_at_risk] == ["r002"]
+    assert overview.load == []  # t01 works at Auning only

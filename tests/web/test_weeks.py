@@ -130,3 +130,12 @@ def test_plan_versions_list_every_plan_of_the_week(coordinator: Web, norddjurs: 
 
     assert f'href="/weeks/{norddjurs.scenario_id}?plan={norddjurs.plan_id}">Version 1</a>' in page
     assert "Offentliggjort" in page
+
+
+def test_overview_of_one_centre(coordinator: Web, norddjurs: StoredWeek) -> None:
+    page = coordinator.get(f"/weeks/{norddjurs.scenario_id}?centre=glesborg").text
+
+    assert '<th scope="row">Træningscenter Glesborg</th>' in page
+    assert '<th scope="row">Træningscenter Auning</th>' not in page
+    assert 'centre=glesborg" aria-current="page">Træningscenter Glesborg</a>' in page
+    assert coordinator.get(f"/weeks/{norddjurs.scenario_id}?centre=aarhus").status_code == 404

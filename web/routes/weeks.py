@@ -76,20 +76,26 @@ def overview(
     _: CoordinatorDep,
     session: SessionDep,
     plan: int | None = None,
+    centre: str | None = None,
 ) -> Response:
-    """The week at a glance, for its current plan (or the version asked for)."""
+    """The week at a glance, for its current plan (or the version asked for), of every centre
+    or of one."""
     scenario = found(session, Scenario, scenario_id)
     try:
         shown = plan_of_week(scenario_id, plan, session=session)
     except LookupError:
         raise HTTPException(404) from None
     problem = load_problem(scenario_id, session=session)
+    if centre is not None and centre not in {c.id for c in problem.centres}:
+        raise HTTPException(404)
     solution = load_solution(shown.id, session=session) if shown and shown.id else None
     context = {
+        "centres": problem.centres,
+        "centre": centre,
         "scenario": scenario,
         "plan": shown,
         "plans": scenario_plans(scenario_id, session=session),
-        "overview": week_overview(problem, solution),
+        "overview": week_overview(problem, solution, centre),
         "job": active_job(scenario_id, session=session),
         "time_limits": TIME_LIMITS,
     }
