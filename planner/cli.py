@@ -154,15 +154,18 @@ class ProgressLine:
 
     def __init__(self) -> None:
         self.last = 0.0
+        self.bound = 0  # the neighbourhood search reports none: keep the proven one
 
     def __call__(self, p) -> None:  # solver.solve.Progress
+        self.bound = p.bound or self.bound
         now = time.monotonic()
         if now - self.last < 0.5 and p.stage != "first-fit":
             return
         self.last = now
         placed = f"placed {p.placed:5d}" if p.placed >= 0 else "placed  kept"
         typer.echo(
-            f"[{p.seconds:7.1f} s] {p.stage:<9} {placed}  objective {p.objective}  bound {p.bound}",
+            f"[{p.seconds:7.1f} s] {p.stage:<9} {placed}  objective {p.objective}  "
+            f"bound {self.bound}",
             err=True,
         )
 

@@ -1,0 +1,68 @@
+"""The commands that run the app: `planner demo`, `planner user` (run as a user would)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from planner.accounts import authenticate
+from planner.db import engine_from_url
+from planner.demo import coming_week
+from planner.models import Centre, Plan, Scenario
+
+
+def planner(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "web.cli", *args],
+        cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_demo_makes_a_published_coming_week_and_accounts(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    done = planner(
+        "demo", "--no-serve", "--db", str(db), "--time-limit", "3",
+        cwd=tmp_path, PLANNER_DEMO_PASSWORD="demo-adgangskode",
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    engine = engine_from_url(db)
+    with Session(engine) as session:
+        week = session.exec(select(Scenario)).one()
+        plans = session.exec(select(Plan)).all()
+        phones = {c.phone for c in session.exec(select(Centre)).all()}
+        assert week.week == coming_week(date.today())
+        assert [(p.version, p.status) for p in plans] == [(1, "published")]
+        assert phones == {"89 59 30 11"}
+        for username in ("koordinator", "terapeut"):
+            assert authenticate(username, "demo-adgangskode", session=session) is not None
+
+
+def test_demo_prints_a_made_up_password_once(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.db")
+    env = {"PLANNER_DEMO_PASSWORD": ""}
+    first = planner("demo", "--no-serve", "--db", db, "--time-limit", "1", cwd=tmp_path, **env)
+    again = planner("demo", "--no-serve", "--db", db, "--time-limit", "1", cwd=tmp_path, **env)
+
+    assert "Accounts koordinator, terapeut made with password: " in first.stderr
+    assert "password:" not in again.stderr
+    assert "already exist; passwords kept" in again.stderr
+
+
+def test_user_adds_an_account_or_names_the_bad_field(tmp_path: Path) -> None:
+    db = str(tmp_path / "users.db")
+    made = planner("user", "karen", "--db", db, cwd=tmp_path, PLANNER_PASSWORD="karens-kode-1")
+    short = planner("user", "bo", "--db", db, cwd=tmp_path, PLANNER_PASSWORD="kort")
+
+    assert made.returncode == 0, made.stderr
+    assert (short.returncode, short.stderr.splitlines()[-1]) == (
+        2,
+        "  - password: Adgangskoden skal være mindst 10 tegn",
+    )
+    with Session(engine_from_url(db)) as session:
+        assert authenticate("karen", "karens-kode-1", session=session) is not None
