@@ -80,11 +80,15 @@ def top(module: str) -> str:
     return module.split(".")[0]
 
 
-def solver_modules() -> list[str]:
+def package_modules(package: str) -> list[str]:
     return sorted(
         ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
-        for p in (ROOT / "solver").rglob("*.py")
+        for p in (ROOT / package).rglob("*.py")
     )
+
+
+def solver_modules() -> list[str]:
+    return package_modules("solver")
 
 
 # --- the scanner itself -------------------------------------------------------------------------
@@ -124,6 +128,15 @@ def test_reachable_follows_the_solver_to_ortools():
 def test_solver_module_imports_no_planner_web_or_database(module):
     imports = module_imports(module)
     assert sorted(name for name in imports if top(name) in NOT_FOR_THE_SOLVER) == []
+
+
+# --- the product knows nothing of the web ------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", package_modules("planner"))
+def test_planner_module_imports_no_web(module):
+    imports = module_imports(module)
+    assert sorted(name for name in imports if top(name) in ("web", "fastapi", "starlette")) == []
 
 
 # --- documents are read and checked without OR-Tools --------------------------------------------
