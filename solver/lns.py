@@ -5,7 +5,10 @@ three-minute budget. A neighbourhood is one centre on some days: its options are
 everything else the current plan holds stays exactly where it is (fixed in the sub-model, so
 therapists, rooms, citizens and referrals shared with the rest of the week are respected). Each
 sub-model is the size of a small municipality's week, which CP-SAT solves well; a better answer
-replaces the current plan. The per-citizen bound stays the proof of how far from the best it is.
+replaces the current plan when its sessions can all be given rooms. A therapist who works at
+several centres can only move a day from one to another in a neighbourhood of one day at each of
+their centres; those small ones ("crossings") come first in every round. The per-citizen bound
+stays the proof of how far from the best it is.
 """
 
 from __future__ import annotations
@@ -22,19 +25,28 @@ from solver.draft import Draft, HeldMeeting
 from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import MeetingOption, Options
 from solver.problem import Problem
+from solver.rooms import assign_rooms
 
 #: Free options a neighbourhood should hold at most (a small municipality's week).
 NEIGHBOURHOOD_OPTIONS = 3000
 #: Seconds one neighbourhood may take at most.
 AREA_SECONDS = 8.0
+#: Seconds a therapist's day across centres may take at most (they are meant to be quick).
+CROSSING_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """One centre on some days: what a sub-model may change."""
+    """One centre on some days, and maybe other (centre, day) cells: what a sub-model may change."""
 
     centre: str
     days: frozenset[int]
+    extra: frozenset[tuple[str, int]] = frozenset()
+
+    @property
+    def cells(self) -> frozenset[tuple[str, int]]:
+        """Every (centre, day) whose options are free."""
+        return frozenset((self.centre, d) for d in self.days) | self.extra
 
 
 def neighbourhoods(problem: Problem, options: Options, width: int) -> list[Neighbourhood]:
@@ -60,7 +72,8 @@ def sub_options(
     problem: Problem, options: Options, plan: Draft, area: Neighbourhood
 ) -> tuple[Options, Draft]:
     """The options of a neighbourhood, plus the rest of the plan as fixed one-start options."""
-    free = [o for o in options.individual if o.centre == area.centre and o.day in area.days]
+    cells = area.cells
+    free = [o for o in options.individual if (o.centre, o.day) in cells]
     free_keys = {option_key(o) for o in free}
     fixed = Draft()
     for b in plan.bookings:
@@ -70,7 +83,7 @@ def sub_options(
     meetings = []
     for j, meeting in enumerate(options.meetings):
         centre = problem.team_class(meeting.team_class).centre
-        if centre == area.centre and meeting.day in area.days:
+        if (centre, meeting.day) in cells:
             meetings.append(meeting)
         elif j in held:
             meetings.append(pinned_meeting(meeting, held[j]))
@@ -102,12 +115,16 @@ def improve(
 ) -> Draft:
     """Re-solve neighbourhoods until the deadline, those with most missing sessions first.
 
-    Two days at a centre at a time; after a round with no gain, one day more (then more time).
+    Each round first moves single days of therapists who work at several centres (small and
+    quick), then two days at a centre at a time; after a round with no gain, one day more (then
+    more time).
     """
     width, seconds = 2, AREA_SECONDS
     while time.monotonic() < deadline - 0.5:
-        areas = neighbourhoods(problem, options, width)
-        areas = by_missing_sessions(problem, options, plan, bounds, areas)
+        areas = crossings(problem, options, plan, bounds)
+        areas += by_missing_sessions(
+            problem, options, plan, bounds, neighbourhoods(problem, options, width)
+        )
         if not areas:
             break  # every referral has all it could get
         gained, all_optimal = False, True
@@ -115,8 +132,9 @@ def improve(
             left = deadline - time.monotonic()
             if left < 0.5:
                 break
+            limit = min(left, CROSSING_SECONDS if area.extra else seconds)
             better, optimal = solve_area(
-                problem, options, plan, pinned, bounds, area, min(left, seconds), workers
+                problem, options, plan, pinned, bounds, area, limit, workers
             )
             all_optimal = all_optimal and optimal
             if better is not None and better.placed() > plan.placed():
@@ -134,6 +152,57 @@ def improve(
     return plan
 
 
+def crossings(
+    problem: Problem, options: Options, plan: Draft, bounds: dict[str, int]
+) -> list[Neighbourhood]:
+    """One day at every centre of a therapist who works at several, most missed sessions first.
+
+    A session that needs such a therapist at their other centre that day (a class meeting they
+    alone may lead) is out of reach of one-centre neighbourhoods. Only days on which a referral
+    that misses sessions could have that therapist count; these areas are small and quick.
+    """
+    missing = missing_sessions(plan, bounds)
+    size = cell_sizes(problem, options)
+    wanted: dict[tuple[str, int], set[str]] = defaultdict(set)  # (therapist, day) -> referrals
+    for o in options.individual:
+        if o.referral in missing:
+            wanted[(o.therapist, o.day)].add(o.referral)
+    for m in options.meetings:
+        for leader in m.instructors:
+            wanted[(leader, m.day)].update(r for r in m.seats if r in missing)
+    by_cells: dict[frozenset[tuple[str, int]], set[str]] = defaultdict(set)
+    for t in problem.therapists:
+        for d in range(len(problem.days)):
+            cells = frozenset((c, d) for c in t.centres if (c, d) in size)
+            fits = sum(size[c] for c in cells) <= NEIGHBOURHOOD_OPTIONS
+            if len(cells) > 1 and fits and wanted[(t.id, d)]:
+                by_cells[cells] |= wanted[(t.id, d)]
+    weight = {cells: sum(missing[r] for r in wanting) for cells, wanting in by_cells.items()}
+    return [crossing(cells) for cells in sorted(weight, key=lambda c: (-weight[c], sorted(c)))]
+
+
+def crossing(cells: frozenset[tuple[str, int]]) -> Neighbourhood:
+    """The neighbourhood of some (centre, day) cells."""
+    (centre, day), *rest = sorted(cells)
+    return Neighbourhood(centre, frozenset({day}), frozenset(rest))
+
+
+def missing_sessions(plan: Draft, bounds: dict[str, int]) -> dict[str, int]:
+    """Per referral that could have more: how many more, at most."""
+    placed = plan.placed_by_referral()
+    return {r: n - placed.get(r, 0) for r, n in bounds.items() if n > placed.get(r, 0)}
+
+
+def cell_sizes(problem: Problem, options: Options) -> dict[tuple[str, int], int]:
+    """Options per (centre, day), for every cell with an option or a possible class meeting."""
+    size: dict[tuple[str, int], int] = defaultdict(int)
+    for o in options.individual:
+        size[(o.centre, o.day)] += 1
+    for m in options.meetings:
+        size.setdefault((problem.team_class(m.team_class).centre, m.day), 0)
+    return size
+
+
 def by_missing_sessions(
     problem: Problem,
     options: Options,
@@ -142,8 +211,7 @@ def by_missing_sessions(
     areas: list[Neighbourhood],
 ) -> list[Neighbourhood]:
     """Neighbourhoods ordered by the sessions missing from referrals that have options there."""
-    placed = plan.placed_by_referral()
-    missing = {r: n - placed.get(r, 0) for r, n in bounds.items() if n > placed.get(r, 0)}
+    missing = missing_sessions(plan, bounds)
     weight: dict[Neighbourhood, int] = dict.fromkeys(areas, 0)
     where = {(a.centre, d): a for a in areas for d in a.days}
     seen = set()
@@ -188,7 +256,37 @@ def solve_area(
     status = solver.solve(model.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, False
-    return model.read(solver), status == cp_model.OPTIMAL
+    better = model.read(solver)
+    if better.placed() > plan.placed() and not rooms_fit(problem, options, better, pinned, area):
+        return None, status == cp_model.OPTIMAL
+    return better, status == cp_model.OPTIMAL
+
+
+def rooms_fit(
+    problem: Problem, options: Options, plan: Draft, pinned: Draft, area: Neighbourhood
+) -> bool:
+    """Every individual session in the neighbourhood gets a room.
+
+    The model counts a centre's room places, not rooms; a plan whose sessions cannot be put in
+    rooms would lose them afterwards, so it is no better than the one it would replace.
+    """
+    cells = area.cells
+    kept = {(option_key(b.option), b.start): b.room for b in pinned.bookings}
+    bookings = [
+        replace(b, room=kept.get((option_key(b.option), b.start)))
+        for b in plan.bookings
+        if (b.option.centre, b.option.day) in cells
+    ]
+    meetings = [
+        m
+        for m in plan.meetings
+        if (
+            problem.team_class(options.meetings[m.meeting].team_class).centre,
+            options.meetings[m.meeting].day,
+        )
+        in cells
+    ]
+    return not assign_rooms(problem, options, Draft(bookings, meetings))
 
 
 def pinned_in_area(pinned: Draft, fixed: Draft) -> Draft:

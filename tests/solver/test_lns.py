@@ -7,11 +7,12 @@ import time
 from planner.generate import generate
 from planner.scenario import parse_scenario
 from planner.validate import check_plan
-from solver.draft import Draft
+from solver.draft import Booking, Draft
 from solver.explain import referral_bounds
 from solver.firstfit import first_fit
-from solver.lns import Neighbourhood, improve, neighbourhoods, sub_options
+from solver.lns import Neighbourhood, crossings, improve, neighbourhoods, rooms_fit, sub_options
 from solver.options import build_options
+from solver.problem import INDIVIDUAL_ROOM_KINDS
 from solver.solve import finish
 
 
@@ -47,3 +48,45 @@ def test_improve_keeps_the_rules_and_never_places_fewer():
     assert better.placed() >= plan.placed()
     solution = finish(problem, options, bounds, better, "feasible", Draft(), 10**6, began)
     assert check_plan(problem, solution) == []
+
+
+def test_sub_options_free_every_cell_of_a_crossing():
+    problem, options, plan = small_week()
+    area = Neighbourhood(
+        problem.centres[0].id, frozenset({0}), frozenset({(problem.centres[1].id, 0)})
+    )
+    sub, fixed = sub_options(problem, options, plan, area)
+    free = [o for o in options.individual if (o.centre, o.day) in area.cells]
+    assert {o.centre for o in free} == {problem.centres[0].id, problem.centres[1].id}
+    assert sub.individual[: len(free)] == free
+    assert all((b.option.centre, b.option.day) not in area.cells for b in fixed.bookings)
+
+
+def test_crossings_free_one_day_at_every_centre_of_a_therapist():
+    problem, options, plan = small_week()
+    bounds = referral_bounds(problem, options)
+    areas = crossings(problem, options, plan, bounds)
+    assert areas, "a first-fit week has two-centre therapists and missing sessions"
+    for area in areas:
+        days = {d for _, d in area.cells}
+        centres = {c for c, _ in area.cells}
+        assert len(days) == 1 and len(centres) > 1
+        assert any(centres <= set(t.centres) for t in problem.therapists if len(t.centres) > 1)
+
+
+def test_rooms_fit_refuses_more_sessions_than_rooms():
+    problem, options, plan = small_week()
+    area = Neighbourhood(problem.centres[0].id, frozenset({0}))
+    assert rooms_fit(problem, options, plan, Draft(), area)
+    centre = area.centre
+    places = sum(
+        r.capacity for r in problem.rooms if r.centre == centre and r.kind in INDIVIDUAL_ROOM_KINDS
+    )
+    at_nine = [
+        o
+        for o in options.individual
+        if o.centre == centre and o.day == 0 and o.kind == "individual" and 540 in o.starts
+    ]
+    crowded = Draft([Booking(o, 540, None) for o in at_nine[: places + 1]])
+    assert len(crowded.bookings) == places + 1
+    assert not rooms_fit(problem, options, crowded, Draft(), area)
