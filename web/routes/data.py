@@ -1,0 +1,213 @@
+"""The week's data: lists and forms for therapists, rooms, team classes, citizens, referrals and
+centres (`/weeks/{id}/therapists`, `.../therapists/new`, `.../therapists/{key}/edit`, ...).
+
+Every kind gets its own routes (not one `/weeks/{id}/{kind}` route), so the paths of other parts
+of the week (`/weeks/{id}/plans`, ...) are never caught here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from planner.editing import (
+    DAY_NAMES,
+    DELETABLE,
+    GENERAL,
+    KIND_NAMES,
+    KINDS,
+    LABELS,
+    MODES,
+    PROFESSIONS,
+    ROOM_KINDS,
+    WEEKDAYS,
+    WORKDAYS,
+    EditError,
+    delete_entity,
+    entity_form,
+    list_entities,
+    save_entity,
+    week_choices,
+)
+from planner.models import Scenario
+from web.deps import CSRF_FIELD, CoordinatorDep, SessionDep, check_csrf
+from web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+#: What the pages call each kind, in the order of the data menu.
+TITLES = {
+    "therapists": "Terapeuter",
+    "rooms": "Lokaler",
+    "classes": "Træningshold",
+    "citizens": "Borgere",
+    "referrals": "Henvisninger",
+    "centres": "Centre",
+}
+
+NEW_TITLES = {
+    "therapists": "Ny terapeut",
+    "rooms": "Nyt lokale",
+    "classes": "Nyt hold",
+    "citizens": "Ny borger",
+    "referrals": "Ny henvisning",
+    "centres": "Nyt center",
+}
+
+
+def week_of(session: Session, scenario_id: int) -> Scenario:
+    scenario = session.get(Scenario, scenario_id)
+    if scenario is None:
+        raise HTTPException(404)
+    return scenario
+
+
+async def posted(request: Request) -> dict[str, list[str]]:
+    """The posted form, every field with all its values (ticked checkboxes give several)."""
+    form = await request.form()
+    return {k: [str(v) for v in form.getlist(k)] for k in form if k != CSRF_FIELD}
+
+
+def page_context(scenario: Scenario, kind: str) -> dict[str, Any]:
+    """What every data page shows: the week, the kind and the words for its fields."""
+    return {
+        "scenario": scenario,
+        "kind": kind,
+        "kinds": TITLES,
+        "title": TITLES[kind],
+        "labels": LABELS[kind],
+        "deletable": kind in DELETABLE,
+        "professions": PROFESSIONS,
+        "modes": MODES,
+        "room_kinds": ROOM_KINDS,
+        "weekdays": WEEKDAYS,
+        "workdays": WORKDAYS,
+        "day_names": {d: n.capitalize() for d, n in DAY_NAMES.items()},
+    }
+
+
+def form_page(
+    request: Request,
+    scenario: Scenario,
+    kind: str,
+    key: str | None,
+    values: dict[str, list[str]],
+    *,
+    session: Session,
+    errors: dict[str, list[str]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The form for a new entity (no key) or for changing one, with any errors beside fields."""
+    choices = week_choices(scenario.id or 0, session=session)
+    context = {
+        **page_context(scenario, kind),
+        "key": key,
+        "values": values,
+        "errors": errors or {},
+        "general": (errors or {}).get(GENERAL, []),
+        "choices": choices,
+        "room_kind_options": [(k, ROOM_KINDS.get(k, k)) for k in choices.room_kinds],
+        "new_title": NEW_TITLES[kind],
+        "singular": KIND_NAMES[kind],
+    }
+    return render(request, "data/form.html", context, status_code=status_code)
+
+
+def add_routes(kind: str) -> None:
+    """The list, new, edit (and for some kinds delete) routes of one kind of data."""
+    base = f"/weeks/{{scenario_id}}/{kind}"
+
+    @router.get(base, name=f"{kind}_list")
+    def listing(
+        request: Request,
+        scenario_id: int,
+        _: CoordinatorDep,
+        session: SessionDep,
+        q: str = "",
+        page: int = 1,
+        saved: str | None = None,
+        deleted: str | None = None,
+    ) -> Response:
+        """The week's entities of this kind, searchable, a page at a time."""
+        scenario = week_of(session, scenario_id)
+        found = list_entities(scenario_id, kind, q=q, page=page, session=session)
+        context = {
+            **page_context(scenario, kind),
+            "listing": found,
+            "q": q,
+            "saved": saved,
+            "deleted": deleted,
+        }
+        return render(request, "data/list.html", context, fragment="data/results.html")
+
+    @router.get(f"{base}/new", name=f"{kind}_new")
+    def new_form(
+        request: Request, scenario_id: int, _: CoordinatorDep, session: SessionDep
+    ) -> Response:
+        scenario = week_of(session, scenario_id)
+        form = entity_form(scenario_id, kind, session=session)
+        return form_page(request, scenario, kind, None, form.values, session=session)
+
+    @router.post(f"{base}/new", name=f"{kind}_add")
+    async def add(
+        request: Request, scenario_id: int, _: CoordinatorDep, session: SessionDep
+    ) -> Response:
+        return await save(request, scenario_id, kind, None, session)
+
+    @router.get(f"{base}/{{key}}/edit", name=f"{kind}_edit")
+    def edit_form(
+        request: Request, scenario_id: int, key: str, _: CoordinatorDep, session: SessionDep
+    ) -> Response:
+        scenario = week_of(session, scenario_id)
+        try:
+            form = entity_form(scenario_id, kind, key, session=session)
+        except LookupError:
+            raise HTTPException(404) from None
+        return form_page(request, scenario, kind, key, form.values, session=session)
+
+    @router.post(f"{base}/{{key}}/edit", name=f"{kind}_change")
+    async def change(
+        request: Request, scenario_id: int, key: str, _: CoordinatorDep, session: SessionDep
+    ) -> Response:
+        return await save(request, scenario_id, kind, key, session)
+
+    if kind in DELETABLE:
+
+        @router.post(f"{base}/{{key}}/delete", name=f"{kind}_delete")
+        def delete(
+            request: Request, scenario_id: int, key: str, _: CoordinatorDep, session: SessionDep
+        ) -> Response:
+            """Delete it, or show its form with what still uses it (status 409)."""
+            scenario = week_of(session, scenario_id)
+            try:
+                delete_entity(scenario_id, kind, key, session=session)
+            except LookupError:
+                raise HTTPException(404) from None
+            except EditError as e:
+                values = entity_form(scenario_id, kind, key, session=session).values
+                return form_page(request, scenario, kind, key, values, session=session,
+                                 errors=e.errors, status_code=409)  # fmt: skip
+            return RedirectResponse(f"/weeks/{scenario_id}/{kind}?deleted={key}", status_code=303)
+
+
+async def save(
+    request: Request, scenario_id: int, kind: str, key: str | None, session: Session
+) -> Response:
+    """Store the posted form; on any error show it again with the messages (status 422)."""
+    scenario = week_of(session, scenario_id)
+    values = await posted(request)
+    try:
+        saved = save_entity(scenario_id, kind, values, key=key, session=session)
+    except LookupError:
+        raise HTTPException(404) from None
+    except EditError as e:
+        return form_page(request, scenario, kind, key, values, session=session,
+                         errors=e.errors, status_code=422)  # fmt: skip
+    return RedirectResponse(f"/weeks/{scenario_id}/{kind}?saved={saved}", status_code=303)
+
+
+for _kind in KINDS:
+    add_routes(_kind)
