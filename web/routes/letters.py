@@ -1,0 +1,122 @@
+"""Letters to citizens: one citizen's letter (page, PDF, calendar file) and the batch to print."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from planner.letters import (
+    Letter,
+    LetterRun,
+    citizen_letter,
+    letter_calendar,
+    letter_css,
+    letter_html,
+    letter_title,
+    letters_pdf,
+    plan_letters,
+)
+from planner.models import Scenario
+from planner.plans import PlanStateError
+from web.deps import CoordinatorDep, SessionDep, check_csrf
+from web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+#: Letters hold health data: never kept by a browser or a proxy.
+PRIVATE = {"Cache-Control": "no-store"}
+
+
+@contextmanager
+def readable() -> Iterator[None]:
+    """A plan or citizen that does not exist is 404; a plan not published is 409."""
+    try:
+        yield
+    except LookupError:
+        raise HTTPException(404) from None
+    except PlanStateError as e:
+        raise HTTPException(409, str(e)) from None
+
+
+def download(content: bytes, media_type: str, filename: str, *, inline: bool) -> Response:
+    disposition = "inline" if inline else "attachment"
+    headers = {**PRIVATE, "Content-Disposition": f'{disposition}; filename="{filename}"'}
+    return Response(content, media_type=media_type, headers=headers)
+
+
+def file_stem(letter: Letter) -> str:
+    """A file name without the citizen's name: week and citizen id only."""
+    return f"traeningstider-uge-{letter.week_number}-{letter.citizen}"
+
+
+def one_letter(plan_id: int, citizen_key: str, session: SessionDep) -> Letter:
+    with readable():
+        return citizen_letter(plan_id, citizen_key, session=session)
+
+
+def all_letters(plan_id: int, session: SessionDep) -> LetterRun:
+    with readable():
+        return plan_letters(plan_id, session=session)
+
+
+@router.get("/plans/{plan_id}/letters")
+def letter_batch(
+    request: Request, plan_id: int, _: CoordinatorDep, session: SessionDep
+) -> Response:
+    """The citizens whose times changed when the plan was published, with their letters."""
+    run = all_letters(plan_id, session)
+    context = {
+        "run": run,
+        "plan": run.plan,
+        "scenario": session.get(Scenario, run.plan.scenario_id),
+    }
+    return render(request, "letters/batch.html", context)
+
+
+@router.get("/plans/{plan_id}/letters.pdf")
+def letter_batch_pdf(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
+    """Every changed citizen's letter in one PDF to print, each on a new page."""
+    run = all_letters(plan_id, session)
+    if not run.changed:
+        raise HTTPException(
+            404, "Ingen borgere har fået ændrede tider, så der er intet at udskrive."
+        )
+    week = run.changed[0].week_number
+    pdf = letters_pdf(run.changed, f"Breve til borgere, uge {week}")
+    return download(pdf, "application/pdf", f"breve-uge-{week}-plan-{plan_id}.pdf", inline=True)
+
+
+@router.get("/plans/{plan_id}/citizens/{citizen_key}/letter")
+def letter_page(
+    request: Request, plan_id: int, citizen_key: str, _: CoordinatorDep, session: SessionDep
+) -> Response:
+    """A citizen's letter on screen, ready to print from the browser."""
+    letter = one_letter(plan_id, citizen_key, session)
+    context = {
+        "letter": letter,
+        "plan_id": plan_id,
+        "body": Markup(letter_html(letter)),  # escaped when planner rendered it
+        "css": Markup(letter_css()),  # our own stylesheet, not user data
+    }
+    return render(request, "letters/letter.html", context)
+
+
+@router.get("/plans/{plan_id}/citizens/{citizen_key}/letter.pdf")
+def letter_pdf(plan_id: int, citizen_key: str, _: CoordinatorDep, session: SessionDep) -> Response:
+    letter = one_letter(plan_id, citizen_key, session)
+    pdf = letters_pdf([letter], letter_title(letter))
+    return download(pdf, "application/pdf", f"{file_stem(letter)}.pdf", inline=True)
+
+
+@router.get("/plans/{plan_id}/citizens/{citizen_key}/letter.ics")
+def letter_ics(plan_id: int, citizen_key: str, _: CoordinatorDep, session: SessionDep) -> Response:
+    """The letter's times as a calendar file the citizen can add to a calendar."""
+    letter = one_letter(plan_id, citizen_key, session)
+    calendar = letter_calendar(letter)
+    return download(
+        calendar, "text/calendar; charset=utf-8", f"{file_stem(letter)}.ics", inline=False
+    )
