@@ -1,0 +1,334 @@
+"""The week as a grid (per centre, therapist and class), a therapist's own week, and adjusting a
+draft by hand: placing a missing session, moving an appointment, locking it, copying a plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from planner.grid import (
+    GridWeek,
+    PlanWeek,
+    centre_week,
+    class_week,
+    grid_index,
+    own_week,
+    therapist_week,
+)
+from planner.manual import (
+    ChangeRefused,
+    Slot,
+    appointment_adjust,
+    copy_as_draft,
+    move_appointment,
+    place_session,
+    referral_adjust,
+    set_locked,
+    slot_rows,
+)
+from planner.plans import PlanStateError
+from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf
+from web.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+
+KINDS = ("individual", "home", "online", "team")
+FormText = Annotated[str, Form()]
+
+
+def not_found(error: LookupError) -> HTTPException:
+    return HTTPException(404, str(error))
+
+
+# --- the grids ----------------------------------------------------------------------------------
+
+
+@router.get("/plans/{plan_id}/grid")
+def grids(request: Request, plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
+    """The plan as a grid: which centre, therapist or class to show."""
+    try:
+        index = grid_index(plan_id, session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    return render(request, "grid/index.html", {"index": index, **week_context(index.week)})
+
+
+@router.get("/plans/{plan_id}/centres/{centre_key}")
+def centre(
+    request: Request, plan_id: int, centre_key: str, _: CoordinatorDep, session: SessionDep
+) -> Response:
+    """A centre's week: rooms against time, day by day."""
+    try:
+        grid = centre_week(plan_id, centre_key, session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    return render(request, "grid/centre.html", {"grid": grid, **week_context(grid.week)})
+
+
+@router.get("/plans/{plan_id}/therapists/{therapist_key}")
+def therapist(
+    request: Request, plan_id: int, therapist_key: str, _: CoordinatorDep, session: SessionDep
+) -> Response:
+    """A therapist's week: the days against time."""
+    try:
+        grid = therapist_week(plan_id, therapist_key, session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    context = {"grid": grid, "links": True, **week_context(grid.week)}
+    return render(request, "grid/therapist.html", context)
+
+
+@router.get("/plans/{plan_id}/classes/{class_key}")
+def team_class(
+    request: Request, plan_id: int, class_key: str, _: CoordinatorDep, session: SessionDep
+) -> Response:
+    """A team class's meetings with their participants."""
+    try:
+        week = class_week(plan_id, class_key, session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    return render(request, "grid/class.html", {"team": week, **week_context(week.week)})
+
+
+@router.get("/me")
+def my_week(request: Request, account: AccountDep, session: SessionDep) -> Response:
+    """Min uge: a therapist's own week in the newest published plan."""
+    if account.role != "therapist":
+        return RedirectResponse("/", status_code=303)
+    grid = own_week(account.therapist, session=session)
+    return render(request, "grid/me.html", {"grid": grid, "links": False})
+
+
+def week_context(week: PlanWeek | GridWeek) -> dict[str, Any]:
+    """What the week's navigation and the plan's status badge read."""
+    return {"scenario": week.scenario, "plan": week.plan, "week": week}
+
+
+# --- adjusting a draft --------------------------------------------------------------------------
+
+
+def chosen_day(text: str | None, field: str = "day") -> date | None:
+    """A filter's or a form's day (ISO date); 422 naming the field when it is not one."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HTTPException(422, f"Feltet '{field}' skal være en dato som 2026-12-07.") from None
+
+
+def slot_of(kind: str, day: str, start: str, therapist: str, centre: str, room: str,
+            meeting: str) -> Slot:  # fmt: skip
+    """The slot a coordinator picked, read from the form; 422 naming the field that is wrong."""
+    if kind not in KINDS:
+        raise HTTPException(422, f"Feltet 'kind' skal være en af {', '.join(KINDS)}.")
+    if not start.isdigit():
+        raise HTTPException(
+            422, "Feltet 'start' skal være minutter efter midnat, fx 600 for 10.00."
+        )
+    chosen = chosen_day(day)
+    if chosen is None:
+        raise HTTPException(422, "Feltet 'day' mangler: vælg en tid fra listen.")
+    return Slot(
+        kind=kind,  # type: ignore[arg-type]
+        day=chosen,
+        start=int(start),
+        therapist=therapist,
+        centre=centre,
+        room=room or None,
+        meeting=meeting or None,
+    )
+
+
+@router.get("/plans/{plan_id}/referrals/{referral_key}")
+def referral(
+    request: Request,
+    plan_id: int,
+    referral_key: str,
+    _: CoordinatorDep,
+    session: SessionDep,
+    day: str | None = None,
+    therapist: str | None = None,
+    placed: str | None = None,
+) -> Response:
+    """A referral of the plan, and the free slots for its missing sessions."""
+    return referral_page(request, plan_id, referral_key, session, day, therapist, placed=placed)
+
+
+def referral_page(
+    request: Request,
+    plan_id: int,
+    referral_key: str,
+    session: SessionDep,
+    day: str | None,
+    therapist: str | None,
+    *,
+    placed: str | None = None,
+    errors: list[str] | None = None,
+) -> Response:
+    try:
+        page = referral_adjust(plan_id, referral_key, session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    rows = slot_rows(page.slots, chosen_day(day), therapist or None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": {"day": day or "", "therapist": therapist or ""},
+        "action": f"/plans/{plan_id}/referrals/{referral_key}/place",
+        "button": "Placér",
+        "moving": False,
+        "placed": placed,
+        "errors": errors,
+        **week_context(page.week),
+    }
+    status = 422 if errors else 200
+    return render(request, "grid/referral.html", context, fragment="grid/partials/slots.html",
+                  status_code=status)  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/referrals/{referral_key}/place")
+def place(
+    request: Request,
+    plan_id: int,
+    referral_key: str,
+    _: CoordinatorDep,
+    session: SessionDep,
+    kind: FormText = "",
+    day: FormText = "",
+    start: FormText = "",
+    therapist: FormText = "",
+    centre: FormText = "",
+    room: FormText = "",
+    meeting: FormText = "",
+) -> Response:
+    """Place a missing session in the slot picked; a slot that breaks a rule is refused."""
+    slot = slot_of(kind, day, start, therapist, centre, room, meeting)
+    try:
+        appointment = place_session(plan_id, referral_key, slot, session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    except PlanStateError as e:
+        raise HTTPException(409, str(e)) from None
+    except ChangeRefused as e:
+        session.rollback()
+        return referral_page(request, plan_id, referral_key, session, None, None, errors=e.messages)
+    target = f"/plans/{plan_id}/referrals/{referral_key}?placed={appointment}"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/plans/{plan_id}/appointments/{appointment_key}")
+def appointment(
+    request: Request,
+    plan_id: int,
+    appointment_key: str,
+    _: CoordinatorDep,
+    session: SessionDep,
+    day: str | None = None,
+    therapist: str | None = None,
+    moved: str | None = None,
+) -> Response:
+    """An appointment: what it is, its lock, and the slots it could move to."""
+    return appointment_page(request, plan_id, appointment_key, session, day, therapist,
+                            moved=moved is not None)  # fmt: skip
+
+
+def appointment_page(
+    request: Request,
+    plan_id: int,
+    appointment_key: str,
+    session: SessionDep,
+    day: str | None,
+    therapist: str | None,
+    *,
+    moved: bool = False,
+    errors: list[str] | None = None,
+) -> Response:
+    try:
+        page = appointment_adjust(plan_id, appointment_key, session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    context = {
+        "page": page,
+        "rows": slot_rows(page.slots, chosen_day(day), therapist or None),
+        "filters": {"day": day or "", "therapist": therapist or ""},
+        "action": f"/plans/{plan_id}/appointments/{appointment_key}/move",
+        "button": "Flyt hertil",
+        "moving": True,
+        "moved": moved,
+        "errors": errors,
+        **week_context(page.week),
+    }
+    status = 422 if errors else 200
+    return render(request, "grid/appointment.html", context, fragment="grid/partials/slots.html",
+                  status_code=status)  # fmt: skip
+
+
+@router.post("/plans/{plan_id}/appointments/{appointment_key}/move")
+def move(
+    request: Request,
+    plan_id: int,
+    appointment_key: str,
+    _: CoordinatorDep,
+    session: SessionDep,
+    kind: FormText = "",
+    day: FormText = "",
+    start: FormText = "",
+    therapist: FormText = "",
+    centre: FormText = "",
+    room: FormText = "",
+    meeting: FormText = "",
+) -> Response:
+    """Move an appointment to the slot picked; a slot that breaks a rule is refused."""
+    slot = slot_of(kind, day, start, therapist, centre, room, meeting)
+    try:
+        move_appointment(plan_id, appointment_key, slot, session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    except PlanStateError as e:
+        raise HTTPException(409, str(e)) from None
+    except ChangeRefused as e:
+        session.rollback()
+        return appointment_page(request, plan_id, appointment_key, session, None, None,
+                                errors=e.messages)  # fmt: skip
+    target = f"/plans/{plan_id}/appointments/{appointment_key}?moved=1"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/plans/{plan_id}/appointments/{appointment_key}/lock")
+def toggle_lock(
+    request: Request,
+    plan_id: int,
+    appointment_key: str,
+    _: CoordinatorDep,
+    session: SessionDep,
+    locked: FormText = "",
+) -> Response:
+    """Lock an appointment (a re-solve keeps it) or unlock it; HTMX gets the lock box back."""
+    if locked not in ("0", "1"):
+        raise HTTPException(422, "Feltet 'locked' skal være 1 (lås) eller 0 (lås op).")
+    try:
+        state = set_locked(plan_id, appointment_key, locked == "1", session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    except PlanStateError as e:
+        raise HTTPException(409, str(e)) from None
+    if request.headers.get("hx-request"):
+        context = {"plan_id": plan_id, "key": appointment_key, "locked": state, "editable": True}
+        return render(request, "grid/partials/lock.html", context)
+    return RedirectResponse(f"/plans/{plan_id}/appointments/{appointment_key}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/copy")
+def new_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
+    """Lav ny kladde: a read-only plan copied into a new draft to change, locks kept."""
+    try:
+        draft = copy_as_draft(plan_id, session=session)
+    except LookupError as e:
+        raise not_found(e) from None
+    target = f"/weeks/{draft.scenario_id}?plan={draft.id}"
+    return RedirectResponse(target, status_code=303)
