@@ -19,7 +19,7 @@ relationships at class creation.
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 #: Stable constraint names, so Alembic migrations can refer to them on every backend.
@@ -431,3 +431,64 @@ class SolveJob(SQLModel, table=True):
     error: str | None = None
     created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
     updated_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+# --- calendar feeds -------------------------------------------------------------------------------
+
+FEED_KINDS = ("therapist", "room", "centre", "class", "citizen")
+FEED_ENTRY_STATUSES = ("confirmed", "cancelled")
+
+
+class FeedToken(SQLModel, table=True):
+    """The secret link of one calendar feed: only its hash is kept; renewing bumps `generation`."""
+
+    __tablename__ = "feed_token"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_feed_token_kind_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # one of FEED_KINDS
+    key: str  # the therapist, room, centre, class or citizen id (scenario/1)
+    generation: int = 0
+    token_hash: str  # SHA-256 of the token, hex
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    revoked_at: datetime | None = Field(
+        default=None,
+        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+    )
+
+
+class FeedEntry(SQLModel, table=True):
+    """One appointment as one feed shows it, with its life-long UID and its change history.
+
+    Rows span weeks and imports (a therapist's feed shows every published week) and are not
+    owned by a scenario: a re-import of a week must not reset UIDs that calendars already hold.
+    """
+
+    __tablename__ = "feed_entry"
+    __table_args__ = (
+        UniqueConstraint("feed_kind", "feed_key", "uid", name="uq_feed_entry_feed_uid"),
+        Index("ix_feed_entry_feed", "feed_kind", "feed_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str
+    week: str = Field(index=True)  # ISO week of the published plan
+    identity: str  # what the appointment is for: "referral:r001", "class:balance", "seat:r002"
+    feed_kind: str  # one of FEED_KINDS
+    feed_key: str
+    feed_name: str  # the calendar's name as of this row's publication
+    date: date
+    start: int  # minutes after local midnight
+    end: int
+    timezone: str
+    summary: str
+    location: str
+    description: str
+    status: str = "confirmed"  # one of FEED_ENTRY_STATUSES
+    sequence: int = 0
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    changed_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    cancelled_at: datetime | None = Field(
+        default=None,
+        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from planner.feeds import record_publication
 from planner.models import Plan, Scenario
 from planner.store import get, publish_plan
 
@@ -40,12 +41,17 @@ def plan_of_week(scenario_id: int, plan_id: int | None, *, session: Session) -> 
 
 
 def publish(plan_id: int, *, session: Session) -> Plan:
-    """Publish a draft; the week's earlier published plan becomes superseded."""
+    """Publish a draft; the week's earlier published plan becomes superseded.
+
+    The calendar feeds change in the same transaction: publishing is what therapists'
+    and citizens' calendars see.
+    """
     plan = get(session, Plan, plan_id)
     if plan.status != "draft":
         raise PlanStateError(
             f"Plan version {plan.version} er ikke en kladde og kan ikke offentliggøres"
         )
+    record_publication(plan_id, session=session)
     publish_plan(plan_id, session=session)
     session.refresh(plan)
     return plan

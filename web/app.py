@@ -17,13 +17,21 @@ from starlette.middleware.sessions import SessionMiddleware
 from planner.db import default_engine
 from planner.secret import server_secret
 from web.deps import LoginRequired
-from web.routes import api, auth, weeks
+from web.routes import api, auth, data, feeds, grid, letters, weeks
 from web.templating import render
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("web")
 
-ROUTERS = [auth.router, weeks.router, api.router]
+ROUTERS = [
+    auth.router,
+    weeks.router,
+    api.router,
+    feeds.router,
+    letters.router,
+    data.router,
+    grid.router,
+]
 
 
 def create_app(

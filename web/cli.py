@@ -74,7 +74,8 @@ def demo_week(session: Session, week: str, time_limit: float) -> int:
 
 def demo_accounts(session: Session) -> None:
     """A coordinator and a therapist account; a new password is printed once."""
-    password = os.environ.get("PLANNER_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    given = os.environ.get("PLANNER_DEMO_PASSWORD")
+    password = given or secrets.token_urlsafe(12)
     made = []
     for username, role, therapist in (
         ("koordinator", "coordinator", None),
@@ -86,7 +87,7 @@ def demo_accounts(session: Session) -> None:
                 username, password, session=session, name=name, role=role, therapist=therapist
             )
             made.append(username)
-    if made and "PLANNER_DEMO_PASSWORD" not in os.environ:
+    if made and not given:
         typer.echo(f"Accounts {', '.join(made)} made with password: {password}", err=True)
     elif made:
         typer.echo(f"Accounts {', '.join(made)} made (PLANNER_DEMO_PASSWORD)", err=True)
@@ -131,5 +132,139 @@ def add_user(
     typer.echo(f"Account {username} ({role}) made in {database_url(db)}", err=True)
 
 
+@app.command("feed-url")
+def feed_url_command(
+    kind: Annotated[str, typer.Argument(help="therapist, room, centre, class or citizen")],
+    key: Annotated[str, typer.Argument(metavar="ID", help="its id in the stored weeks")],
+    db: Db = None,
+    base_url: Annotated[
+        str,
+        typer.Option(envvar="PLANNER_BASE_URL", help="where planner serve/demo is reached"),
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """Print the subscription link of a calendar feed served by `planner serve`/`planner demo`."""
+    from planner.feeds import FeedError, feed_url
+    from planner.secret import server_secret
+
+    with Session(prepared_engine(db)) as session:
+        try:
+            url = feed_url(kind, key, session=session, secret=server_secret(), base_url=base_url)
+        except FeedError as e:
+            raise fail([str(e)], "No feed link") from None
+    typer.echo(url)
+
+
+@app.command("bench-feed")
+def bench_feed(
+    db: Annotated[
+        Path | None, typer.Option(help="a new SQLite file to keep (default: a temporary one)")
+    ] = None,
+    scale: Annotated[str, typer.Option(help="generated week: S, M or L")] = "L",
+    seed: Annotated[int, typer.Option(help="generator seed")] = 1,
+    requests: Annotated[int, typer.Option(help="feed requests to time")] = 300,
+) -> None:
+    """Time serving the busiest therapist's feed with a generated week planned and published."""
+    import tempfile
+
+    if requests < 1 or scale not in ("S", "M", "L"):
+        raise fail(["--requests must be at least 1 and --scale one of S, M, L"], "Bad options")
+    if db is not None and db.exists():
+        raise fail([f"--db {db}: the file exists; name a new file"], "Bad options")
+    with tempfile.TemporaryDirectory() as folder:
+        engine = prepared_engine(db or Path(folder) / "bench-feed.db")
+        path = published_generated_week(engine, scale, seed)
+        timings = time_feed(engine, path, requests)
+        engine.dispose()
+    typer.echo(f"{requests} requests of each kind, through the app with its middleware:")
+    for label, values in zip(("feed", "feed, built afresh", "304"), timings, strict=True):
+        typer.echo(f"  {label:<20} median {median(values):6.2f} ms   p95 {p95(values):6.2f} ms")
+
+
+def published_generated_week(engine: Engine, scale: str, seed: int) -> str:
+    """Generate, plan (first fit) and publish a week; the busiest therapist's feed path."""
+    import time
+
+    from sqlalchemy import func
+    from sqlmodel import col
+
+    from planner.feeds import feed_url
+    from planner.generate import generate
+    from planner.models import FeedEntry
+    from planner.secret import server_secret
+    from solver.solve import solve
+
+    with Session(engine) as session:
+        began = time.perf_counter()
+        scenario_id = import_scenario(generate(scale, seed), session=session)
+        solution = solve(load_problem(scenario_id, session=session), optimise=False)
+        plan_id = save_plan(scenario_id, solution, session=session)
+        planned = time.perf_counter()
+        publish(plan_id, session=session)
+        published = time.perf_counter()
+        count = func.count(col(FeedEntry.id))
+        key, events = session.exec(
+            select(FeedEntry.feed_key, count)
+            .where(FeedEntry.feed_kind == "therapist")
+            .group_by(FeedEntry.feed_key)
+            .order_by(count.desc(), FeedEntry.feed_key)
+        ).first() or ("", 0)
+        path = feed_url("therapist", key, session=session, secret=server_secret(), base_url="")
+    typer.echo(
+        f"{scale} week: {len(solution.appointments)} appointments planned in "
+        f"{planned - began:.1f} s, published (feeds recorded) in {published - planned:.1f} s; "
+        f"therapist {key} has {events} events",
+        err=True,
+    )
+    return path
+
+
+def time_feed(
+    engine: Engine, path: str, requests: int
+) -> tuple[list[float], list[float], list[float]]:
+    """Milliseconds per request through the whole app (middleware included): the feed as
+    subscribers poll it, the same built afresh each time (no cached calendar), and a 304."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from planner.feeds import calendar_bytes
+    from planner.secret import server_secret
+    from web.app import create_app
+
+    client = TestClient(create_app(engine, secret_key=server_secret()))
+    first = client.get(path)
+    if first.status_code != 200:
+        raise fail([f"GET {path} answered {first.status_code}"], "The feed is not served")
+    etag = first.headers["etag"]
+    full, cold, unchanged = [], [], []
+    for _ in range(requests):
+        began = time.perf_counter()
+        assert client.get(path).status_code == 200
+        full.append((time.perf_counter() - began) * 1000)
+        calendar_bytes.cache_clear()
+        began = time.perf_counter()
+        assert client.get(path).status_code == 200
+        cold.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+        unchanged.append((time.perf_counter() - began) * 1000)
+    return full, cold, unchanged
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
 def main() -> None:
     planner_main()
+
+
+if __name__ == "__main__":
+    main()
