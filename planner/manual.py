@@ -412,7 +412,11 @@ def accounted(
         missing = requested_sessions(problem, r) - placed[r.id]
         if missing > 0:
             unplaced.append(Unplaced(r.id, missing, reasons.get(r.id) or (BY_HAND,)))
-    stats = replace(solution.stats, sessions_placed=sum(placed.values()))
+    # The week may have changed since the plan was made (a referral added in the forms).
+    requested = sum(requested_sessions(problem, r) for r in problem.referrals)
+    stats = replace(
+        solution.stats, sessions_requested=requested, sessions_placed=sum(placed.values())
+    )
     warnings = start_warnings(problem, solution, appointments)
     return replace(
         solution,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from planner.scenario import parse_scenario
+from planner.validate import check_plan_document
 from tests.browser.conftest import SCREENSHOTS, sign_in
 
 
@@ -26,6 +28,38 @@ def generate(page: Any, seconds: str = "10") -> None:
     box.get_by_role("link", name="Se den nye kladde").click()
 
 
+def new_referral(page: Any) -> str:
+    """A referral that arrives after the plan was made, entered in the referral form; its id."""
+    page.goto("/weeks/1/referrals/new")
+    key = page.get_by_label("Id", exact=True).input_value()
+    page.get_by_label("Borger", exact=True).select_option("c0001")
+    page.get_by_label("Pakke", exact=True).select_option("TG1")
+    page.get_by_label("Form", exact=True).select_option("centre")
+    page.get_by_label("Faggruppe", exact=True).select_option("physio")
+    page.get_by_label("Center", exact=True).select_option("posthaven")
+    page.get_by_label("Sessioner pr. uge").fill("1")
+    page.get_by_label("Minutter pr. session").fill("60")
+    page.get_by_role("button", name="Gem").click()
+    page.get_by_role("status").filter(has_text="Gemt").wait_for()
+    return key
+
+
+def place_by_hand(page: Any, plan: int, referral: str) -> str:
+    """Place the referral's missing session in the first free slot offered; the new id."""
+    page.goto(f"/plans/{plan}/referrals/{referral}")
+    page.locator("table.slot-table").get_by_role("button", name="Placér").first.click()
+    page.get_by_role("status").filter(has_text="Sessionen er placeret.").wait_for()
+    page.get_by_role("link", name="Se aftalen").click()
+    return str(page.url.rsplit("/", 1)[1])
+
+
+def violations(page: Any, plan: int) -> list[str]:
+    """The validator's verdict on a plan the app made, read through the JSON API."""
+    scenario = page.request.get("/api/weeks/1/scenario").json()
+    doc = page.request.get(f"/api/plans/{plan}").json()
+    return [f"{v.rule}: {v.message}" for v in check_plan_document(parse_scenario(scenario), doc)]
+
+
 def test_coordinator_plans_adjusts_and_publishes_a_week(page: Any) -> None:
     sign_in(page)
     page.goto("/weeks/1")
@@ -34,6 +68,26 @@ def test_coordinator_plans_adjusts_and_publishes_a_week(page: Any) -> None:
     assert page.locator(".meta").inner_text().startswith("Planversion 2")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "overview.png", full_page=False)
+    overview = page.url
+    assert violations(page, 2) == []
 
+    page.get_by_role("link", name="Plan som skema").click()
+    page.get_by_role("link", name="Træningscenter Posthaven").first.click()
+    page.wait_for_url(re.compile(r"/plans/2/centres/posthaven$"))
+    assert page.locator(".grid-day").count() == 5
+    page.screenshot(path=SCREENSHOTS / "grid.png", full_page=False)
+
+    placed = place_by_hand(page, 2, new_referral(page))
+    page.get_by_role("button", name="Lås", exact=True).click()
+    page.get_by_role("button", name="Lås op").wait_for()
+
+    page.goto(overview)
+    generate(page)
+    page.wait_for_url(re.compile(r"/weeks/1\?plan=3$"))
+    page.goto(f"/plans/3/appointments/{placed}")
+    assert page.locator("#lock .badge").inner_text() == "Låst"
+    assert violations(page, 3) == []
+
+    page.goto("/weeks/1?plan=3")
     page.get_by_role("button", name="Offentliggør").click()
-    assert page.locator(".badge").inner_text() == "Offentliggjort"
+    assert page.locator(".badge").first.inner_text() == "Offentliggjort"
