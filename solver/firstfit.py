@@ -177,6 +177,9 @@ def book_team_referral(
     diary: Diary, referral: Referral, need: int, own: list[Option], seat_meetings: list[int]
 ) -> None:
     """Intro on the first day that has one, re-test on the last, seats in between."""
+    if need < diary.options.requested[referral.id]:
+        book_more_seats(diary, referral, need, seat_meetings)
+        return
     after, before = -1, 99
     if referral.intro:
         day = book_individual(diary, referral, own, after=-1, before=99)
@@ -189,6 +192,21 @@ def book_team_referral(
         if day is None:
             return
         before, need = day, need - 1
+    book_seats(diary, referral, need, seat_meetings, after, before)
+
+
+def book_more_seats(diary: Diary, referral: Referral, need: int, seat_meetings: list[int]) -> None:
+    """Seats for a team referral that already has sessions (a refill): between its booked
+    intro and re-test; nothing when an intro or re-test it needs is not booked, since its
+    days could no longer be put in order."""
+    if not (referral.intro or referral.final):
+        book_seats(diary, referral, need, seat_meetings, after=-1, before=99)
+        return
+    days = sorted(b.option.day for b in diary.draft.bookings if b.option.referral == referral.id)
+    if len(days) < referral.intro + referral.final:
+        return
+    after = days[0] if referral.intro else -1
+    before = days[-1] if referral.final else 99
     book_seats(diary, referral, need, seat_meetings, after, before)
 
 

@@ -1,0 +1,36 @@
+"""First fit on a plan that already holds some of a referral's sessions (the refill after rooms)."""
+
+from __future__ import annotations
+
+from planner.scenario import parse_scenario
+from planner.validate import check_plan
+from solver.draft import to_appointments
+from solver.firstfit import Diary, first_fit
+from solver.options import build_options
+from solver.problem import Solution, Stats
+from solver.solve import seed_diary
+from tests import factories as f
+
+
+def test_refill_never_books_a_second_re_test_for_a_team_referral() -> None:
+    """A team referral whose re-test is booked gets seats only, never another individual."""
+    team = f.referral(
+        "r001", mode="team", sessions_per_week=2, session_minutes=60, final=True, exception="x",
+        **{"class": "balance"},
+    )  # fmt: skip
+    problem = parse_scenario(f.scenario(classes=[f.team_class()], referrals=[team]))
+    options = build_options(problem)
+    first = first_fit(problem, options)
+    retest = [b for b in first.bookings if b.option.referral == "r001"]
+    assert len(retest) == 1
+    partial = type(first)(bookings=retest, meetings=[])  # the seats lost, the re-test kept
+
+    diary = Diary(problem, options)
+    seed_diary(diary, partial)
+    refilled = first_fit(problem, options, diary, scarce_first=True)
+
+    individual = [b for b in refilled.bookings if b.option.referral == "r001"]
+    appointments = tuple(to_appointments(problem, options, refilled, {}))
+    plan = Solution("feasible", appointments, (), (), Stats(2, refilled.placed(), 0, 2, 0.0))
+    assert len(individual) == 1
+    assert [v for v in check_plan(problem, plan) if v.rule == "team-intro-final"] == []
