@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from planner.db import engine_from_url
 from planner.models import Appointment, Plan, SolveJob
 from planner.store import appointment_of, get, load_problem, save_plan
+from planner.validate import check_plan
 from solver import problem as solved
 from solver.problem import Problem, requested_sessions
 
@@ -149,6 +150,9 @@ def run_job(url: str, job_id: int) -> None:
 
     try:
         solution = solve(problem, job.time_limit, workers=2, progress=progress)
+        broken = check_plan(problem, solution)
+        if broken:  # never store a plan that breaks a rule; say which, for the support desk
+            raise RuntimeError(f"planen bryder {len(broken)} regler, fx {broken[0].message}")
         with Session(engine) as session:
             plan_id = save_plan(job.scenario_id, solution, session=session)
             lock(plan_id, {a.id for a in problem.pinned}, session=session)
