@@ -52,6 +52,8 @@ from planner.store import (
     referral_row,
     therapist_row,
 )
+from planner.wording import DAY_NAMES_DA
+from solver.problem import WEEKDAYS
 
 Doc = dict[str, Any]
 #: A posted form: every field's values (checkboxes and multi-selects give several).
@@ -63,12 +65,8 @@ DELETABLE = ("rooms", "citizens", "referrals")
 GENERAL = ""  # the field of errors that concern the form as a whole
 PAGE_SIZE = 50
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WORKDAYS = WEEKDAYS[:5]
-DAY_NAMES = {
-    "mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag",
-    "fri": "fredag", "sat": "lørdag", "sun": "søndag",
-}  # fmt: skip
+DAY_NAMES = DAY_NAMES_DA
 PROFESSIONS = {"physio": "Fysioterapeut", "ot": "Ergoterapeut", "assistant": "Træningsassistent"}
 MODES = {
     "centre": "På centret", "home": "Hjemmetræning",

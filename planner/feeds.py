@@ -521,6 +521,18 @@ def feed_entries(kind: str, key: str, *, session: Session) -> list[Entry]:
     return [entry_of(row) for row in session.exec(query).all()]
 
 
+def citizen_uids(citizen: str, week: str, *, session: Session) -> dict[tuple[date, int], str]:
+    """The UIDs the citizen's feed gives the week's live appointments, by day and start: so an
+    appointment added from a letter's .ics is the same calendar entry as the feed's."""
+    query = select(FeedEntry).where(
+        FeedEntry.feed_kind == "citizen",
+        FeedEntry.feed_key == citizen,
+        FeedEntry.week == week,
+        FeedEntry.status == "confirmed",
+    )
+    return {(row.date, row.start): row.uid for row in session.exec(query).all()}
+
+
 def visible(entries: Iterable[Entry], now: datetime) -> list[Entry]:
     """What a feed shows now: confirmed appointments, and cancelled ones for 14 days."""
     kept = [e for e in entries if (until := e.shown_until) is None or now < until]

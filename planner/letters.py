@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -31,19 +31,15 @@ from sqlmodel import Session, col, select
 from weasyprint import HTML
 from weasyprint.document import Document, Page
 
+from planner.feeds import vtimezone
 from planner.models import Centre, Plan
 from planner.plans import PlanStateError
 from planner.scenario import week_monday
 from planner.store import get, load_problem, load_solution
+from planner.wording import MONTHS_DA, clock, day_text
 from solver.problem import Appointment, Problem, Referral, Solution
 
 # --- the words of a letter (every text a citizen reads that is not in the template) -----------
-
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-MONTHS = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
-)  # fmt: skip
 
 #: The kind of training, as the citizen knows it.
 TRAINING = {
@@ -73,16 +69,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
-def clock(minutes: int) -> str:
-    """Minutes after midnight as the Danish clock, e.g. 10.00."""
-    return f"{minutes // 60:02d}.{minutes % 60:02d}"
-
-
-def day_text(day: date) -> str:
-    """The date written out, e.g. 'tirsdag den 8. december'."""
-    return f"{WEEKDAYS[day.weekday()]} den {day.day}. {MONTHS[day.month - 1]}"
-
-
 def when_text(day: date, start: int, end: int) -> str:
     """An appointment's time written out, e.g. 'tirsdag den 8. december kl. 10.00–11.00'."""
     return f"{day_text(day)} kl. {clock(start)}–{clock(end)}"
@@ -90,7 +76,7 @@ def when_text(day: date, start: int, end: int) -> str:
 
 def full_date(day: date) -> str:
     """A letter's date, e.g. '26. november 2026'."""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
 
 
 def week_span(week: str) -> str:
@@ -102,7 +88,7 @@ def week_span(week: str) -> str:
     if monday.year != friday.year:
         return f"{full_date(monday)} – {full_date(friday)}"
     if monday.month != friday.month:
-        return f"{monday.day}. {MONTHS[monday.month - 1]} – {full_date(friday)}"
+        return f"{monday.day}. {MONTHS_DA[monday.month - 1]} – {full_date(friday)}"
     return f"{monday.day}.–{full_date(friday)}"
 
 
@@ -585,11 +571,14 @@ def event_description(letter: Letter, b: Booking) -> str:
     return "\n".join(clean(line) for line in lines)
 
 
-def calendar_event(letter: Letter, b: Booking, zone: ZoneInfo) -> icalendar.Event:
-    """One appointment as a calendar entry, in the week's local time."""
+def calendar_event(
+    letter: Letter, b: Booking, zone: ZoneInfo, uids: Mapping[tuple[date, int], str]
+) -> icalendar.Event:
+    """One appointment as a calendar entry, in the week's local time, with the citizen feed's
+    UID for it when the feed has one."""
     midnight = datetime(b.day.year, b.day.month, b.day.day, tzinfo=zone)
     event = icalendar.Event()
-    event.add("uid", appointment_uid(letter.week, b.key))
+    event.add("uid", uids.get((b.day, b.start)) or appointment_uid(letter.week, b.key))
     event.add("dtstamp", letter.stamp.astimezone(UTC))
     event.add("dtstart", midnight + timedelta(minutes=b.start))
     event.add("dtend", midnight + timedelta(minutes=b.end))
@@ -599,19 +588,16 @@ def calendar_event(letter: Letter, b: Booking, zone: ZoneInfo) -> icalendar.Even
     return event
 
 
-def timezone_component(letter: Letter, zone: ZoneInfo) -> icalendar.Timezone:
-    """The VTIMEZONE of the letter's week (its offsets only for those days, no comment line)."""
+def timezone_component(letter: Letter) -> icalendar.Timezone:
+    """The VTIMEZONE of the letter's week, written as the calendar feeds write it."""
     monday = week_monday(letter.week)
     assert monday is not None
-    tz = icalendar.Timezone.from_tzinfo(
-        zone, tzid=letter.timezone, first_date=monday, last_date=monday + timedelta(days=7)
-    )
-    tz.pop("COMMENT", None)
-    return tz
+    return vtimezone(letter.timezone, monday, monday + timedelta(days=7))
 
 
-def letter_calendar(letter: Letter) -> bytes:
-    """The letter's appointments as an .ics file to add to a calendar (RFC 5545)."""
+def letter_calendar(letter: Letter, uids: Mapping[tuple[date, int], str] | None = None) -> bytes:
+    """The letter's appointments as an .ics file to add to a calendar (RFC 5545); `uids` are
+    the citizen feed's (`planner.feeds.citizen_uids`)."""
     zone = ZoneInfo(letter.timezone)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Træningsplan//Breve til borgere//DA")
@@ -619,7 +605,7 @@ def letter_calendar(letter: Letter) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", letter_title(letter))
     cal.add("x-wr-timezone", letter.timezone)
-    cal.add_component(timezone_component(letter, zone))
+    cal.add_component(timezone_component(letter))
     for change in letter.appointments:
-        cal.add_component(calendar_event(letter, change.booking, zone))
+        cal.add_component(calendar_event(letter, change.booking, zone, uids or {}))
     return cal.to_ical()

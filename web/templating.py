@@ -10,37 +10,21 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from planner.wording import in_danish
+from planner.wording import WEEKDAYS_DA, clock, in_danish
 from web.deps import csrf_token
 from web.i18n import language, translator
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
 
-WEEKDAYS_DA = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS_DA = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
-)  # fmt: skip
-
-
-def clock(minutes: int) -> str:
-    """Minutes after midnight as the Danish clock, e.g. 10.30."""
-    return f"{minutes // 60:02d}.{minutes % 60:02d}"
 
 
 def weekday(day: date, lang: str = "da") -> str:
     return (WEEKDAYS_DA if lang == "da" else WEEKDAYS_EN)[day.weekday()]
 
 
-def long_date(day: date) -> str:
-    """E.g. 'tirsdag den 8. december'."""
-    return f"{WEEKDAYS_DA[day.weekday()]} den {day.day}. {MONTHS_DA[day.month - 1]}"
-
-
 templates.env.filters["clock"] = clock
-templates.env.filters["long_date"] = long_date
 templates.env.globals["weekday"] = weekday
 
 

@@ -268,6 +268,13 @@ def test_therapist_sees_their_own_published_week_with_short_names(
     first, *_, last = problem.citizen(problem.referral(one.referral).citizen).name.split()  # type: ignore[arg-type]
     assert f"{first} {last[0]}." in page
     assert f"{first} {last}" not in page
+    feed = re.search(r'href="webcal://testserver(/feeds/therapist/t001/[^"]+\.ics)"', page)
+    assert feed is not None
+    calendar = therapist.client.get(feed.group(1))
+    assert (calendar.status_code, calendar.headers["content-type"]) == (
+        200,
+        "text/calendar; charset=utf-8",
+    )
 
 
 def test_therapist_is_refused_every_coordinator_page_and_a_coordinator_has_no_own_week(

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from planner.feeds import FeedError, feed_url, webcal
 from planner.grid import (
     GridWeek,
     PlanWeek,
@@ -32,6 +33,7 @@ from planner.manual import (
 )
 from planner.plans import PlanStateError
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf
+from web.routes.feeds import SecretDep, base_url
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -95,12 +97,22 @@ def team_class(
 
 
 @router.get("/me")
-def my_week(request: Request, account: AccountDep, session: SessionDep) -> Response:
-    """Min uge: a therapist's own week in the newest published plan."""
-    if account.role != "therapist":
+def my_week(
+    request: Request, account: AccountDep, session: SessionDep, secret: SecretDep
+) -> Response:
+    """Min uge: a therapist's own week in the newest published plan, and its calendar link."""
+    if account.role != "therapist" or account.therapist is None:
         return RedirectResponse("/", status_code=303)
     grid = own_week(account.therapist, session=session)
-    return render(request, "grid/me.html", {"grid": grid, "links": False})
+    try:
+        feed: str | None = feed_url(
+            "therapist", account.therapist, session=session, secret=secret,
+            base_url=base_url(request),
+        )  # fmt: skip
+    except FeedError:  # revoked: the coordinator renews it
+        feed = None
+    context = {"grid": grid, "links": False, "feed": feed, "webcal": webcal(feed) if feed else None}
+    return render(request, "grid/me.html", context)
 
 
 def week_context(week: PlanWeek | GridWeek) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from planner.feeds import citizen_uids
 from planner.letters import (
     Letter,
     LetterRun,
@@ -116,7 +117,7 @@ def letter_pdf(plan_id: int, citizen_key: str, _: CoordinatorDep, session: Sessi
 def letter_ics(plan_id: int, citizen_key: str, _: CoordinatorDep, session: SessionDep) -> Response:
     """The letter's times as a calendar file the citizen can add to a calendar."""
     letter = one_letter(plan_id, citizen_key, session)
-    calendar = letter_calendar(letter)
+    calendar = letter_calendar(letter, citizen_uids(citizen_key, letter.week, session=session))
     return download(
         calendar, "text/calendar; charset=utf-8", f"{file_stem(letter)}.ics", inline=False
     )
