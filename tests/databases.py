@@ -13,8 +13,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 
 from planner.db import engine_from_url, migrate
+from planner.models import Plan
+from planner.store import export_plan, load_problem
+from planner.validate import check_plan_document
 from tests.services import unavailable
 
 POSTGRES_URL = os.environ.get(
@@ -55,3 +59,16 @@ def backend_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     migrate(engine)
     yield engine
     next(engines, None)
+
+
+def stored_plan_violations(engine: Engine, plan_id: int) -> list[str]:
+    """The validator's verdict on a stored plan (as plan/1 against its stored week): [] when clean.
+
+    Every test that makes or changes a plan through the app checks the result with it.
+    """
+    with Session(engine) as session:
+        plan = session.get(Plan, plan_id)
+        assert plan is not None
+        problem = load_problem(plan.scenario_id, session=session)
+        doc = export_plan(plan_id, session=session)
+    return [f"{v.rule}: {v.message}" for v in check_plan_document(problem, doc)]

@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from planner.jobs import active_job, cancel_job, read_job, start_solve
 from planner.models import Appointment, Plan, SolveJob
 from planner.plans import publish
-from planner.store import export_plan, import_scenario, load_problem
-from planner.validate import check_plan_document
+from planner.store import export_plan, import_scenario
 from tests.databases import BACKENDS, backend_engine
+from tests.databases import stored_plan_violations as violations
 from tests.factories import scenario
 
 
@@ -29,16 +29,6 @@ def small_week(engine: Engine) -> int:
     """The factory week: one referral of two sessions."""
     with Session(engine) as session:
         return import_scenario(scenario(), session=session)
-
-
-def violations(engine: Engine, plan_id: int) -> list[str]:
-    with Session(engine) as session:
-        plan = session.get(Plan, plan_id)
-        assert plan is not None
-        problem = load_problem(plan.scenario_id, session=session)
-        return [
-            v.message for v in check_plan_document(problem, export_plan(plan_id, session=session))
-        ]
 
 
 def wait_for(engine: Engine, job_id: int, states: tuple[str, ...], seconds: float) -> SolveJob:

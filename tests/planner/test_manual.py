@@ -35,11 +35,12 @@ from planner.manual import (
 from planner.models import Plan
 from planner.plans import PlanStateError, publish
 from planner.scenario import parse_scenario
-from planner.store import export_plan, import_scenario, load_problem, load_solution, save_plan
-from planner.validate import check_plan, check_plan_document
+from planner.store import import_scenario, load_problem, load_solution, save_plan
+from planner.validate import check_plan
 from solver.options import session_kind
 from solver.problem import Appointment, Problem, Solution, Stats, requested_sessions
 from tests.databases import BACKENDS, backend_engine
+from tests.databases import stored_plan_violations as violations
 from tests.factories import citizen, package, referral, room, scenario, team_class, therapist
 
 MON, TUE, WED, THU, FRI = (date(2026, 12, d) for d in range(7, 12))
@@ -315,15 +316,6 @@ def stored(engine: Engine, doc: dict[str, Any] | None = None, appointments: tupl
         scenario_id = import_scenario(doc or week(), session=session)
         problem = load_problem(scenario_id, session=session)
         return save_plan(scenario_id, plan_of(problem, appointments), session=session)
-
-
-def violations(engine: Engine, plan_id: int) -> list[str]:
-    with Session(engine) as session:
-        plan = session.get(Plan, plan_id)
-        assert plan is not None
-        problem = load_problem(plan.scenario_id, session=session)
-        doc = export_plan(plan_id, session=session)
-    return [f"{v.rule}: {v.message}" for v in check_plan_document(problem, doc)]
 
 
 def solution(engine: Engine, plan_id: int) -> Solution:

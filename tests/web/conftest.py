@@ -19,10 +19,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from planner.accounts import create_account
-from planner.models import Plan
 from planner.scenario import parse_scenario
-from planner.store import export_plan, import_scenario, load_problem, save_plan
-from planner.validate import check_plan_document
+from planner.store import import_scenario, save_plan
 from solver.problem import Solution
 from solver.solve import solve
 from tests.databases import BACKENDS, backend_engine
@@ -138,16 +136,3 @@ def norddjurs(
         scenario_id = import_scenario(norddjurs_doc, session=session)
         plan_id = save_plan(scenario_id, norddjurs_solution, session=session)
     return StoredWeek(scenario_id, plan_id)
-
-
-def stored_plan_violations(engine: Engine, plan_id: int) -> list[str]:
-    """The validator's verdict on a stored plan (as plan/1 against its stored week): [] when clean.
-
-    Every test that makes or changes a plan through the app checks the result with it.
-    """
-    with Session(engine) as session:
-        plan = session.get(Plan, plan_id)
-        assert plan is not None
-        problem = load_problem(plan.scenario_id, session=session)
-        doc = export_plan(plan_id, session=session)
-    return [f"{v.rule}: {v.message}" for v in check_plan_document(problem, doc)]

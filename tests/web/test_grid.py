@@ -13,8 +13,9 @@ from sqlmodel import Session, col, select
 from planner.models import Appointment, Plan
 from planner.store import import_scenario, load_problem, load_solution, save_plan
 from solver.problem import Solution
+from tests.databases import stored_plan_violations
 from tests.planner.test_manual import BASE, plan_of, week
-from tests.web.conftest import StoredWeek, Web, stored_plan_violations
+from tests.web.conftest import StoredWeek, Web
 
 ENTRY = re.compile(r'<a class="appt kind-(\w+)" href="/plans/\d+/appointments/(a\d+)"')
 

@@ -25,7 +25,8 @@ from planner.plans import publish
 from planner.scenario import parse_scenario
 from planner.store import save_plan
 from solver.problem import Appointment, Problem, Solution, Unplaced
-from tests.web.conftest import StoredWeek, Web, stored_plan_violations
+from tests.databases import stored_plan_violations
+from tests.web.conftest import StoredWeek, Web
 
 HOUR = timedelta(hours=1)  # Copenhagen in December
 

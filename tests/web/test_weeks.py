@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from planner.models import Plan, Scenario
+from tests.databases import stored_plan_violations
 from tests.factories import scenario
-from tests.web.conftest import StoredWeek, Web, stored_plan_violations
+from tests.web.conftest import StoredWeek, Web
 
 
 def upload(web: Web, content: bytes, name: str = "uge.json") -> Any:

@@ -133,8 +133,15 @@ def chosen_day(text: str | None, field: str = "day") -> date | None:
         raise HTTPException(422, f"Feltet '{field}' skal være en dato som 2026-12-07.") from None
 
 
-def slot_of(kind: str, day: str, start: str, therapist: str, centre: str, room: str,
-            meeting: str) -> Slot:  # fmt: skip
+def picked_slot(
+    kind: FormText = "",
+    day: FormText = "",
+    start: FormText = "",
+    therapist: FormText = "",
+    centre: FormText = "",
+    room: FormText = "",
+    meeting: FormText = "",
+) -> Slot:
     """The slot a coordinator picked, read from the form; 422 naming the field that is wrong."""
     if kind not in KINDS:
         raise HTTPException(422, f"Feltet 'kind' skal være en af {', '.join(KINDS)}.")
@@ -154,6 +161,9 @@ def slot_of(kind: str, day: str, start: str, therapist: str, centre: str, room: 
         room=room or None,
         meeting=meeting or None,
     )
+
+
+PickedSlot = Annotated[Slot, Depends(picked_slot)]
 
 
 @router.get("/plans/{plan_id}/referrals/{referral_key}")
@@ -210,16 +220,9 @@ def place(
     referral_key: str,
     _: CoordinatorDep,
     session: SessionDep,
-    kind: FormText = "",
-    day: FormText = "",
-    start: FormText = "",
-    therapist: FormText = "",
-    centre: FormText = "",
-    room: FormText = "",
-    meeting: FormText = "",
+    slot: PickedSlot,
 ) -> Response:
     """Place a missing session in the slot picked; a slot that breaks a rule is refused."""
-    slot = slot_of(kind, day, start, therapist, centre, room, meeting)
     try:
         appointment = place_session(plan_id, referral_key, slot, session=session)
     except LookupError as e:
@@ -287,16 +290,9 @@ def move(
     appointment_key: str,
     _: CoordinatorDep,
     session: SessionDep,
-    kind: FormText = "",
-    day: FormText = "",
-    start: FormText = "",
-    therapist: FormText = "",
-    centre: FormText = "",
-    room: FormText = "",
-    meeting: FormText = "",
+    slot: PickedSlot,
 ) -> Response:
     """Move an appointment to the slot picked; a slot that breaks a rule is refused."""
-    slot = slot_of(kind, day, start, therapist, centre, room, meeting)
     try:
         move_appointment(plan_id, appointment_key, slot, session=session)
     except LookupError as e:
