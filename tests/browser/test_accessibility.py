@@ -11,6 +11,22 @@ import pytest
 from tests.browser.conftest import axe_violations, sign_in
 
 PAGES = ["/weeks", "/weeks/1", "/weeks/1/plans"]
+#: Every other kind of coordinator page, on the Norddjurs week and its first-fit draft.
+MORE_PAGES = [
+    "/weeks/1?centre=auning",
+    "/plans/1/grid",
+    "/plans/1/centres/posthaven",
+    "/plans/1/therapists/t001",
+    "/plans/1/classes/balance-auning",
+    "/plans/1/referrals/r0001",
+    "/plans/1/appointments/a0001",
+    "/weeks/1/feeds",
+    "/weeks/1/therapists",
+    "/weeks/1/therapists/t001/edit",
+    "/weeks/1/referrals/new",
+    "/weeks/1/citizens",
+    "/weeks/1/classes/balance-auning/edit",
+]
 
 
 def test_login_page_meets_wcag_21_aa(page: Any) -> None:
@@ -46,7 +62,24 @@ def test_english_page_meets_wcag_21_aa(page: Any, path: str) -> None:
     assert axe_violations(page) == []
 
 
-@pytest.mark.parametrize("path", ["/login", *PAGES])
+@pytest.mark.parametrize("path", MORE_PAGES)
+def test_every_other_coordinator_page_meets_wcag_21_aa(page: Any, path: str) -> None:
+    sign_in(page)
+    response = page.goto(path)
+
+    assert response.status == 200
+    assert axe_violations(page) == []
+
+
+def test_therapist_own_week_meets_wcag_21_aa(page: Any) -> None:
+    sign_in(page, "anders")
+    page.goto("/me")
+
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Min uge")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/login", *PAGES, *MORE_PAGES])
 def test_page_reflows_at_200_percent_zoom(browser: Any, server: str, path: str) -> None:
     """200 % zoom of a 1280 px window is a 640 px viewport: nothing may need sideways scrolling
     (wide tables scroll inside their own box)."""
