@@ -44,9 +44,9 @@ def create_app(
     app = FastAPI(
         title="Træningsplan",
         description="Ugeplaner for kommunale træningscentre. JSON-API'et ligger under /api/.",
-        docs_url="/api/docs",
+        docs_url=None,  # the OpenAPI document is served behind sign-in (web/routes/api.py)
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,
     )
     app.state.engine = engine or default_engine()
     app.state.background_jobs = background_jobs

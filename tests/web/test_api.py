@@ -103,7 +103,8 @@ def test_api_with_a_browser_session_needs_the_csrf_header(coordinator: Web, app:
 
 
 def test_openapi_document_describes_the_api(app: FastAPI) -> None:
-    paths = TestClient(app).get("/api/openapi.json").json()["paths"]
+    assert TestClient(app).get("/api/openapi.json").status_code == 401
+    paths = api(app).get("/api/openapi.json").json()["paths"]
 
     assert sorted(paths) == [
         "/api/jobs/{job_id}",

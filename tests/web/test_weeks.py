@@ -117,6 +117,7 @@ def test_publish_makes_the_draft_the_published_plan(
 
     assert response.status_code == 200
     assert 'badge status-published">Offentliggjort' in response.text
+    assert f'href="/plans/{norddjurs.plan_id}/letters">Lav breve til borgere' in response.text
     with Session(engine) as session:
         assert session.get(Plan, norddjurs.plan_id).status == "published"  # type: ignore[union-attr]
 

@@ -90,6 +90,12 @@ def job_out(job: SolveJob) -> JobOut:
     return JobOut.model_validate(job, from_attributes=True)
 
 
+@router.get("/openapi.json", include_in_schema=False)
+def openapi_document(request: Request, _: Coordinator) -> dict[str, Any]:
+    """The API's OpenAPI document (for coordinators' scripts; like everything, behind sign-in)."""
+    return request.app.openapi()  # type: ignore[no-any-return]
+
+
 @router.get("/weeks", response_model=list[WeekOut])
 def list_weeks(_: Coordinator, session: SessionDep) -> list[Scenario]:
     """Every stored week, newest import first."""

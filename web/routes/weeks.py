@@ -77,6 +77,7 @@ def overview(
     session: SessionDep,
     plan: int | None = None,
     centre: str | None = None,
+    published: bool = False,
 ) -> Response:
     """The week at a glance, for its current plan (or the version asked for), of every centre
     or of one."""
@@ -98,6 +99,7 @@ def overview(
         "overview": week_overview(problem, solution, centre),
         "job": active_job(scenario_id, session=session),
         "time_limits": TIME_LIMITS,
+        "just_published": published and shown is not None and shown.status == "published",
     }
     return render(request, "overview.html", context)
 
@@ -165,4 +167,5 @@ def publish_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Respo
         publish(plan_id, session=session)
     except PlanStateError as e:
         raise HTTPException(409, str(e)) from None
-    return RedirectResponse(f"/weeks/{plan.scenario_id}?plan={plan_id}", status_code=303)
+    target = f"/weeks/{plan.scenario_id}?plan={plan_id}&published=1"
+    return RedirectResponse(target, status_code=303)
