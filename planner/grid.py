@@ -551,9 +551,10 @@ def class_week(plan_id: int, class_key: str, *, session: Session) -> ClassWeek:
     if class_key not in {c.id for c in problem.classes}:
         raise LookupError(f"the week has no class {class_key}")
     team = problem.team_class(class_key)
+    names = names_of(problem)
     meetings = [
         ClassMeeting(
-            entry_of(names_of(problem), a, week.locked, "full"),
+            entry_of(names, a, week.locked, "full"),
             [Participant(r, citizen_of(problem, r)) for r in a.participants],
             min(team.capacity, problem.room(a.room).capacity if a.room else team.capacity),
         )

@@ -8,6 +8,7 @@ restarted) shows as failed once its row has not been touched for `STALE_AFTER` s
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -32,6 +33,8 @@ POLL_SECONDS = 0.5
 #: A running job whose row is older than this has lost its process.
 STALE_AFTER = 30.0
 ACTIVE = ("queued", "running")
+FAILED = "Planlægningen fejlede. Prøv igen, eller kontakt support, hvis det sker igen."
+log = logging.getLogger("planner.jobs")
 JOB_DATABASE = "PLANNER_JOB_DATABASE_URL"
 #: Job processes started by this process, kept so they can be reaped when they end.
 CHILDREN: list[subprocess.Popen[bytes]] = []
@@ -151,8 +154,8 @@ def run_job(url: str, job_id: int) -> None:
     try:
         solution = solve(problem, job.time_limit, workers=2, progress=progress)
         broken = check_plan(problem, solution)
-        if broken:  # never store a plan that breaks a rule; say which, for the support desk
-            raise RuntimeError(f"planen bryder {len(broken)} regler, fx {broken[0].message}")
+        if broken:  # never store a plan that breaks a rule
+            raise RuntimeError(f"the plan breaks {len(broken)} rules: {broken}")
         with Session(engine) as session:
             plan_id = save_plan(job.scenario_id, solution, session=session)
             lock(plan_id, {a.id for a in problem.pinned}, session=session)
@@ -169,9 +172,10 @@ def run_job(url: str, job_id: int) -> None:
     except PinnedError as e:
         stop.set()
         update(engine, job_id, state="failed", error="; ".join(e.errors))
-    except Exception as e:  # the job's row is the only place a coordinator can see it
+    except Exception:  # the coordinator sees a plain sentence; the details go to the log
         stop.set()
-        update(engine, job_id, state="failed", error=f"Planlægningen fejlede: {e}")
+        log.exception("solve job %s failed", job_id)
+        update(engine, job_id, state="failed", error=FAILED)
 
 
 def watch(engine: Engine, job_id: int, stop: threading.Event) -> None:

@@ -27,7 +27,14 @@ from planner.models import AppointmentParticipant, Plan, PlanUnplaced, PlanWarni
 from planner.overview import placed_by_referral
 from planner.planfile import stats_to_json
 from planner.plans import PlanStateError
-from planner.store import appointment_of, appointment_row, get, load_solution, save_plan
+from planner.store import (
+    appointment_of,
+    appointment_row,
+    get,
+    load_problem,
+    load_solution,
+    save_plan,
+)
 from solver import problem as solved
 from solver.explain import start_deadline_message
 from solver.firstfit import Diary
@@ -530,8 +537,14 @@ def set_locked(plan_id: int, appointment_id: str, locked: bool, *, session: Sess
 def copy_as_draft(plan_id: int, *, session: Session) -> Plan:
     """Lav ny kladde: the plan copied into the week's next draft version, locks kept."""
     plan = get(session, Plan, plan_id)
+    if plan.status == "draft":
+        raise PlanStateError(f"Plan version {plan.version} er allerede en kladde")
     kept = set(locked_ids(plan_id, session=session))
-    draft_id = save_plan(plan.scenario_id, load_solution(plan_id, session=session), session=session)
+    problem = load_problem(plan.scenario_id, session=session)
+    old = load_solution(plan_id, session=session)
+    # The week's data may have changed since: recount, and copy only what keeps the rules.
+    copy = checked(problem, accounted(problem, old, old.appointments))
+    draft_id = save_plan(plan.scenario_id, copy, session=session)
     lock(draft_id, kept, session=session)
     return get(session, Plan, draft_id)
 

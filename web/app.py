@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -51,6 +52,7 @@ def create_app(
     app.state.engine = engine or default_engine()
     app.state.background_jobs = background_jobs
     key = secret_key or server_secret()
+    app.state.secret = key  # signs session cookies and derives calendar-feed tokens
     app.add_middleware(
         SessionMiddleware, secret_key=key, session_cookie="planner_session", same_site="lax",
         https_only=os.environ.get("PLANNER_HTTPS") == "1", max_age=12 * 3600,
@@ -67,8 +69,11 @@ def create_app(
 
 
 async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    return protected(await call_next(request))
+
+
+def protected(response: Response) -> Response:
     """Health data: no caching of pages, no framing, no sniffing, no referrer to elsewhere."""
-    response: Response = await call_next(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -86,7 +91,8 @@ async def login_required(request: Request, _exc: LoginRequired) -> Response:
     if wants_json(request):
         return JSONResponse({"detail": "Log ind først."}, status_code=401,
                             headers={"WWW-Authenticate": 'Basic realm="planner"'})  # fmt: skip
-    target = f"/login?next={request.url.path}"
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    target = f"/login?next={quote(here, safe='/')}"
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
@@ -120,8 +126,8 @@ async def bad_request(request: Request, exc: RequestValidationError) -> Response
 async def server_error(request: Request, exc: Exception) -> Response:
     """Never a traceback to a user: log it, say sorry."""
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    # This handler runs outside the middleware, so it sets the protective headers itself.
     if wants_json(request):
-        return JSONResponse({"detail": "Intern fejl"}, status_code=500)
-    return render(request, "error.html",
-                  {"message": "Noget gik galt. Prøv igen, eller kontakt support.", "code": 500},
-                  status_code=500)  # fmt: skip
+        return protected(JSONResponse({"detail": "Intern fejl"}, status_code=500))
+    message = {"message": "Noget gik galt. Prøv igen, eller kontakt support.", "code": 500}
+    return protected(render(request, "error.html", message, status_code=500))

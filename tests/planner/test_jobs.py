@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from planner.jobs import active_job, cancel_job, read_job, start_solve
+from planner.jobs import FAILED, active_job, cancel_job, read_job, start_solve
 from planner.models import Appointment, Plan, SolveJob
 from planner.plans import publish
 from planner.store import export_plan, import_scenario
@@ -152,3 +152,18 @@ def test_background_job_runs_in_its_own_process_and_can_be_cancelled(
             cancel_job(job.id or 0, session=session)
         stopped = wait_for(engine, job.id or 0, ("cancelled",), 10)
         assert (stopped.state, stopped.plan_id) == ("cancelled", None)
+
+
+def test_a_job_that_fails_says_so_plainly_and_stores_nothing(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("SELECT secret FROM internals")
+
+    monkeypatch.setattr("solver.solve.solve", broken)
+    scenario_id = small_week(engine)
+    with Session(engine) as session:
+        job = start_solve(scenario_id, session=session, time_limit=2, background=False)
+
+        assert (job.state, job.plan_id, job.error) == ("failed", None, FAILED)
+        assert session.exec(select(Plan)).all() == []

@@ -420,6 +420,8 @@ def test_a_published_plan_refuses_changes_until_copied_into_a_new_draft(engine: 
             set_locked(plan_id, "a0002", True, session=session)
         draft = copy_as_draft(plan_id, session=session)
         assert draft.id is not None
+        with pytest.raises(PlanStateError):  # a draft is changed itself, not copied
+            copy_as_draft(draft.id, session=session)
         place_session(draft.id, "r001", slot, session=session)
         locks = locked_ids(draft.id, session=session)
 

@@ -55,6 +55,10 @@ def test_an_unexpected_error_shows_an_apology_not_a_traceback(app: FastAPI) -> N
     assert "Noget gik galt" in response.text
     assert "hemmelig intern detalje" not in response.text
     assert "Traceback" not in response.text
+    assert (response.headers["cache-control"], response.headers["x-frame-options"]) == (
+        "no-store",
+        "DENY",
+    )
 
 
 def test_pages_are_not_cached_framed_or_sniffed(coordinator: Web) -> None:

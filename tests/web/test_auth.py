@@ -14,6 +14,12 @@ def test_every_page_but_login_needs_a_signed_in_account(anonymous: Web) -> None:
         assert response.headers["location"] == f"/login?next={path}"
 
 
+def test_login_redirect_keeps_the_query_of_the_page_asked_for(anonymous: Web) -> None:
+    response = anonymous.client.get("/weeks/1?plan=2&centre=auning", follow_redirects=False)
+
+    assert response.headers["location"] == "/login?next=/weeks/1%3Fplan%3D2%26centre%3Dauning"
+
+
 def test_htmx_request_without_session_redirects_the_whole_page(anonymous: Web) -> None:
     response = anonymous.client.get("/weeks", headers={"HX-Request": "true"})
 

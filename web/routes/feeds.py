@@ -15,7 +15,6 @@ from fastapi.responses import RedirectResponse, Response
 from planner.feeds import Feed, feed_names, read_feed, renew_feed, revoke_feed, utc, week_feeds
 from planner.models import FEED_KINDS, Scenario
 from planner.plans import current_plan, scenario_plans
-from planner.secret import server_secret
 from web.deps import CoordinatorDep, SessionDep, check_csrf
 from web.templating import render
 
@@ -25,9 +24,10 @@ CALENDAR = "text/calendar; charset=utf-8"
 NOT_FOUND = "Kalenderen findes ikke, eller linket er spærret."
 
 
-def feed_secret() -> str:
-    """The server secret the feed links are derived from (the same one `planner serve` uses)."""
-    return server_secret()
+def feed_secret(request: Request) -> str:
+    """The app's secret, from which feed links are derived (`planner feed-url` reads the same
+    one: `PLANNER_SECRET_KEY` or `.planner-secret`)."""
+    return str(request.app.state.secret)
 
 
 SecretDep = Annotated[str, Depends(feed_secret)]

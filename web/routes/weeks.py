@@ -143,7 +143,7 @@ def job_progress(request: Request, job_id: int, _: CoordinatorDep, session: Sess
 
 @router.post("/jobs/{job_id}/cancel")
 def cancel(request: Request, job_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
-    job = found(session, SolveJob, job_id)
+    found(session, SolveJob, job_id)
     job = cancel_job(job_id, session=session)
     if request.headers.get("hx-request"):
         return render(request, "partials/job.html", {"job": job})
