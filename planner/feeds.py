@@ -67,6 +67,7 @@ from planner.models import (
 )
 from planner.scenario import week_monday
 from planner.store import get, load_problem, load_solution, owned_rows
+from planner.wording import short_name
 from solver.problem import Appointment, Problem, Solution
 
 CANCELLED_SHOWN = timedelta(days=14)
@@ -102,14 +103,6 @@ class FeedError(ValueError):
 def clean_text(text: str | None) -> str:
     """Text safe for a calendar line: control characters become one space."""
     return " ".join(CONTROL.sub(" ", text or "").split())
-
-
-def short_name(name: str) -> str:
-    """A citizen as a therapist's calendar names them: first name and the last name's initial."""
-    parts = clean_text(name).split()
-    if len(parts) < 2:
-        return " ".join(parts)
-    return f"{parts[0]} {parts[-1][0]}."
 
 
 # --- what each feed shows ---------------------------------------------------------------------
@@ -195,7 +188,7 @@ def session_of(problem: Problem, appointment: Appointment, phones: Phones) -> Pl
     views = {
         ("therapist", therapist.id): Shown(
             therapist_feed_name(therapist.name),
-            f"{word}: {short_name(citizen.name)}",
+            f"{word}: {short_name(clean_text(citizen.name))}",
             for_therapist,
         ),
         ("centre", centre.id): Shown(

@@ -33,6 +33,7 @@ from planner.models import (
 from planner.overview import placed_by_referral
 from planner.scenario import plannable_days
 from planner.store import get, load_problem, load_solution
+from planner.wording import short_name
 from solver.problem import Appointment, Day, Problem, Solution, Window, requested_sessions
 
 #: How a grid names citizens: in full (coordinators) or first name and initial (a therapist).
@@ -246,12 +247,7 @@ class Entry:
 
 def citizen_label(name: str, naming: Naming) -> str:
     """The citizen's name in full, or (a therapist's own week) first name and initial."""
-    if naming == "full":
-        return name
-    parts = name.split()
-    if len(parts) < 2:
-        return name
-    return f"{parts[0]} {parts[-1][0]}."
+    return name if naming == "full" else short_name(name)
 
 
 def entry_of(names: WeekNames, a: Appointment, locked: frozenset[str], naming: Naming) -> Entry:

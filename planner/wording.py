@@ -35,6 +35,14 @@ def day_text(day: Date) -> str:
     return f"{WEEKDAYS_DA[day.weekday()]} den {day.day}. {MONTHS_DA[day.month - 1]}"
 
 
+def short_name(name: str) -> str:
+    """A citizen as a therapist sees them: first name and the last name's initial."""
+    parts = name.split()
+    if len(parts) < 2:
+        return " ".join(parts)
+    return f"{parts[0]} {parts[-1][0]}."
+
+
 # --- the solver's sentences -----------------------------------------------------------------
 
 WHO = {

@@ -35,7 +35,6 @@ from planner.feeds import (
     record_publication,
     renew_feed,
     revoke_feed,
-    short_name,
     token_matches,
     visible,
 )
@@ -212,13 +211,6 @@ def feed(session: Session, kind: str, key: str, now: datetime | None = None) -> 
 
 
 # --- text ------------------------------------------------------------------------------------
-
-
-def test_short_name_is_first_name_and_last_initial() -> None:
-    assert short_name("Karen Jensen") == "Karen J."
-    assert short_name("Anne-Marie Holm Sørensen") == "Anne-Marie S."
-    assert short_name("Karen") == "Karen"
-    assert short_name("  ") == ""
 
 
 def test_clean_text_turns_control_characters_into_one_space() -> None:

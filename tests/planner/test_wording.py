@@ -9,7 +9,7 @@ import pytest
 
 from planner.generate import generate
 from planner.scenario import parse_scenario
-from planner.wording import in_danish, known
+from planner.wording import in_danish, known, short_name
 from solver.solve import solve
 
 NORDDJURS = Path(__file__).resolve().parents[2] / "fixtures" / "norddjurs.json"
@@ -64,3 +64,10 @@ def test_in_danish_translates_a_sentence(english: str, danish: str) -> None:
 def test_in_danish_leaves_an_unknown_sentence_as_it_is() -> None:
     assert in_danish("something new") == "something new"
     assert not known("something new")
+
+
+def test_short_name_is_first_name_and_last_initial() -> None:
+    assert short_name("Karen Jensen") == "Karen J."
+    assert short_name("Anne-Marie Holm Sørensen") == "Anne-Marie S."
+    assert short_name("Karen") == "Karen"
+    assert short_name("  ") == ""
