@@ -25,6 +25,7 @@ from planner.editing import (
     ROOM_KINDS,
     WEEKDAYS,
     WORKDAYS,
+    Choices,
     EditError,
     delete_entity,
     entity_form,
@@ -97,11 +98,12 @@ def form_page(
     values: dict[str, list[str]],
     *,
     session: Session,
+    choices: Choices | None = None,
     errors: dict[str, list[str]] | None = None,
     status_code: int = 200,
 ) -> Response:
     """The form for a new entity (no key) or for changing one, with any errors beside fields."""
-    choices = week_choices(scenario.id or 0, session=session)
+    choices = choices or week_choices(scenario.id or 0, session=session)
     context = {
         **page_context(scenario, kind),
         "key": key,
@@ -149,7 +151,9 @@ def add_routes(kind: str) -> None:
     ) -> Response:
         scenario = week_of(session, scenario_id)
         form = entity_form(scenario_id, kind, session=session)
-        return form_page(request, scenario, kind, None, form.values, session=session)
+        return form_page(
+            request, scenario, kind, None, form.values, session=session, choices=form.choices
+        )
 
     @router.post(f"{base}/new", name=f"{kind}_add")
     async def add(
@@ -166,7 +170,9 @@ def add_routes(kind: str) -> None:
             form = entity_form(scenario_id, kind, key, session=session)
         except LookupError:
             raise HTTPException(404) from None
-        return form_page(request, scenario, kind, key, form.values, session=session)
+        return form_page(
+            request, scenario, kind, key, form.values, session=session, choices=form.choices
+        )
 
     @router.post(f"{base}/{{key}}/edit", name=f"{kind}_change")
     async def change(
@@ -187,9 +193,11 @@ def add_routes(kind: str) -> None:
             except LookupError:
                 raise HTTPException(404) from None
             except EditError as e:
-                values = entity_form(scenario_id, kind, key, session=session).values
-                return form_page(request, scenario, kind, key, values, session=session,
-                                 errors=e.errors, status_code=409)  # fmt: skip
+                form = entity_form(scenario_id, kind, key, session=session)
+                return form_page(
+                    request, scenario, kind, key, form.values, session=session,
+                    choices=form.choices, errors=e.errors, status_code=409,
+                )  # fmt: skip
             return RedirectResponse(f"/weeks/{scenario_id}/{kind}?deleted={key}", status_code=303)
 
 
