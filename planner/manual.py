@@ -472,12 +472,17 @@ def checked(problem: Problem, changed: Solution) -> Solution:
 def editable_week(plan_id: int, *, session: Session) -> PlanWeek:
     """A draft plan with its week; PlanStateError for a plan that is read-only."""
     week = plan_week(plan_id, session=session)
-    if not week.editable:
-        raise PlanStateError(
-            f"Plan version {week.plan.version} er {STATUS_DA[week.plan.status]} og kan ikke "
-            "ændres. Lav en ny kladde af den for at ændre den."
-        )
+    refuse_read_only(week.plan)
     return week
+
+
+def refuse_read_only(plan: Plan) -> None:
+    """PlanStateError for a published or superseded plan: only drafts change."""
+    if plan.status != "draft":
+        raise PlanStateError(
+            f"Plan version {plan.version} er {STATUS_DA[plan.status]} og kan ikke ændres. "
+            "Lav en ny kladde af den for at ændre den."
+        )
 
 
 def place_session(plan_id: int, referral_id: str, slot: Slot, *, session: Session) -> str:
@@ -516,12 +521,7 @@ def refuse_fixed(week: PlanWeek, appointment_id: str) -> None:
 
 def set_locked(plan_id: int, appointment_id: str, locked: bool, *, session: Session) -> bool:
     """Lock an appointment of a draft (a re-solve keeps it), or unlock it; returns the state."""
-    plan = get(session, Plan, plan_id)
-    if plan.status != "draft":
-        raise PlanStateError(
-            f"Plan version {plan.version} er {STATUS_DA[plan.status]} og kan ikke ændres. "
-            "Lav en ny kladde af den for at ændre den."
-        )
+    refuse_read_only(get(session, Plan, plan_id))
     query = select(AppointmentRow).where(
         AppointmentRow.plan_id == plan_id, AppointmentRow.key == appointment_id
     )

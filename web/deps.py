@@ -5,12 +5,14 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, HTTPException, Request
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from planner.models import UserAccount
+
+Row = TypeVar("Row", bound=SQLModel)
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -72,3 +74,11 @@ def coordinator(account: AccountDep) -> UserAccount:
 
 
 CoordinatorDep = Annotated[UserAccount, Depends(coordinator)]
+
+
+def found(session: Session, table: type[Row], id: int) -> Row:
+    """The row with this id, or 404 (the page, or the API's JSON, says it does not exist)."""
+    row = session.get(table, id)
+    if row is None:
+        raise HTTPException(404, f"{table.__name__.lower()} {id} findes ikke")
+    return row

@@ -19,7 +19,7 @@ from planner.models import Plan, Scenario, SolveJob, UserAccount
 from planner.plans import PlanStateError, publish, scenario_plans, weeks
 from planner.scenario import ScenarioError
 from planner.store import export_plan, export_scenario, import_scenario
-from web.deps import SessionDep, check_csrf, current_account
+from web.deps import SessionDep, check_csrf, current_account, found
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -79,13 +79,6 @@ class SolveIn(BaseModel):
     keep_locked_of: int | None = Field(default=None, description="plan whose locks stay")
 
 
-def existing(session: SessionDep, table: type, id: int):  # type: ignore[no-untyped-def]
-    row = session.get(table, id)
-    if row is None:
-        raise HTTPException(404, f"{table.__name__.lower()} {id} findes ikke")
-    return row
-
-
 def job_out(job: SolveJob) -> JobOut:
     return JobOut.model_validate(job, from_attributes=True)
 
@@ -111,19 +104,19 @@ def import_week(
         scenario_id = import_scenario(doc, session=session)
     except ScenarioError as e:
         raise HTTPException(422, e.errors) from None
-    return existing(session, Scenario, scenario_id)
+    return found(session, Scenario, scenario_id)
 
 
 @router.get("/weeks/{scenario_id}/scenario")
 def read_week(scenario_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any]:
     """The stored week as a scenario/1 document."""
-    existing(session, Scenario, scenario_id)
+    found(session, Scenario, scenario_id)
     return export_scenario(scenario_id, session=session)
 
 
 @router.get("/weeks/{scenario_id}/plans", response_model=list[PlanOut])
 def list_plans(scenario_id: int, _: Coordinator, session: SessionDep) -> list[Plan]:
-    existing(session, Scenario, scenario_id)
+    found(session, Scenario, scenario_id)
     return scenario_plans(scenario_id, session=session)
 
 
@@ -136,10 +129,10 @@ def solve_week(
     options: SolveIn | None = None,
 ) -> JobOut:
     """Start making a plan in the background; poll the job until `state` is done."""
-    existing(session, Scenario, scenario_id)
+    found(session, Scenario, scenario_id)
     options = options or SolveIn()
     base = options.keep_locked_of
-    if base is not None and existing(session, Plan, base).scenario_id != scenario_id:
+    if base is not None and found(session, Plan, base).scenario_id != scenario_id:
         raise HTTPException(422, "keep_locked_of: planen hører ikke til denne uge")
     job = start_solve(
         scenario_id,
@@ -153,26 +146,26 @@ def solve_week(
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
 def job(job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
-    existing(session, SolveJob, job_id)
+    found(session, SolveJob, job_id)
     return job_out(read_job(job_id, session=session))
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=JobOut)
 def cancel(job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
-    existing(session, SolveJob, job_id)
+    found(session, SolveJob, job_id)
     return job_out(cancel_job(job_id, session=session))
 
 
 @router.get("/plans/{plan_id}")
 def read_plan(plan_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any]:
     """A plan as a plan/1 document."""
-    existing(session, Plan, plan_id)
+    found(session, Plan, plan_id)
     return export_plan(plan_id, session=session)
 
 
 @router.post("/plans/{plan_id}/publish", response_model=PlanOut)
 def publish_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
-    existing(session, Plan, plan_id)
+    found(session, Plan, plan_id)
     try:
         return publish(plan_id, session=session)
     except PlanStateError as e:

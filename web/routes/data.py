@@ -34,7 +34,7 @@ from planner.editing import (
     week_choices,
 )
 from planner.models import Scenario
-from web.deps import CSRF_FIELD, CoordinatorDep, SessionDep, check_csrf
+from web.deps import CSRF_FIELD, CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -57,13 +57,6 @@ NEW_TITLES = {
     "referrals": "Ny henvisning",
     "centres": "Nyt center",
 }
-
-
-def week_of(session: Session, scenario_id: int) -> Scenario:
-    scenario = session.get(Scenario, scenario_id)
-    if scenario is None:
-        raise HTTPException(404)
-    return scenario
 
 
 async def posted(request: Request) -> dict[str, list[str]]:
@@ -134,11 +127,11 @@ def add_routes(kind: str) -> None:
         deleted: str | None = None,
     ) -> Response:
         """The week's entities of this kind, searchable, a page at a time."""
-        scenario = week_of(session, scenario_id)
-        found = list_entities(scenario_id, kind, q=q, page=page, session=session)
+        scenario = found(session, Scenario, scenario_id)
+        listing = list_entities(scenario_id, kind, q=q, page=page, session=session)
         context = {
             **page_context(scenario, kind),
-            "listing": found,
+            "listing": listing,
             "q": q,
             "saved": saved,
             "deleted": deleted,
@@ -149,7 +142,7 @@ def add_routes(kind: str) -> None:
     def new_form(
         request: Request, scenario_id: int, _: CoordinatorDep, session: SessionDep
     ) -> Response:
-        scenario = week_of(session, scenario_id)
+        scenario = found(session, Scenario, scenario_id)
         form = entity_form(scenario_id, kind, session=session)
         return form_page(
             request, scenario, kind, None, form.values, session=session, choices=form.choices
@@ -165,7 +158,7 @@ def add_routes(kind: str) -> None:
     def edit_form(
         request: Request, scenario_id: int, key: str, _: CoordinatorDep, session: SessionDep
     ) -> Response:
-        scenario = week_of(session, scenario_id)
+        scenario = found(session, Scenario, scenario_id)
         try:
             form = entity_form(scenario_id, kind, key, session=session)
         except LookupError:
@@ -187,7 +180,7 @@ def add_routes(kind: str) -> None:
             request: Request, scenario_id: int, key: str, _: CoordinatorDep, session: SessionDep
         ) -> Response:
             """Delete it, or show its form with what still uses it (status 409)."""
-            scenario = week_of(session, scenario_id)
+            scenario = found(session, Scenario, scenario_id)
             try:
                 delete_entity(scenario_id, kind, key, session=session)
             except LookupError:
@@ -205,7 +198,7 @@ async def save(
     request: Request, scenario_id: int, kind: str, key: str | None, session: Session
 ) -> Response:
     """Store the posted form; on any error show it again with the messages (status 422)."""
-    scenario = week_of(session, scenario_id)
+    scenario = found(session, Scenario, scenario_id)
     values = await posted(request)
     try:
         saved = save_entity(scenario_id, kind, values, key=key, session=session)

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from planner.feeds import Feed, feed_names, read_feed, renew_feed, revoke_feed, utc, week_feeds
 from planner.models import FEED_KINDS, Scenario
 from planner.plans import current_plan, scenario_plans
-from web.deps import CoordinatorDep, SessionDep, check_csrf
+from web.deps import CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -76,19 +76,12 @@ def base_url(request: Request) -> str:
     return f"{scheme}://{request.url.netloc}"
 
 
-def week_of(session: SessionDep, scenario_id: int) -> Scenario:
-    scenario = session.get(Scenario, scenario_id)
-    if scenario is None:
-        raise HTTPException(404)
-    return scenario
-
-
 @router.get("/weeks/{scenario_id}/feeds")
 def feed_page(
     request: Request, scenario_id: int, _: CoordinatorDep, session: SessionDep, secret: SecretDep
 ) -> Response:
     """The week's calendar feeds: links to copy for its therapists, rooms, centres and citizens."""
-    scenario = week_of(session, scenario_id)
+    scenario = found(session, Scenario, scenario_id)
     context = {
         "scenario": scenario,
         "plan": current_plan(scenario_id, session=session),
@@ -102,7 +95,7 @@ def feed_page(
 
 def known_feed(session: SessionDep, scenario_id: int, kind: str, key: str) -> None:
     """Only the feeds of this week's therapists, rooms, centres, classes and citizens."""
-    week_of(session, scenario_id)
+    found(session, Scenario, scenario_id)
     if kind not in FEED_KINDS or key not in feed_names(scenario_id, session)[kind]:
         raise HTTPException(404)
 

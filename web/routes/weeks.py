@@ -14,20 +14,13 @@ from planner.overview import week_overview
 from planner.plans import PlanStateError, plan_of_week, publish, scenario_plans, weeks
 from planner.scenario import ScenarioError
 from planner.store import import_scenario, load_problem, load_solution
-from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf
+from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 TIME_LIMITS = (10, 30, 60, 120)
 MAX_UPLOAD = 20 * 1024 * 1024
-
-
-def found(session: SessionDep, table: type, id: int):  # type: ignore[no-untyped-def]
-    row = session.get(table, id)
-    if row is None:
-        raise HTTPException(404)
-    return row
 
 
 @router.get("/")
