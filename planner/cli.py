@@ -14,9 +14,9 @@ from typing import Annotated
 
 import typer
 
-from planner.planfile import PlanError, load_plan, plan_document
-from planner.scenario import ScenarioError, load_scenario
-from planner.validate import check_plan
+from planner.formats.plan import PlanError, load_plan, plan_document
+from planner.formats.scenario import ScenarioError, load_scenario
+from planner.formats.validate import check_plan
 from solver.problem import Problem, Solution
 
 app = typer.Typer(
@@ -106,8 +106,8 @@ def generate(
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
     """Write a generated scenario/1 document of a municipality's size."""
-    from planner.generate import SCALES
-    from planner.generate import generate as make
+    from planner.tools.generate import SCALES
+    from planner.tools.generate import generate as make
 
     if scale.upper() not in SCALES:
         raise fail([f"--scale must be one of {', '.join(SCALES)}, not {scale!r}"], "Bad options")
@@ -128,7 +128,7 @@ def bench(
     workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = 2,
 ) -> None:
     """First fit against the optimiser on generated weeks, as a table."""
-    from planner.bench import print_table, run_bench
+    from planner.tools.bench import print_table, run_bench
 
     names = [s.strip().upper() for s in scales.split(",") if s.strip()]
     rows = run_bench(names, time_limit, seed, workers, echo=lambda line: typer.echo(line, err=True))

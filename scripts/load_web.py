@@ -26,9 +26,9 @@ from pathlib import Path
 import httpx
 from sqlmodel import Session
 
-from planner.accounts import create_account
-from planner.db import engine_from_url, migrate
-from planner.store import import_scenario, load_problem, save_plan
+from planner.db.engine import engine_from_url, migrate
+from planner.db.store import import_scenario, load_problem, save_plan
+from planner.security.accounts import create_account
 from solver.solve import solve
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,10 +15,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from planner.db import engine_from_url, migrate
-from planner.models import Plan
-from planner.store import export_plan, load_problem
-from planner.validate import check_plan_document
+from planner.db.engine import engine_from_url, migrate
+from planner.db.models import Plan
+from planner.db.store import export_plan, load_problem
+from planner.formats.validate import check_plan_document
 from tests.services import unavailable
 
 POSTGRES_URL = os.environ.get(

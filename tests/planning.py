@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.scenario import parse_scenario
-from planner.validate import check_plan
+from planner.formats.scenario import parse_scenario
+from planner.formats.validate import check_plan
 from solver.problem import Appointment, Solution
 from solver.solve import solve
 

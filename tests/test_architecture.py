@@ -1,5 +1,8 @@
 """Imports go one way: web -> planner -> solver -> ortools (README.md, "Architecture").
 
+Inside `planner` the sub-packages have an order too (LAYERS): each imports only those before it,
+and no product module imports the tools that ship beside it (generator, benchmark, demo).
+
 The solver never imports the product, the web or a database; the scenario and plan readers and
 the plan validator never import OR-Tools, so a plan from any source can be checked without it.
 Imports are read with `ast` (every import, also those inside functions), and the validator's
@@ -19,7 +22,25 @@ ROOT = Path(__file__).parents[1]
 #: What the solver must not know about: the product, the web and the database.
 NOT_FOR_THE_SOLVER = ("planner", "web", "fastapi", "sqlmodel")
 #: Modules that read and check documents without a solver.
-SOLVER_FREE = ("planner.validate", "planner.scenario", "planner.planfile", "solver.problem")
+SOLVER_FREE = (
+    "planner.formats.validate",
+    "planner.formats.scenario",
+    "planner.formats.plan",
+    "solver.problem",
+)
+#: The sub-packages of `planner`, innermost first: each may import only itself and those before
+#: it (`planner.errors` stands first). `planner.cli` stands above them all.
+LAYERS = (
+    ("errors",),
+    ("text",),
+    ("formats",),
+    ("db",),
+    ("security", "week"),
+    ("outputs",),
+    ("plan",),
+    ("views",),
+    ("tools",),
+)
 
 
 def imported_modules(source: str, module: str) -> set[str]:
@@ -97,7 +118,7 @@ def solver_modules() -> list[str]:
 def test_imported_modules_sees_every_form_of_import():
     source = (
         "import json, ortools.sat.python.cp_model as cp\n"
-        "from planner.scenario import parse_scenario\n"
+        "from planner.formats.scenario import parse_scenario\n"
         "from . import draft\n"
         "from .options import Options\n"
         "def later():\n"
@@ -106,8 +127,8 @@ def test_imported_modules_sees_every_form_of_import():
     assert imported_modules(source, "solver.solve") == {
         "json",
         "ortools.sat.python.cp_model",
-        "planner.scenario",
-        "planner.scenario.parse_scenario",
+        "planner.formats.scenario",
+        "planner.formats.scenario.parse_scenario",
         "solver",
         "solver.draft",
         "solver.options",
@@ -157,3 +178,46 @@ def test_document_module_loads_without_ortools(module):
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+# --- inside the product, the sub-packages go one way -------------------------------------------
+
+
+def layer_of(module: str) -> int | None:
+    """The index in LAYERS of a planner module's sub-package (None for planner.cli and the root)."""
+    parts = module.split(".")
+    if parts[0] != "planner" or len(parts) < 2:
+        return None
+    for i, names in enumerate(LAYERS):
+        if parts[1] in names:
+            return i
+    return None
+
+
+def test_every_planner_module_sits_in_a_layer():
+    loose = [m for m in package_modules("planner") if m.count(".") >= 1 and layer_of(m) is None]
+    assert loose == ["planner.cli"]
+
+
+@pytest.mark.parametrize(
+    "module", [m for m in package_modules("planner") if layer_of(m) is not None]
+)
+def test_planner_module_imports_only_inner_layers(module):
+    own = layer_of(module)
+    assert own is not None
+    outward = sorted(
+        name
+        for name in module_imports(module)
+        if module_file(name) is not None and (layer_of(name) or 0) > own
+    )
+    assert outward == []
+
+
+def test_layer_check_sees_an_outward_import():
+    source = "from planner.views.grid import grid_week\n"
+    found = imported_modules(source, "planner.plan.edit")
+    own = layer_of("planner.plan.edit")
+    assert own is not None
+    assert [n for n in found if module_file(n) and (layer_of(n) or 0) > own] == [
+        "planner.views.grid"
+    ]

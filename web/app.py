@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from planner.db import default_engine
-from planner.secret import server_secret
+from planner.db.engine import default_engine
+from planner.security.secret import server_secret
 from web.deps import LoginRequired
 from web.routes import api, auth, data, feeds, grid, letters, weeks
 from web.templating import render

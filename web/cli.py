@@ -15,16 +15,13 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from planner.accounts import AccountError, create_account, find_account
 from planner.cli import ProgressLine, app, fail
 from planner.cli import main as planner_main
-from planner.db import database_url, engine_from_url, migrate
-from planner.demo import coming_week, give_centres_phone, moved_to_week, norddjurs
-from planner.models import Scenario
-from planner.plans import publish
-from planner.store import import_scenario, load_problem, save_plan
+from planner.db.engine import database_url, engine_from_url, migrate
+from planner.security.accounts import AccountError, create_account, find_account
+from planner.tools.demo import coming_week, demo_week
 
 Port = Annotated[int, typer.Option(help="port to serve on")]
 Db = Annotated[
@@ -44,7 +41,7 @@ def demo(
     engine = prepared_engine(db)
     with Session(engine) as session:
         week = coming_week(date.today())
-        scenario_id = demo_week(session, week, time_limit)
+        scenario_id = demo_week(week, time_limit, session=session, progress=ProgressLine())
         typer.echo(f"Week {week} (id {scenario_id}) is planned and published.", err=True)
         demo_accounts(session)
     if serve_app:
@@ -55,21 +52,6 @@ def prepared_engine(db: Path | None) -> Engine:
     engine = engine_from_url(db) if db is not None else engine_from_url()
     migrate(engine)
     return engine
-
-
-def demo_week(session: Session, week: str, time_limit: float) -> int:
-    """The Norddjurs week moved to `week`, with a published plan (made once, then kept)."""
-    from solver.solve import solve
-
-    existing = session.exec(select(Scenario).where(Scenario.week == week)).first()
-    if existing is not None and existing.id is not None:
-        return existing.id
-    scenario_id = import_scenario(moved_to_week(norddjurs(), week), session=session)
-    give_centres_phone(scenario_id, session=session)
-    problem = load_problem(scenario_id, session=session)
-    solution = solve(problem, time_limit, progress=ProgressLine())
-    publish(save_plan(scenario_id, solution, session=session), session=session)
-    return scenario_id
 
 
 def demo_accounts(session: Session) -> None:
@@ -143,8 +125,8 @@ def feed_url_command(
     ] = "http://127.0.0.1:8000",
 ) -> None:
     """Print the subscription link of a calendar feed served by `planner serve`/`planner demo`."""
-    from planner.feeds import FeedError, feed_url
-    from planner.secret import server_secret
+    from planner.outputs.feeds import FeedError, feed_url
+    from planner.security.secret import server_secret
 
     with Session(prepared_engine(db)) as session:
         try:
@@ -166,56 +148,27 @@ def bench_feed(
     """Time serving the busiest therapist's feed with a generated week planned and published."""
     import tempfile
 
+    from planner.security.secret import server_secret
+    from planner.tools.bench_feed import published_generated_week
+
     if requests < 1 or scale not in ("S", "M", "L"):
         raise fail(["--requests must be at least 1 and --scale one of S, M, L"], "Bad options")
     if db is not None and db.exists():
         raise fail([f"--db {db}: the file exists; name a new file"], "Bad options")
     with tempfile.TemporaryDirectory() as folder:
         engine = prepared_engine(db or Path(folder) / "bench-feed.db")
-        path = published_generated_week(engine, scale, seed)
-        timings = time_feed(engine, path, requests)
+        week = published_generated_week(engine, scale, seed, server_secret())
+        typer.echo(
+            f"{scale} week: {week.appointments} appointments planned in {week.plan_seconds:.1f} s,"
+            f" published (feeds recorded) in {week.publish_seconds:.1f} s;"
+            f" therapist {week.therapist} has {week.events} events",
+            err=True,
+        )
+        timings = time_feed(engine, week.path, requests)
         engine.dispose()
     typer.echo(f"{requests} requests of each kind, through the app with its middleware:")
     for label, values in zip(("feed", "feed, built afresh", "304"), timings, strict=True):
         typer.echo(f"  {label:<20} median {median(values):6.2f} ms   p95 {p95(values):6.2f} ms")
-
-
-def published_generated_week(engine: Engine, scale: str, seed: int) -> str:
-    """Generate, plan (first fit) and publish a week; the busiest therapist's feed path."""
-    import time
-
-    from sqlalchemy import func
-    from sqlmodel import col
-
-    from planner.feeds import feed_url
-    from planner.generate import generate
-    from planner.models import FeedEntry
-    from planner.secret import server_secret
-    from solver.solve import solve
-
-    with Session(engine) as session:
-        began = time.perf_counter()
-        scenario_id = import_scenario(generate(scale, seed), session=session)
-        solution = solve(load_problem(scenario_id, session=session), optimise=False)
-        plan_id = save_plan(scenario_id, solution, session=session)
-        planned = time.perf_counter()
-        publish(plan_id, session=session)
-        published = time.perf_counter()
-        count = func.count(col(FeedEntry.id))
-        key, events = session.exec(
-            select(FeedEntry.feed_key, count)
-            .where(FeedEntry.feed_kind == "therapist")
-            .group_by(FeedEntry.feed_key)
-            .order_by(count.desc(), FeedEntry.feed_key)
-        ).first() or ("", 0)
-        path = feed_url("therapist", key, session=session, secret=server_secret(), base_url="")
-    typer.echo(
-        f"{scale} week: {len(solution.appointments)} appointments planned in "
-        f"{planned - began:.1f} s, published (feeds recorded) in {published - planned:.1f} s; "
-        f"therapist {key} has {events} events",
-        err=True,
-    )
-    return path
 
 
 def time_feed(
@@ -227,8 +180,8 @@ def time_feed(
 
     from fastapi.testclient import TestClient
 
-    from planner.feeds import calendar_bytes
-    from planner.secret import server_secret
+    from planner.outputs.feeds import calendar_bytes
+    from planner.security.secret import server_secret
     from web.app import create_app
 
     client = TestClient(create_app(engine, secret_key=server_secret()))

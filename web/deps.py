@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session, SQLModel
 
-from planner.models import UserAccount
+from planner.db.models import UserAccount
 
 Row = TypeVar("Row", bound=SQLModel)
 

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from planner.wording import WEEKDAYS_DA, clock, in_danish
+from planner.text.wording import WEEKDAYS_DA, clock, in_danish
 from web.deps import csrf_token
 from web.i18n import language, translator
 

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from planner.accounts import create_account
-from planner.db import engine_from_url, migrate
-from planner.demo import give_centres_phone
-from planner.store import import_scenario, load_problem, save_plan
+from planner.db.engine import engine_from_url, migrate
+from planner.db.store import import_scenario, load_problem, save_plan
+from planner.security.accounts import create_account
+from planner.tools.demo import give_centres_phone
 from solver.solve import solve
 from tests.services import unavailable
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from planner.scenario import parse_scenario
-from planner.validate import check_plan_document
+from planner.formats.scenario import parse_scenario
+from planner.formats.validate import check_plan_document
 from tests.browser.conftest import SCREENSHOTS, sign_in
 
 

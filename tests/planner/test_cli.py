@@ -18,7 +18,7 @@ from typing import Any
 from typer.testing import CliRunner, Result
 
 from planner.cli import app
-from planner.scenario import check_scenario
+from planner.formats.scenario import check_scenario
 from tests import factories as f
 
 ROOT = Path(__file__).parents[2]

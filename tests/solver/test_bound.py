@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from planner.scenario import parse_scenario
+from planner.formats.scenario import parse_scenario
 from solver.bound import relaxation_bound
 from solver.explain import citizen_bound, referral_bounds
 from solver.options import build_options

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planner.scenario import parse_scenario
-from planner.validate import check_plan
+from planner.formats.scenario import parse_scenario
+from planner.formats.validate import check_plan
 from solver.draft import to_appointments
 from solver.firstfit import Diary, first_fit
 from solver.options import build_options

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from planner.generate import generate
-from planner.scenario import parse_scenario
-from planner.validate import check_plan
+from planner.formats.scenario import parse_scenario
+from planner.formats.validate import check_plan
+from planner.tools.generate import generate
 from solver.draft import Booking, Draft
 from solver.explain import referral_bounds
 from solver.firstfit import first_fit

@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.planfile import plan_document, read_plan
-from planner.scenario import check_scenario, parse_scenario
-from planner.validate import check_plan
+from planner.formats.plan import plan_document, read_plan
+from planner.formats.scenario import check_scenario, parse_scenario
+from planner.formats.validate import check_plan
 from solver.problem import Problem, Solution
 from solver.problem import minutes_of as minutes
 from solver.solve import solve

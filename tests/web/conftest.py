@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from planner.accounts import create_account
-from planner.scenario import parse_scenario
-from planner.store import import_scenario, save_plan
+from planner.db.store import import_scenario, save_plan
+from planner.formats.scenario import parse_scenario
+from planner.security.accounts import create_account
 from solver.problem import Solution
 from solver.solve import solve
 from tests.databases import BACKENDS, backend_engine

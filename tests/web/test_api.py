@@ -8,8 +8,8 @@ import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from planner.scenario import parse_scenario
-from planner.validate import check_plan_document
+from planner.formats.scenario import parse_scenario
+from planner.formats.validate import check_plan_document
 from tests.factories import scenario
 from tests.web.conftest import PASSWORD, Web
 

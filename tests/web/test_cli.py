@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from planner.accounts import authenticate
-from planner.db import engine_from_url
-from planner.demo import coming_week
-from planner.models import Centre, Plan, Scenario
+from planner.db.engine import engine_from_url
+from planner.db.models import Centre, Plan, Scenario
+from planner.security.accounts import authenticate
+from planner.tools.demo import coming_week
 
 
 def planner(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from planner.editing import DAY_NAMES, KIND_NAMES, LABELS, MODES, PROFESSIONS, ROOM_KINDS
-from planner.store import export_scenario, import_scenario
+from planner.db.store import export_scenario, import_scenario
+from planner.week.edit import DAY_NAMES, KIND_NAMES, LABELS, MODES, PROFESSIONS, ROOM_KINDS
 from tests.factories import citizen, scenario, team_class
 from tests.web.conftest import StoredWeek, Web
 from web.i18n import ENGLISH

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from tests.databases import stored_plan_violations
-from tests.planner.test_feeds import events, parsed, unfolded
+from tests.planner.outputs.test_feeds import events, parsed, unfolded
 from tests.web.conftest import StoredWeek, Web
 from web.cli import app as cli_app
 

@@ -10,18 +10,18 @@ import time
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from planner.models import Appointment, Plan
-from planner.store import import_scenario, load_problem, load_solution, save_plan
+from planner.db.models import Appointment, Plan
+from planner.db.store import import_scenario, load_problem, load_solution, save_plan
 from solver.problem import Solution
 from tests.databases import stored_plan_violations
-from tests.planner.test_manual import BASE, plan_of, week
+from tests.planner.plan.test_edit import BASE, plan_of, week
 from tests.web.conftest import StoredWeek, Web
 
 ENTRY = re.compile(r'<a class="appt kind-(\w+)" href="/plans/\d+/appointments/(a\d+)"')
 
 
 def small_week(engine: Engine) -> int:
-    """The hand-made week of tests/planner/test_manual.py with its draft; returns the plan id."""
+    """The hand-made week of tests/planner/plan/test_edit.py with its draft; returns the plan id."""
     with Session(engine) as session:
         scenario_id = import_scenario(week(), session=session)
         problem = load_problem(scenario_id, session=session)

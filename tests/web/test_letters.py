@@ -19,11 +19,11 @@ import vobject
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from planner.demo import give_centres_phone
-from planner.feeds import citizen_uids
-from planner.plans import publish
-from planner.scenario import parse_scenario
-from planner.store import save_plan
+from planner.db.store import save_plan
+from planner.formats.scenario import parse_scenario
+from planner.outputs.feeds import citizen_uids
+from planner.plan.versions import publish
+from planner.tools.demo import give_centres_phone
 from solver.problem import Appointment, Problem, Solution, Unplaced
 from tests.databases import stored_plan_violations
 from tests.web.conftest import StoredWeek, Web

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from planner.models import Plan, Scenario
+from planner.db.models import Plan, Scenario
 from tests.databases import stored_plan_violations
 from tests.factories import scenario
 from tests.web.conftest import StoredWeek, Web

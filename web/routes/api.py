@@ -13,12 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from planner.accounts import authenticate
-from planner.jobs import cancel_job, read_job, start_solve
-from planner.models import Plan, Scenario, SolveJob, UserAccount
-from planner.plans import PlanStateError, publish, scenario_plans, weeks
-from planner.scenario import ScenarioError
-from planner.store import export_plan, export_scenario, import_scenario
+from planner.db.models import Plan, Scenario, SolveJob, UserAccount
+from planner.db.store import export_plan, export_scenario, import_scenario
+from planner.errors import PlanStateError
+from planner.formats.scenario import ScenarioError
+from planner.plan.jobs import cancel_job, read_job, start_solve
+from planner.plan.versions import publish, scenario_plans, weeks
+from planner.security.accounts import authenticate
 from web.deps import SessionDep, check_csrf, current_account, found
 
 router = APIRouter(prefix="/api", tags=["api"])

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from planner.accounts import authenticate
+from planner.security.accounts import authenticate
 from web.deps import SessionDep, check_csrf
 from web.i18n import LANGUAGES
 from web.templating import render

@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from planner.editing import (
+from planner.db.models import Scenario
+from planner.week.edit import (
     DAY_NAMES,
     DELETABLE,
     GENERAL,
@@ -33,7 +34,6 @@ from planner.editing import (
     save_entity,
     week_choices,
 )
-from planner.models import Scenario
 from web.deps import CSRF_FIELD, CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 

@@ -12,9 +12,17 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from planner.feeds import Feed, feed_names, read_feed, renew_feed, revoke_feed, utc, week_feeds
-from planner.models import FEED_KINDS, Scenario
-from planner.plans import current_plan, scenario_plans
+from planner.db.models import FEED_KINDS, Scenario
+from planner.outputs.feeds import (
+    Feed,
+    feed_names,
+    read_feed,
+    renew_feed,
+    revoke_feed,
+    utc,
+    week_feeds,
+)
+from planner.plan.versions import current_plan, scenario_plans
 from web.deps import CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 

@@ -10,17 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from planner.feeds import FeedError, feed_url, webcal
-from planner.grid import (
-    GridWeek,
-    PlanWeek,
-    centre_week,
-    class_week,
-    grid_index,
-    own_week,
-    therapist_week,
-)
-from planner.manual import (
+from planner.errors import PlanStateError
+from planner.outputs.feeds import FeedError, feed_url, webcal
+from planner.plan.edit import (
     ChangeRefused,
     Slot,
     appointment_adjust,
@@ -31,7 +23,15 @@ from planner.manual import (
     set_locked,
     slot_rows,
 )
-from planner.plans import PlanStateError
+from planner.plan.stored import PlanWeek
+from planner.views.grid import (
+    GridWeek,
+    centre_week,
+    class_week,
+    grid_index,
+    own_week,
+    therapist_week,
+)
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf
 from web.routes.feeds import SecretDep, base_url
 from web.templating import render

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from planner.feeds import citizen_uids
-from planner.letters import (
+from planner.db.models import Scenario
+from planner.errors import PlanStateError
+from planner.outputs.feeds import citizen_uids
+from planner.outputs.letters import (
     Letter,
     LetterRun,
     citizen_letter,
@@ -21,8 +23,6 @@ from planner.letters import (
     letters_pdf,
     plan_letters,
 )
-from planner.models import Scenario
-from planner.plans import PlanStateError
 from web.deps import CoordinatorDep, SessionDep, check_csrf
 from web.templating import render
 

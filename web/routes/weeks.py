@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from planner.jobs import active_job, cancel_job, read_job, start_solve
-from planner.models import Plan, Scenario, SolveJob
-from planner.overview import week_overview
-from planner.plans import PlanStateError, plan_of_week, publish, scenario_plans, weeks
-from planner.scenario import ScenarioError
-from planner.store import import_scenario, load_problem, load_solution
+from planner.db.models import Plan, Scenario, SolveJob
+from planner.db.store import import_scenario, load_problem, load_solution
+from planner.errors import PlanStateError
+from planner.formats.scenario import ScenarioError
+from planner.plan.jobs import active_job, cancel_job, read_job, start_solve
+from planner.plan.versions import plan_of_week, publish, scenario_plans, weeks
+from planner.views.overview import week_overview
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 

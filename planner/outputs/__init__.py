@@ -1,0 +1,1 @@
+"""What leaves the product for people: calendar feeds and letters to citizens."""

@@ -1,0 +1,3 @@
+"""Plans: versions and publishing, background solves, and the coordinator's changes to a draft by
+hand.
+"""
