@@ -71,25 +71,25 @@ def solve(
     if not output.parent.is_dir():
         raise fail([f"-o {output}: the folder {output.parent} does not exist"], "Bad options")
     problem = read_scenario(scenario)
+    progress = ProgressLine()
     try:
-        solution = solve_week(problem, time_limit, workers, progress=ProgressLine())
+        solution = solve_week(problem, time_limit, workers, progress=progress)
     except PinnedError as e:
         raise fail(e.errors, "Pinned appointments cannot be kept") from None
+    progress.finish(solution)
     write_json(output, plan_document(problem, solution))
     typer.echo(summary(problem, solution, output), err=True)
 
 
 @app.command()
 def check(scenario: Path, plan: Path) -> None:
-    """Check a plan/1 document against its scenario: exit 1 on any broken rule."""
+    """Check a plan/1 document against its scenario: exit 1 on any broken rule, 2 on bad input."""
     problem = read_scenario(scenario)
     try:
         solution = load_plan(problem, plan)
     except PlanError as e:
-        typer.echo(f"{plan} is not a valid plan/1 document:", err=True)
-        for error in e.errors:
-            typer.echo(f"  - {error}", err=True)
-        raise typer.Exit(1) from None
+        # An unreadable or malformed plan is bad input, not a broken rule.
+        raise fail(e.errors, f"{plan} is not a valid plan/1 document") from None
     violations = check_plan(problem, solution)
     if violations:
         typer.echo(f"{plan} breaks {len(violations)} rule(s):", err=True)
@@ -150,24 +150,47 @@ def write_json(path: Path, doc: dict) -> None:
 
 
 class ProgressLine:
-    """Live progress on stderr: placed sessions, objective, bound, elapsed (at most 2 a second)."""
+    """Live progress on stderr: sessions placed, the proven bound on them, elapsed seconds.
+
+    Stage two (contact therapist, previous plan, fair load) keeps what stage one placed, so its
+    lines say what it works on instead of an objective number; `finish` prints the plan's own
+    count last, so the final line and the summary always agree (rooms and the refill after
+    stage two can still change it).
+    """
 
     def __init__(self) -> None:
         self.last = 0.0
+        self.began = time.monotonic()
         self.bound = 0  # the neighbourhood search reports none: keep the proven one
+        self.placed = -1
 
     def __call__(self, p) -> None:  # solver.solve.Progress
         self.bound = p.bound or self.bound
+        if p.stage != "secondary" and p.placed >= 0:
+            self.placed = p.placed
         now = time.monotonic()
         if now - self.last < 0.5 and p.stage != "first-fit":
             return
         self.last = now
-        placed = f"placed {p.placed:5d}" if p.placed >= 0 else "placed  kept"
-        typer.echo(
-            f"[{p.seconds:7.1f} s] {p.stage:<9} {placed}  objective {p.objective}  "
-            f"bound {self.bound}",
-            err=True,
-        )
+        if p.stage == "secondary":
+            self.line(p.seconds, "refining", "contact therapist, previous plan, fair load")
+        else:
+            self.line(p.seconds, STAGE_WORDS.get(p.stage, p.stage), self.counts(self.placed))
+
+    def finish(self, solution: Solution) -> None:
+        s = solution.stats
+        self.bound = s.placed_bound or self.bound
+        self.line(time.monotonic() - self.began, "done", self.counts(s.sessions_placed))
+
+    def counts(self, placed: int) -> str:
+        return f"placed {placed:5d}  at most {self.bound} placeable"
+
+    def line(self, seconds: float, stage: str, text: str) -> None:
+        typer.echo(f"[{seconds:7.1f} s] {stage:<9} {text}", err=True)
+
+
+#: What a coordinator reads for each stage of the solver.
+STAGE_WORDS = {"first-fit": "first fit", "primary": "searching"}
 
 
 def summary(problem: Problem, solution: Solution, output: Path) -> str:

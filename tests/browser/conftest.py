@@ -32,7 +32,21 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 NORDDJURS = ROOT / "fixtures" / "norddjurs.json"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+#: Where the flow test leaves its screenshots: a temporary folder unless PLANNER_SCREENSHOTS names
+#: one (set it to docs/screenshots to renew the README's pictures on purpose). Tests never write
+#: into tracked files of the checkout by themselves.
+SCREENSHOTS_ENV = "PLANNER_SCREENSHOTS"
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """The folder for this test's screenshots."""
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    folder = Path(chosen) if chosen else tmp_path / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 PASSWORD = "browser-test-kode"
 #: WCAG 2.1 level A and AA, as axe-core tags them.
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

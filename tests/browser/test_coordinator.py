@@ -1,17 +1,18 @@
 """A coordinator's week in the browser, start to end: sign in, generate a plan and watch its
 progress, open the centre grid, place an unplaced session by hand, lock an appointment,
-re-solve keeping it, and publish. Screenshots of the overview and the grid go to
-docs/screenshots/ (looked at when the pages change).
+re-solve keeping it, and publish. Screenshots of the overview and the grid go to a temporary
+folder, or to PLANNER_SCREENSHOTS=docs/screenshots when the README's pictures are renewed.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from planner.formats.scenario import parse_scenario
 from planner.formats.validate import check_plan_document
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import sign_in
 
 
 def generate(page: Any, seconds: str = "10") -> None:
@@ -60,14 +61,13 @@ def violations(page: Any, plan: int) -> list[str]:
     return [f"{v.rule}: {v.message}" for v in check_plan_document(parse_scenario(scenario), doc)]
 
 
-def test_coordinator_plans_adjusts_and_publishes_a_week(page: Any) -> None:
+def test_coordinator_plans_adjusts_and_publishes_a_week(page: Any, screenshots: Path) -> None:
     sign_in(page)
     page.goto("/weeks/1")
     generate(page)
     page.wait_for_url(re.compile(r"/weeks/1\?plan=2$"))
     assert page.locator(".meta").inner_text().startswith("Planversion 2")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "overview.png", full_page=False)
+    page.screenshot(path=screenshots / "overview.png", full_page=False)
     overview = page.url
     assert violations(page, 2) == []
 
@@ -75,7 +75,7 @@ def test_coordinator_plans_adjusts_and_publishes_a_week(page: Any) -> None:
     page.get_by_role("link", name="Træningscenter Posthaven").first.click()
     page.wait_for_url(re.compile(r"/plans/2/centres/posthaven$"))
     assert page.locator(".grid-day").count() == 5
-    page.screenshot(path=SCREENSHOTS / "grid.png", full_page=False)
+    page.screenshot(path=screenshots / "grid.png", full_page=False)
 
     placed = place_by_hand(page, 2, new_referral(page))
     page.get_by_role("button", name="Lås", exact=True).click()

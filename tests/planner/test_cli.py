@@ -26,8 +26,9 @@ NORDDJURS = ROOT / "fixtures" / "norddjurs.json"
 MON_TUE_MORNINGS = {"mon": [["08:00", "12:00"]], "tue": [["08:00", "12:00"]]}
 #: One live progress line of `solve` (planner/cli.py ProgressLine).
 PROGRESS = (
-    r"\[ *\d+\.\d s\] (?P<stage>first-fit|primary|secondary|lns) +placed +(\d+|kept)"
-    r"  objective -?\d+  bound -?\d+"
+    r"\[ *\d+\.\d s\] (?P<stage>first fit|searching|done) +placed +(?P<placed>\d+)"
+    r"  at most (?P<bound>\d+) placeable"
+    r"|\[ *\d+\.\d s\] (?P<refining>refining) +contact therapist, previous plan, fair load"
 )
 
 
@@ -185,7 +186,9 @@ def test_solve_prints_progress_then_the_summary(tmp_path):
     assert second == f"2 appointments written to {plan}"
     stages = [re.fullmatch(PROGRESS, line) for line in progress]
     assert [m is not None for m in stages] == [True] * len(progress)
-    assert stages[0] is not None and stages[0]["stage"] == "first-fit"
+    assert stages[0] is not None and stages[0]["stage"] == "first fit"
+    # The last progress line is the plan's own count, the same as the summary's.
+    assert stages[-1] is not None and (stages[-1]["stage"], stages[-1]["placed"]) == ("done", "2")
 
 
 def test_solve_bad_input_exits_2_and_writes_no_plan(tmp_path):
@@ -274,15 +277,23 @@ def test_check_duplicated_appointment_exits_1_and_names_each_rule(tmp_path):
     assert result.stderr.splitlines()[0] == f"{edited} breaks 6 rule(s):"
 
 
-def test_check_document_that_is_not_plan1_exits_1(tmp_path):
+def test_check_document_that_is_not_plan1_exits_2(tmp_path):
     scenario, plan = solved(tmp_path)
     doc = json.loads(plan.read_text(encoding="utf-8")) | {"format": "plan/2"}
     other = write(tmp_path / "other.json", doc)
     result = run("check", str(scenario), str(other))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
-        f"{other} is not a valid plan/1 document:\n  - format: 'plan/1' was expected\n"
+        f"{other} is not a valid plan/1 document (1 error):\n  - format: 'plan/1' was expected\n"
     )
+
+
+def test_check_unreadable_plan_file_exits_2(tmp_path):
+    scenario, _ = solved(tmp_path)
+    missing = tmp_path / "nosuch.json"
+    result = run("check", str(scenario), str(missing))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"{missing} is not a valid plan/1 document (1 error):"
 
 
 def test_check_with_a_broken_scenario_exits_2(tmp_path):
