@@ -136,6 +136,23 @@ def feed_url_command(
     typer.echo(url)
 
 
+@app.command("export")
+def export_command(
+    folder: Annotated[Path, typer.Option("--dir", help="folder to write the files into")],
+    db: Db = None,
+) -> None:
+    """Write every stored week's scenario/1 and published plan/1 (e.g. 2027-W03.plan.json)."""
+    from planner.plan.export import export_weeks
+
+    if folder.exists() and not folder.is_dir():
+        raise fail([f"--dir {folder}: not a folder"], "Bad options")
+    with Session(prepared_engine(db)) as session:
+        written = export_weeks(folder, session=session)
+    plans = sum(1 for w in written if w.plan is not None)
+    weeks = f"{len(written)} week{'s' if len(written) != 1 else ''}"
+    typer.echo(f"{weeks} written to {folder} ({plans} with a published plan)", err=True)
+
+
 @app.command("bench-feed")
 def bench_feed(
     db: Annotated[

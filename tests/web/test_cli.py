@@ -66,3 +66,24 @@ def test_user_adds_an_account_or_names_the_bad_field(tmp_path: Path) -> None:
     )
     with Session(engine_from_url(db)) as session:
         assert authenticate("karen", "karens-kode-1", session=session) is not None
+
+
+def test_export_writes_every_stored_week_into_the_folder(tmp_path: Path) -> None:
+    from planner.db.engine import migrate
+    from planner.db.store import import_scenario
+    from tests.factories import scenario
+
+    db = tmp_path / "run.db"
+    engine = engine_from_url(db)
+    migrate(engine)
+    with Session(engine) as session:
+        import_scenario(scenario(), session=session)
+    engine.dispose()
+
+    done = planner("export", "--db", str(db), "--dir", str(tmp_path / "out"), cwd=tmp_path)
+
+    assert (done.returncode, done.stderr) == (
+        0,
+        f"1 week written to {tmp_path / 'out'} (0 with a published plan)\n",
+    )
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2026-W50.scenario.json"]
