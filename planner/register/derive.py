@@ -9,6 +9,7 @@ so a citizen keeps weekday, time and therapist where the plan can.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 from typing import Any
@@ -231,7 +232,7 @@ def week_name(name: str, week: str) -> str:
 
 def week_document(week: str, *, session: Session, max_starts: int | None = None) -> Doc:
     """The coming week's scenario/1 from the register; RegisterError if it cannot be made."""
-    monday = week_monday(week)
+    monday = week_monday(week) if re.fullmatch(r"\d{4}-W\d{2}", week) else None
     if monday is None:
         raise RegisterError([f'week: "{week}" is not an ISO week; write it as 2026-W50'])
     doc = register_document(session, week)
