@@ -164,6 +164,14 @@ def record_attendance(
     NotFound for an unknown plan or appointment, PlanStateError for a plan that is not
     published, RegisterError for a status or referral the appointment does not have.
     """
+    return record_many(plan_id, [(appointment, referral, status)], session=session, by=by) == 1
+
+
+def record_many(
+    plan_id: int, items: Iterable[tuple[str, str, str]], *, session: Session, by: str
+) -> int:
+    """Register several (appointment, referral, status) of one plan in one transaction; how
+    many changed anything. Every item is checked first: one bad item stores nothing."""
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(f"plan {plan_id} findes ikke")
@@ -172,41 +180,48 @@ def record_attendance(
             f"Plan version {plan.version} er ikke offentliggjort: fremmøde registreres kun på "
             "den offentliggjorte plan"
         )
-    row = session.exec(
-        select(Appointment).where(Appointment.plan_id == plan_id, Appointment.key == appointment)
-    ).first()
-    if row is None:
-        raise NotFound(f"plan {plan_id} har ingen aftale {appointment}")
-    errors = []
-    if status not in ATTENDANCE_STATUSES:
-        errors.append(f'status: "{status}" is not one of {", ".join(ATTENDANCE_STATUSES)}')
-    if referral not in referrals_of(row):
-        errors.append(
-            f"referral: appointment {appointment} is not for {referral}; "
-            f"give one of {', '.join(referrals_of(row))}"
-        )
+    rows = {
+        a.key: a for a in session.exec(select(Appointment).where(Appointment.plan_id == plan_id))
+    }
+    known = latest(session, [plan_id])
+    errors, fresh = [], []
+    for appointment, referral, status in items:
+        row = rows.get(appointment)
+        if row is None:
+            raise NotFound(f"plan {plan_id} har ingen aftale {appointment}")
+        if status not in ATTENDANCE_STATUSES:
+            errors.append(f'status: "{status}" is not one of {", ".join(ATTENDANCE_STATUSES)}')
+        elif referral not in referrals_of(row):
+            errors.append(
+                f"referral: appointment {appointment} is not for {referral}; "
+                f"give one of {', '.join(referrals_of(row))}"
+            )
+        elif known.get((plan_id, appointment, referral)) != status:
+            known[(plan_id, appointment, referral)] = status
+            fresh.append(
+                Attendance(
+                    plan_id=plan_id,
+                    appointment=appointment,
+                    referral=referral,
+                    status=status,
+                    by=by,
+                    at=now(),
+                )
+            )
     if errors:
         raise RegisterError(errors)
-    if latest(session, [plan_id]).get((plan_id, appointment, referral)) == status:
-        return False
+    if not fresh:
+        return 0
     try:
-        session.add(
-            Attendance(
-                plan_id=plan_id,
-                appointment=appointment,
-                referral=referral,
-                status=status,
-                by=by,
-                at=now(),
-            )
-        )
+        session.add_all(fresh)
         session.flush()
-        settle_course(referral, session=session, by=by)
+        for key in sorted({a.referral for a in fresh}):
+            settle_course(key, session=session, by=by)
         session.commit()
     except Exception:
         session.rollback()
         raise
-    return True
+    return len(fresh)
 
 
 def settle_course(key: str, *, session: Session, by: str) -> None:
