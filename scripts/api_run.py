@@ -19,6 +19,7 @@ import copy
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -116,6 +117,7 @@ def wait_job(client: httpx.Client, job: dict[str, Any]) -> dict[str, Any]:
 def run(scale: str, weeks: int, seed: int, time_limit: float) -> int:
     rng = random.Random(seed)
     folder = Path(tempfile.mkdtemp(prefix=f"api-run-{scale}-"))
+    print(f"database and server log in {folder}", flush=True)
     db = folder / "planner.db"
     engine = engine_from_url(db)
     migrate(engine)
@@ -141,23 +143,40 @@ def run(scale: str, weeks: int, seed: int, time_limit: float) -> int:
         [*PLANNER, "serve", "--db", str(db), "--port", str(port)],
         cwd=folder,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=(folder / "server.log").open("w"),
+        stderr=subprocess.STDOUT,
     )
-    client = httpx.Client(
-        base_url=f"http://127.0.0.1:{port}", auth=(("koord", PASSWORD)), timeout=300
-    )
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=300)
     try:
         for _ in range(900):
             try:
-                client.get("/api/weeks")
+                client.get("/login")
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
+        signed_in(client)
         return weeks_through(client, doc, scale, weeks, rng, time_limit)
     finally:
         server.terminate()
         server.wait(10)
+
+
+CSRF = re.compile(r'"X-CSRF-Token": "([^"]+)"')
+
+
+def signed_in(client: httpx.Client) -> None:
+    """Sign in once, as a browser does, and send the session's CSRF token with every call.
+
+    (HTTP Basic works too, but checks the password, argon2 on purpose slow, on every request:
+    with thousands of attendance calls that would be most of what is measured.)
+    """
+    token = CSRF.search(client.get("/login").text)
+    assert token is not None
+    form = {"username": "koord", "password": PASSWORD, "csrf_token": token.group(1)}
+    assert client.post("/login", data=form).status_code in (200, 303)
+    token = CSRF.search(client.get("/login").text)
+    assert token is not None
+    client.headers["X-CSRF-Token"] = token.group(1)
 
 
 def statuses(client: httpx.Client) -> dict[str, dict[str, Any]]:
