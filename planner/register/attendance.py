@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from planner.db.models import (
@@ -89,6 +90,25 @@ def delivered_counts(session: Session, keys: Iterable[str] | None = None) -> Cou
     ).items():
         if status == "delivered" and (wanted is None or referral in wanted):
             counts[referral] += 1
+    return counts
+
+
+def pending_counts(session: Session, before_week: str) -> Counter[str]:
+    """Sessions per course in published plans of weeks before `before_week` that nobody has
+    registered yet: booked, so a later week may not plan them again."""
+    query = (
+        select(Appointment, Plan)
+        .join(Plan, col(Appointment.plan_id) == col(Plan.id))
+        .where(Plan.status == "published", Plan.week < before_week)
+        .options(selectinload(Appointment.participants))  # type: ignore[arg-type]
+    )
+    rows = session.exec(query).all()
+    marks = latest(session, {p.id for _, p in rows if p.id is not None})
+    counts: Counter[str] = Counter()
+    for a, p in rows:
+        for referral in referrals_of(a):
+            if (p.id, a.key, referral) not in marks:
+                counts[referral] += 1
     return counts
 
 
@@ -196,6 +216,11 @@ def record_many(
                 f"referral: appointment {appointment} is not for {referral}; "
                 f"give one of {', '.join(referrals_of(row))}"
             )
+        elif status == "delivered" and over_package(session, referral, known, plan_id, appointment):
+            errors.append(
+                f"status: {referral}'s package is already used up by the sessions registered "
+                "delivered; correct one of those first, or register this one otherwise"
+            )
         elif known.get((plan_id, appointment, referral)) != status:
             known[(plan_id, appointment, referral)] = status
             fresh.append(
@@ -222,6 +247,32 @@ def record_many(
         session.rollback()
         raise
     return len(fresh)
+
+
+def over_package(
+    session: Session,
+    key: str,
+    known: dict[tuple[int, str, str], str],
+    plan_id: int,
+    appointment: str,
+) -> bool:
+    """Would one more delivered session take the course past its package's maximum?"""
+    if known.get((plan_id, appointment, key)) == "delivered":
+        return False  # the same again changes nothing
+    course = session.exec(select(Course).where(Course.key == key)).first()
+    if course is None:
+        return False
+    package = by_key(session, RegisterPackage).get(course.package)
+    cap = package.doc.get("max_sessions") if package else None
+    if cap is None:
+        return False
+    elsewhere = sum(
+        1
+        for s in course_sessions(key, session=session)
+        if s.plan_id != plan_id and s.attendance == "delivered"
+    )
+    here = sum(1 for (_p, _a, r), v in known.items() if r == key and v == "delivered")
+    return course.delivered_before + elsewhere + here >= cap
 
 
 def settle_course(key: str, *, session: Session, by: str) -> None:

@@ -31,7 +31,7 @@ from planner.db.store import import_scenario, load_solution, timezone_only
 from planner.formats.plan import appointment_to_json
 from planner.formats.scenario import ScenarioError, check_scenario, plannable_days, week_monday
 from planner.plan.jobs import start_solve
-from planner.register.attendance import delivered, delivered_counts
+from planner.register.attendance import delivered, delivered_counts, pending_counts
 from planner.register.store import RegisterError, absences, by_key, register_document
 from solver.problem import Appointment
 
@@ -132,10 +132,18 @@ def week_referral(
     monday: date,
     therapists: set[str],
     classes: set[str],
+    booked: int = 0,
 ) -> Doc | None:
     """The course as this week's scenario/1 referral; None when it cannot come this week (its
-    package is used up, or its team class does not meet)."""
-    if remaining(course, done, packages) == 0:
+    package is used up, or its team class does not meet).
+
+    `delivered` is the sessions registered delivered so far, plus `booked`: sessions of
+    earlier published weeks nobody has registered yet count as given, so that a week derived
+    before last week's attendance is in never plans past the package.
+    """
+    cap = packages[course.package].doc.get("max_sessions")
+    used = done + booked if cap is None else min(cap, done + booked)
+    if remaining(course, used, packages) == 0:
         return None
     doc = dict(course.doc)
     if doc.get("class") and doc["class"] not in classes:
@@ -146,9 +154,9 @@ def week_referral(
         doc["contact"] = None  # on leave or gone: any therapist of the profession
     return {
         **doc,
-        "intro": done == 0,
-        "final": is_final(course, done, packages, monday),
-        "delivered": done,
+        "intro": used == 0,
+        "final": is_final(course, used, packages, monday),
+        "delivered": used,
         "earliest": course.earliest.isoformat() if course.earliest else None,
         "discharged": course.discharged.isoformat() if course.discharged else None,
     }
@@ -245,10 +253,17 @@ def week_document(week: str, *, session: Session, max_starts: int | None = None)
     therapist_ids = {t["id"] for t in doc["therapists"]}
     class_ids = {c["id"] for c in doc["classes"]}
     counts: Counter[str] = delivered_counts(session)
+    booked = pending_counts(session, week)
     referrals = []
     for course in week_courses(session, monday, max_starts):
         referral = week_referral(
-            course, delivered(course, counts), packages, monday, therapist_ids, class_ids
+            course,
+            delivered(course, counts),
+            packages,
+            monday,
+            therapist_ids,
+            class_ids,
+            booked=booked.get(course.key, 0),
         )
         if referral is not None:
             referrals.append(referral)

@@ -12,7 +12,13 @@ from typing import Any
 from sqlmodel import Session, select
 
 from planner.db.models import Centre, RegisterCentre, RegisterTherapist, Scenario
-from planner.db.store import import_scenario, load_problem, load_solution, save_plan
+from planner.db.store import (
+    import_scenario,
+    load_problem,
+    load_solution,
+    publish_plan,
+    save_plan,
+)
 from planner.formats.scenario import week_monday
 from planner.plan.versions import publish
 from planner.register.attendance import record_many
@@ -154,7 +160,10 @@ def demo_register(
         scenario_id = derive_week(past, session=session)
         solution = solve(load_problem(scenario_id, session=session), 5, optimise=False)
         plan_id = save_plan(scenario_id, solution, session=session)
-        publish(plan_id, session=session)
+        if back == 1:  # this week: its calendar feeds too
+            publish(plan_id, session=session)
+        else:  # weeks gone by: published without feeds, which only look ahead
+            publish_plan(plan_id, session=session)
         marked = history_attendance(plan_id, today, rng, session=session)
         say(f"Week {past}: {len(solution.appointments)} appointments, {marked} registered")
     scenario_id = derive_week(week, session=session)

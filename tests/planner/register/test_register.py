@@ -88,8 +88,15 @@ def test_import_register_counts_each_kind_and_upserts_by_id(engine: Engine) -> N
         )
         row = course("r001", session=session)
 
-    assert first == {"centres": 1, "rooms": 2, "therapists": 1, "packages": 1, "classes": 0,
-                     "citizens": 1, "referrals": 1}  # fmt: skip
+    assert first == {
+        "centres": 1,
+        "rooms": 2,
+        "therapists": 1,
+        "packages": 1,
+        "classes": 0,
+        "citizens": 1,
+        "referrals": 1,
+    }
     assert again == first
     assert (row.status, row.doc["sessions_per_week"]) == ("waiting", 1)
 
@@ -123,8 +130,13 @@ def test_waiting_list_puts_sul_140_deadlines_first_then_priority_then_granted(
             ("r012", date(2026, 11, 25), 0, "2026-11-30"),
             ("r013", date(2026, 10, 1), 0, None),
         ]:
-            add_course(citizen("c010"), referral(key, "c010", discharged=discharged), granted,
-                       priority, session=session)  # fmt: skip
+            add_course(
+                citizen("c010"),
+                referral(key, "c010", discharged=discharged),
+                granted,
+                priority,
+                session=session,
+            )
         order = [c.key for c in waiting_list(session=session)]
 
     assert order == ["r012", "r011", "r013", "r010", "r001"]
@@ -133,8 +145,12 @@ def test_waiting_list_puts_sul_140_deadlines_first_then_priority_then_granted(
 def test_add_course_rejects_an_unknown_package_naming_the_field(engine: Engine) -> None:
     loaded(engine)
     with Session(engine) as session, pytest.raises(RegisterError) as error:
-        add_course(citizen("c002"), referral("r002", "c002", package="XX"), date(2026, 12, 1),
-                   session=session)  # fmt: skip
+        add_course(
+            citizen("c002"),
+            referral("r002", "c002", package="XX"),
+            date(2026, 12, 1),
+            session=session,
+        )
 
     assert any("package" in e for e in error.value.errors)
 
@@ -291,9 +307,13 @@ def test_attendance_only_delivered_counts_and_a_full_package_ends_the_course(
     assert (record["status"], record["ended_reason"]) == ("ended", "package-used-up")
     assert (record["delivered"], record["remaining"]) == (4, 0)
     assert [a["attendance"] for a in record["appointments"]] == [
-        "cancelled-by-centre", "cancelled-by-centre", "delivered", "delivered", "delivered",
+        "cancelled-by-centre",
+        "cancelled-by-centre",
         "delivered",
-    ]  # fmt: skip
+        "delivered",
+        "delivered",
+        "delivered",
+    ]
     assert nxt == []
 
 
@@ -341,3 +361,29 @@ def test_unregistered_lists_past_sessions_nobody_registered(engine: Engine) -> N
 
     assert [(u.referral, u.plan_id) for u in late] == [("r001", plan_id)]
     assert early == []
+
+
+def test_derive_counts_unregistered_sessions_of_earlier_weeks_as_booked(engine: Engine) -> None:
+    loaded(engine)
+    planned(engine, W50)  # two sessions, nobody has registered them yet
+    with Session(engine) as session:
+        [r] = week_document(W51, session=session)["referrals"]
+
+    assert (r["intro"], r["delivered"]) == (False, 2)
+
+
+def test_attendance_refuses_a_delivered_session_past_the_package(engine: Engine) -> None:
+    loaded(engine, packages=[package(max_sessions=3)], referrals=[referral(delivered=1)])
+    plan_id = planned(engine, W50)
+    with Session(engine) as session:
+        import_register(
+            scenario(packages=[package(max_sessions=3)], referrals=[referral(delivered=2)]),
+            session=session,
+        )
+        first, second = plan_with_attendance(plan_id, session=session)["appointments"]
+        record_attendance(plan_id, first["id"], "r001", "delivered", session=session, by="k")
+        with pytest.raises(RegisterError, match="used up"):
+            record_attendance(plan_id, second["id"], "r001", "delivered", session=session, by="k")
+        record = course_record("r001", session=session)
+
+    assert (record["delivered"], record["status"]) == (3, "ended")
