@@ -651,3 +651,11 @@ class Attendance(SQLModel, table=True):
     status: str  # one of ATTENDANCE_STATUSES
     by: str  # the account's username
     at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+#: A course's sessions across weeks are found by referral: its own appointments and its seats.
+Index("ix_appointment_referral", Appointment.__table__.c.referral)  # type: ignore[attr-defined]
+Index(
+    "ix_appointment_participant_referral",
+    AppointmentParticipant.__table__.c.referral,  # type: ignore[attr-defined]
+)

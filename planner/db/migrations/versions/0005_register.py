@@ -160,8 +160,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_attendance_plan_id"), ["plan_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_attendance_referral"), ["referral"], unique=False)
 
+    with op.batch_alter_table("appointment", schema=None) as batch_op:
+        batch_op.create_index("ix_appointment_referral", ["referral"], unique=False)
+    with op.batch_alter_table("appointment_participant", schema=None) as batch_op:
+        batch_op.create_index("ix_appointment_participant_referral", ["referral"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("appointment_participant", schema=None) as batch_op:
+        batch_op.drop_index("ix_appointment_participant_referral")
+    with op.batch_alter_table("appointment", schema=None) as batch_op:
+        batch_op.drop_index("ix_appointment_referral")
     with op.batch_alter_table("attendance", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_attendance_referral"))
         batch_op.drop_index(batch_op.f("ix_attendance_plan_id"))
