@@ -38,6 +38,7 @@ LAYERS = (
     ("security", "week"),
     ("outputs",),
     ("plan",),
+    ("register",),
     ("views",),
     ("tools",),
 )

@@ -21,7 +21,7 @@ from planner.cli import ProgressLine, app, fail
 from planner.cli import main as planner_main
 from planner.db.engine import database_url, engine_from_url, migrate
 from planner.security.accounts import AccountError, create_account, find_account
-from planner.tools.demo import coming_week, demo_week
+from planner.tools.demo import coming_week, demo_register
 
 Port = Annotated[int, typer.Option(help="port to serve on")]
 Db = Annotated[
@@ -37,11 +37,15 @@ def demo(
     time_limit: Annotated[float, typer.Option(help="seconds for the first plan")] = 30.0,
     serve_app: Annotated[bool, typer.Option("--serve/--no-serve", help="serve when ready")] = True,
 ) -> None:
-    """Make the demo database (Norddjurs, the coming week planned and published) and serve it."""
+    """Make the demo database (the Norddjurs register with six weeks of history, the coming
+    week derived from it, planned and published) and serve it."""
     engine = prepared_engine(db)
     with Session(engine) as session:
         week = coming_week(date.today())
-        scenario_id = demo_week(week, time_limit, session=session, progress=ProgressLine())
+        scenario_id = demo_register(
+            week, time_limit, session=session, today=date.today(), progress=ProgressLine(),
+            say=lambda text: typer.echo(text, err=True),
+        )  # fmt: skip
         typer.echo(f"Week {week} (id {scenario_id}) is planned and published.", err=True)
         demo_accounts(session)
     if serve_app:

@@ -492,3 +492,170 @@ class FeedEntry(SQLModel, table=True):
         default=None,
         sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
     )
+
+
+# --- the register (courses over weeks) -------------------------------------------------------
+#
+# What lives beyond one week: the municipality's centres, rooms, therapists, packages, classes,
+# citizens and their courses (forløb). Each entity keeps its scenario/1 form in `doc` (as the
+# care system sent it; a derived week copies it), beside the columns the register itself reads
+# and changes: dates of a therapist's employment and absences, a class's period, a course's
+# status and history. The course record follows the KL Gateway Rehab model: the referral is the
+# ServiceRequest (granted, discharged), the course the CarePlan (status, planned end), the
+# weekly sessions PlannedInterventions and each attendance an Encounter.
+
+COURSE_STATUSES = ("waiting", "active", "paused", "ended")
+END_REASONS = (
+    "completed",
+    "package-used-up",
+    "stopped-by-citizen",
+    "moved-away",
+    "died",
+    "other",
+)
+ABSENCE_KINDS = ("ferie", "sygdom", "kursus", "andet")
+ATTENDANCE_STATUSES = ("delivered", "cancelled-by-citizen", "no-show", "cancelled-by-centre")
+
+
+class RegisterInfo(SQLModel, table=True):
+    """The register's own settings (one row): the municipality's name and its week settings."""
+
+    __tablename__ = "register_info"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    timezone: str
+    slot_minutes: int
+    detour_factor: float
+    speed_kmh: float
+
+
+class RegisterCentre(SQLModel, table=True):
+    __tablename__ = "register_centre"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    doc: dict[str, Any] = Field(sa_type=JSON)  # scenario/1 centre
+    phone: str | None = None
+    phone_hours: str | None = None
+
+
+class RegisterRoom(SQLModel, table=True):
+    __tablename__ = "register_room"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    doc: dict[str, Any] = Field(sa_type=JSON)  # scenario/1 room
+
+
+class RegisterTherapist(SQLModel, table=True):
+    """A therapist's standing week (`doc` without `absent`) and their employment."""
+
+    __tablename__ = "register_therapist"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    doc: dict[str, Any] = Field(sa_type=JSON)  # scenario/1 therapist, standing weekly hours
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+class RegisterAbsence(SQLModel, table=True):
+    """Days from `start` to `end` (both included) a therapist does not work."""
+
+    __tablename__ = "register_absence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    therapist: str = Field(index=True)  # therapist key
+    start: date
+    end: date
+    kind: str = "andet"  # one of ABSENCE_KINDS
+
+
+class RegisterPackage(SQLModel, table=True):
+    __tablename__ = "register_package"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    doc: dict[str, Any] = Field(sa_type=JSON)  # scenario/1 package
+    course_weeks: int  # how long a course of this package runs: its planned end
+
+
+class RegisterClass(SQLModel, table=True):
+    """A team class with its standing meetings, held from `first_date` to `last_date`."""
+
+    __tablename__ = "register_class"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    doc: dict[str, Any] = Field(sa_type=JSON)  # scenario/1 class
+    first_date: date | None = None
+    last_date: date | None = None
+
+
+class RegisterCitizen(SQLModel, table=True):
+    __tablename__ = "register_citizen"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    doc: dict[str, Any] = Field(sa_type=JSON)  # scenario/1 citizen
+
+
+class Course(SQLModel, table=True):
+    """A referral as a course (forløb): granted, waiting, active, paused, ended."""
+
+    __tablename__ = "course"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)  # the referral id
+    citizen: str = Field(index=True)  # citizen key
+    package: str  # package code
+    # scenario/1 referral as granted; intro, final, delivered and earliest are derived per week.
+    doc: dict[str, Any] = Field(sa_type=JSON)
+    granted: date  # the visitation decision (SEL §86) or the discharge (SUL §140)
+    discharged: date | None = None  # SUL §140: the first session within 7 days of this
+    earliest: date | None = None
+    planned_end: date | None = None
+    priority: int = 0  # higher starts first among courses with the same deadline
+    status: str = Field(default="waiting", index=True)  # one of COURSE_STATUSES
+    ended_reason: str | None = None  # one of END_REASONS
+    delivered_before: int = 0  # sessions delivered before the register kept attendance
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+class CourseStatusChange(SQLModel, table=True):
+    """One step of a course's status history, with its date, reason, and who made it."""
+
+    __tablename__ = "course_status_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    course: str = Field(index=True)  # course key
+    status: str
+    on: date
+    reason: str | None = None
+    note: str = ""
+    by: str = ""
+    at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+class Attendance(SQLModel, table=True):
+    """Whether a session of a published plan took place; append-only, the latest row wins."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (Index("ix_attendance_plan_appointment", "plan_id", "appointment"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    appointment: str  # the plan/1 appointment id
+    referral: str = Field(index=True)  # course key
+    status: str  # one of ATTENDANCE_STATUSES
+    by: str  # the account's username
+    at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+#: A course's sessions across weeks are found by referral: its own appointments and its seats.
+Index("ix_appointment_referral", Appointment.__table__.c.referral)  # type: ignore[attr-defined]
+Index(
+    "ix_appointment_participant_referral",
+    AppointmentParticipant.__table__.c.referral,  # type: ignore[attr-defined]
+)

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import json
+import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
-from planner.db.models import Centre, Scenario
-from planner.db.store import import_scenario, load_problem, save_plan
+from planner.db.models import Centre, RegisterCentre, RegisterTherapist, Scenario
+from planner.db.store import (
+    import_scenario,
+    load_problem,
+    load_solution,
+    publish_plan,
+    save_plan,
+)
 from planner.formats.scenario import week_monday
 from planner.plan.versions import publish
+from planner.register.attendance import record_many
+from planner.register.derive import derive_week
+from planner.register.store import add_absence, import_register
 from solver.solve import ProgressFn, solve
 
 Doc = dict[str, Any]
@@ -79,3 +90,110 @@ def demo_week(
     solution = solve(problem, time_limit, progress=progress)
     publish(save_plan(scenario_id, solution, session=session), session=session)
     return scenario_id
+
+
+# --- the register demo: six weeks of courses and attendance, then the coming week -------------
+
+#: How sessions turn out, by share (the demo's history): delivered, cancelled by the citizen,
+#: no-show, cancelled by the centre.
+ATTENDANCE_RATES = (
+    ("delivered", 0.88),
+    ("cancelled-by-citizen", 0.05),
+    ("no-show", 0.04),
+    ("cancelled-by-centre", 0.03),
+)
+HISTORY_WEEKS = 6
+
+
+def iso_week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def outcome(rng: random.Random) -> str:
+    """One session's attendance, drawn at the demo's rates."""
+    draw, total = rng.random(), 0.0
+    for status, share in ATTENDANCE_RATES:
+        total += share
+        if draw < total:
+            return status
+    return ATTENDANCE_RATES[0][0]
+
+
+def history_attendance(plan_id: int, today: date, rng: random.Random, *, session: Session) -> int:
+    """Attendance of every session of a published week held before `today`; how many."""
+    items = [
+        (a.id, referral, outcome(rng))
+        for a in load_solution(plan_id, session=session).appointments
+        if a.day < today
+        for referral in (a.participants if a.kind == "team" else (a.referral,))
+        if referral
+    ]
+    return record_many(plan_id, items, session=session, by="demo")
+
+
+def demo_register(
+    week: str,
+    time_limit: float,
+    *,
+    session: Session,
+    today: date,
+    progress: ProgressFn | None = None,
+    seed: int = 1,
+    say: Callable[[str], None] = lambda _text: None,
+) -> int:
+    """The Norddjurs register with six weeks of history before `week` (planned by first fit,
+    published, attendance registered at realistic rates up to `today`), and `week` derived from
+    it, planned and published; the coming week's id (made once, then kept)."""
+    existing = session.exec(select(Scenario).where(Scenario.week == week)).first()
+    if existing is not None and existing.id is not None:
+        return existing.id
+    rng = random.Random(seed)
+    monday = week_monday(week)
+    assert monday is not None
+    first = iso_week_of(monday - timedelta(weeks=HISTORY_WEEKS))
+    import_register(moved_to_week(norddjurs(), first), session=session, by="demo")
+    give_register_phones(session)
+    demo_absences(session, monday, rng)
+    for back in range(HISTORY_WEEKS, 0, -1):
+        past = iso_week_of(monday - timedelta(weeks=back))
+        scenario_id = derive_week(past, session=session)
+        solution = solve(load_problem(scenario_id, session=session), 5, optimise=False)
+        plan_id = save_plan(scenario_id, solution, session=session)
+        if back == 1:  # this week: its calendar feeds too
+            publish(plan_id, session=session)
+        else:  # weeks gone by: published without feeds, which only look ahead
+            publish_plan(plan_id, session=session)
+        marked = history_attendance(plan_id, today, rng, session=session)
+        say(f"Week {past}: {len(solution.appointments)} appointments, {marked} registered")
+    scenario_id = derive_week(week, session=session)
+    solution = solve(load_problem(scenario_id, session=session), time_limit, progress=progress)
+    publish(save_plan(scenario_id, solution, session=session), session=session)
+    return scenario_id
+
+
+def give_register_phones(session: Session) -> None:
+    """Norddjurs' shared phone line on every centre of the register."""
+    phone, hours = NORDDJURS_PHONE
+    for centre in session.exec(select(RegisterCentre)).all():
+        centre.phone, centre.phone_hours = phone, hours
+        session.add(centre)
+    session.commit()
+
+
+def demo_absences(session: Session, monday: date, rng: random.Random) -> None:
+    """A few absences, as any six weeks have: a week's holiday, two sick days, a course day."""
+    therapists = sorted(r.key for r in session.exec(select(RegisterTherapist)).all())
+    picked = rng.sample(therapists, 3)
+    start = monday - timedelta(weeks=3)
+    add_absence(picked[0], start, start + timedelta(days=4), "ferie", session=session)
+    add_absence(
+        picked[1],
+        monday - timedelta(days=12),
+        monday - timedelta(days=11),
+        "sygdom",
+        session=session,
+    )
+    add_absence(
+        picked[2], monday + timedelta(days=2), monday + timedelta(days=2), "kursus", session=session
+    )

@@ -8,10 +8,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, func, select
 
 from planner.db.engine import engine_from_url
-from planner.db.models import Centre, Plan, Scenario
+from planner.db.models import Attendance, Centre, Plan, Scenario
 from planner.security.accounts import authenticate
 from planner.tools.demo import coming_week
 
@@ -33,11 +33,13 @@ def test_demo_makes_a_published_coming_week_and_accounts(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     engine = engine_from_url(db)
     with Session(engine) as session:
-        week = session.exec(select(Scenario)).one()
+        weeks = session.exec(select(Scenario).order_by(col(Scenario.week))).all()
         plans = session.exec(select(Plan)).all()
         phones = {c.phone for c in session.exec(select(Centre)).all()}
-        assert week.week == coming_week(date.today())
-        assert [(p.version, p.status) for p in plans] == [(1, "published")]
+        assert weeks[-1].week == coming_week(date.today())
+        assert len(weeks) == 7  # six weeks of history and the coming week
+        assert [(p.version, p.status) for p in plans] == [(1, "published")] * 7
+        assert session.exec(select(func.count()).select_from(Attendance)).one() > 0
         assert phones == {"89 59 30 11"}
         for username in ("koordinator", "terapeut"):
             assert authenticate(username, "demo-adgangskode", session=session) is not None

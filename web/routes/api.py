@@ -14,11 +14,12 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from planner.db.models import Plan, Scenario, SolveJob, UserAccount
-from planner.db.store import export_plan, export_scenario, import_scenario
+from planner.db.store import export_scenario, import_scenario
 from planner.errors import PlanStateError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import cancel_job, read_job, start_solve
 from planner.plan.versions import publish, scenario_plans, weeks
+from planner.register.attendance import plan_with_attendance
 from planner.security.accounts import authenticate
 from web.deps import SessionDep, check_csrf, current_account, found
 
@@ -159,9 +160,9 @@ def cancel(job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
 
 @router.get("/plans/{plan_id}")
 def read_plan(plan_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any]:
-    """A plan as a plan/1 document."""
+    """A plan as a plan/1 document, with each appointment's attendance where registered."""
     found(session, Plan, plan_id)
-    return export_plan(plan_id, session=session)
+    return plan_with_attendance(plan_id, session=session)
 
 
 @router.post("/plans/{plan_id}/publish", response_model=PlanOut)
