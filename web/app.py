@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from planner.db.engine import default_engine
 from planner.security.secret import server_secret
 from web.deps import LoginRequired
-from web.routes import api, auth, data, feeds, grid, letters, weeks
+from web.routes import api, api_plans, auth, data, feeds, grid, letters, weeks
 from web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -28,6 +28,7 @@ ROUTERS = [
     auth.router,
     weeks.router,
     api.router,
+    api_plans.router,
     feeds.router,
     letters.router,
     data.router,

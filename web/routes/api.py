@@ -18,7 +18,7 @@ from planner.db.store import export_plan, export_scenario, import_scenario
 from planner.errors import PlanStateError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import cancel_job, read_job, start_solve
-from planner.plan.versions import publish, scenario_plans, weeks
+from planner.plan.versions import PlanBreaksRules, publish, scenario_plans, weeks
 from planner.security.accounts import authenticate
 from web.deps import SessionDep, check_csrf, current_account, found
 
@@ -169,5 +169,7 @@ def publish_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
     found(session, Plan, plan_id)
     try:
         return publish(plan_id, session=session)
+    except PlanBreaksRules as e:
+        raise HTTPException(409, e.violations) from None
     except PlanStateError as e:
         raise HTTPException(409, str(e)) from None

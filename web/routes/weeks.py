@@ -13,7 +13,7 @@ from planner.db.store import import_scenario, load_problem, load_solution
 from planner.errors import PlanStateError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import active_job, cancel_job, read_job, start_solve
-from planner.plan.versions import plan_of_week, publish, scenario_plans, weeks
+from planner.plan.versions import PlanBreaksRules, plan_of_week, publish, scenario_plans, weeks
 from planner.views.overview import week_overview
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
@@ -159,6 +159,8 @@ def publish_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Respo
     plan = found(session, Plan, plan_id)
     try:
         publish(plan_id, session=session)
+    except PlanBreaksRules as e:
+        raise HTTPException(409, " ".join([str(e), *e.violations])) from None
     except PlanStateError as e:
         raise HTTPException(409, str(e)) from None
     target = f"/weeks/{plan.scenario_id}?plan={plan_id}&published=1"
