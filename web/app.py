@@ -90,8 +90,8 @@ def wants_json(request: Request) -> bool:
 async def login_required(request: Request, _exc: LoginRequired) -> Response:
     """Send a reader without a session to the login page (HTMX: a full-page redirect)."""
     if wants_json(request):
-        return JSONResponse({"detail": "Log ind først."}, status_code=401,
-                            headers={"WWW-Authenticate": 'Basic realm="planner"'})  # fmt: skip
+        # No WWW-Authenticate: a browser would prompt for, and cache, the password.
+        return JSONResponse({"detail": "Log ind først."}, status_code=401)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     target = f"/login?next={quote(here, safe='/')}"
     if request.headers.get("hx-request"):
