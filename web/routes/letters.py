@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -45,7 +46,8 @@ def readable() -> Iterator[None]:
 
 def download(content: bytes, media_type: str, filename: str, *, inline: bool) -> Response:
     disposition = "inline" if inline else "attachment"
-    headers = {**PRIVATE, "Content-Disposition": f'{disposition}; filename="{filename}"'}
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)  # no quote, line break or path in a header
+    headers = {**PRIVATE, "Content-Disposition": f'{disposition}; filename="{safe}"'}
     return Response(content, media_type=media_type, headers=headers)
 
 
