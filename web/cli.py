@@ -7,6 +7,7 @@ imports go one way (web -> planner).
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import date
@@ -21,7 +22,9 @@ from planner.cli import ProgressLine, app, fail
 from planner.cli import main as planner_main
 from planner.db.engine import database_url, engine_from_url, migrate
 from planner.db.models import Therapist
+from planner.security.access import entries, prune
 from planner.security.accounts import AccountError, create_account, find_account
+from planner.security.signin import prune_attempts
 from planner.security.tokens import create_api_token, revoke_api_token
 from planner.tools.demo import coming_week, demo_week
 
@@ -90,8 +93,23 @@ def run(engine: Engine, port: int, host: str = "127.0.0.1") -> None:
 
     from web.app import create_app
 
+    with Session(engine) as session:  # the access log keeps entries for its retention time
+        prune(session=session)
+        prune_attempts(session=session)
     typer.echo(f"Serving on http://{host}:{port} (database {engine.url})", err=True)
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+
+
+@app.command("access-log")
+def access_log_command(
+    citizen: Annotated[str, typer.Argument(help="the citizen's id")],
+    db: Db = None,
+) -> None:
+    """Print one citizen's access-log entries as JSON (for an access request, GDPR art. 15);
+    entries older than the retention time (PLANNER_ACCESS_LOG_MONTHS, 6) are pruned first."""
+    with Session(prepared_engine(db)) as session:
+        prune(session=session)
+        typer.echo(json.dumps(entries(citizen, session=session), ensure_ascii=False, indent=1))
 
 
 @app.command("user")

@@ -555,3 +555,4 @@ class AccessLogEntry(SQLModel, table=True):
     action: str  # read or change
     what: str  # e.g. "GET /api/plans/3"
     citizen: str = Field(index=True)  # the citizen's id (scenario/1)
+    scenario_id: int | None = None  # the imported week the citizen was read in (ids are per week)

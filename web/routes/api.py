@@ -21,6 +21,7 @@ from planner.errors import PlanStateError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import cancel_job, read_job, start_solve
 from planner.plan.versions import PlanBreaksRules, publish, scenario_plans, weeks
+from planner.security.access import record, referred_citizens, week_citizens
 from planner.security.accounts import checked_sign_in
 from planner.security.signin import Throttled
 from planner.security.tokens import token_account
@@ -122,21 +123,39 @@ def list_weeks(_: Coordinator, session: SessionDep) -> list[Scenario]:
 
 @router.post("/weeks", response_model=WeekOut, status_code=201)
 def import_week(
-    _: Coordinator, session: SessionDep, doc: Annotated[dict[str, Any], Body()]
+    account: Coordinator, session: SessionDep, doc: Annotated[dict[str, Any], Body()]
 ) -> Scenario:
     """Store a scenario/1 document; 422 with every error (and nothing stored) when it is bad."""
     try:
         scenario_id = import_scenario(doc, session=session)
     except ScenarioError as e:
         raise HTTPException(422, e.errors) from None
+    citizens = week_citizens(scenario_id, session=session)
+    record(
+        account.username,
+        "change",
+        "POST /api/weeks",
+        citizens,
+        session=session,
+        scenario_id=scenario_id,
+    )
     return found(session, Scenario, scenario_id)
 
 
 @router.get("/weeks/{scenario_id}/scenario")
-def read_week(scenario_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any]:
+def read_week(scenario_id: int, account: Coordinator, session: SessionDep) -> dict[str, Any]:
     """The stored week as a scenario/1 document."""
     found(session, Scenario, scenario_id)
-    return export_scenario(scenario_id, session=session)
+    doc = export_scenario(scenario_id, session=session)
+    record(
+        account.username,
+        "read",
+        f"GET /api/weeks/{scenario_id}/scenario",
+        [c["id"] for c in doc["citizens"]],
+        session=session,
+        scenario_id=scenario_id,
+    )
+    return doc
 
 
 @router.get("/weeks/{scenario_id}/plans", response_model=list[PlanOut])
@@ -182,10 +201,14 @@ def cancel(job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
 
 
 @router.get("/plans/{plan_id}")
-def read_plan(plan_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any]:
+def read_plan(plan_id: int, account: Coordinator, session: SessionDep) -> dict[str, Any]:
     """A plan as a plan/1 document."""
-    found(session, Plan, plan_id)
-    return export_plan(plan_id, session=session)
+    plan = found(session, Plan, plan_id)
+    doc = export_plan(plan_id, session=session)
+    citizens = referred_citizens(plan.scenario_id, session=session)
+    record(account.username, "read", f"GET /api/plans/{plan_id}", citizens, session=session,
+           scenario_id=plan.scenario_id)  # fmt: skip
+    return doc
 
 
 @router.post("/plans/{plan_id}/publish", response_model=PlanOut)

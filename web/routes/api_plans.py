@@ -7,9 +7,9 @@ answered 409 with the reasons as a list (`{"detail": [...]}`) and nothing is sto
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from planner.db.models import Plan
@@ -17,6 +17,7 @@ from planner.db.revision import PlanChanged
 from planner.db.store import export_plan
 from planner.errors import PlanStateError
 from planner.plan.edit import ChangeRefused, copy_as_draft, move_to, slot_documents
+from planner.security.access import appointment_citizens, entries, record
 from web.deps import SessionDep, found
 from web.routes.api import Coordinator, PlanOut
 
@@ -57,10 +58,20 @@ def referral_slots(
 
 @router.post("/plans/{plan_id}/appointments/{appointment_id}/move")
 def move(
-    plan_id: int, appointment_id: str, body: MoveIn, _: Coordinator, session: SessionDep
+    plan_id: int, appointment_id: str, body: MoveIn, account: Coordinator, session: SessionDep
 ) -> dict[str, Any]:
     """Move an appointment; 409 with the reasons when that breaks a rule or the plan changed."""
-    found(session, Plan, plan_id)
+    plan = found(session, Plan, plan_id)
+    scenario_id = plan.scenario_id
+    citizens = appointment_citizens(plan_id, appointment_id, scenario_id, session=session)
+    record(
+        account.username,
+        "change",
+        f"POST /api/plans/{plan_id}/appointments/{appointment_id}/move",
+        citizens,
+        session=session,
+        scenario_id=scenario_id,
+    )
     try:
         move_to(plan_id, appointment_id, body.start, body.therapist, body.room, session=session)
     except LookupError as e:
@@ -71,3 +82,21 @@ def move(
         session.rollback()
         raise HTTPException(409, e.messages) from None
     return export_plan(plan_id, session=session)
+
+
+@router.get("/access-log")
+def access_log(
+    account: Coordinator,
+    session: SessionDep,
+    citizen: Annotated[str, Query(min_length=1, max_length=64)],
+) -> list[dict[str, Any]]:
+    """Every read or change of that citizen's data, oldest first (for an access request)."""
+    out = entries(citizen, session=session)
+    record(
+        account.username,
+        "read",
+        f"GET /api/access-log?citizen={citizen}",
+        [citizen],
+        session=session,
+    )
+    return out

@@ -81,6 +81,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(), nullable=False),
         sa.Column("what", sa.String(), nullable=False),
         sa.Column("citizen", sa.String(), nullable=False),
+        sa.Column("scenario_id", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_access_log")),
     )
     with op.batch_alter_table("access_log", schema=None) as batch_op:
