@@ -85,6 +85,9 @@ def current_account(request: Request, session: SessionDep) -> UserAccount:
     account = session_account(str(token), session=session) if token else None
     if account is None:
         raise LoginRequired()
+    # Kept out of the session: a commit or rollback later in the request (the access log, a
+    # refused change) must not expire what the error page and the menu read after it closes.
+    session.expunge(account)
     request.state.account = account
     return account
 

@@ -42,8 +42,7 @@ def claim(session: Session, plan_id: int, seen: int) -> None:
         .execution_options(synchronize_session=False)
     )
     if session.connection().execute(statement).rowcount != 1:
-        session.rollback()
-        raise PlanChanged()
+        raise PlanChanged()  # nothing was written; the caller's session ends its transaction
     plan = session.get(Plan, plan_id)
     if plan is not None:
         session.expire(plan, ["revision"])

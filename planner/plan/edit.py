@@ -529,11 +529,14 @@ def move_to(
             [f"start: {when!r} er ikke et tidspunkt med UTC-forskydning ({e})"]
         ) from None
     rooms = {r.id: r.centre for r in week.problem.rooms}
-    centre = next(
-        (s.centre for s in move_slots(week.problem, week.solution, a)
-         if (s.day, s.start, s.therapist, s.room) == (day, start, therapist, room)),
-        rooms.get(room or "", a.centre),
-    )  # fmt: skip
+    if room is not None:
+        centre = rooms.get(room, a.centre)
+    else:  # a home or online session: the centre its therapist would set out from there
+        centre = next(
+            (s.centre for s in move_slots(week.problem, week.solution, a)
+             if (s.day, s.start, s.therapist) == (day, start, therapist)),
+            a.centre,
+        )  # fmt: skip
     move_in(
         week, appointment_id, Slot(a.kind, day, start, therapist, centre, room), session=session
     )

@@ -17,9 +17,9 @@ from planner.db.store import import_scenario
 from tests.databases import stored_plan_violations
 from tests.factories import scenario
 from tests.planner.plan.test_edit import WED
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, Web
 from tests.web.live import at_once, basic, client, live_server
-from tests.web.test_grid import small_week, solution
+from tests.web.test_grid import slot, small_week, solution
 from web.app import create_app
 
 COORDINATOR = basic("koord", PASSWORD)
@@ -129,3 +129,18 @@ def test_six_solves_of_one_iso_week_at_once_get_distinct_versions(engine: Engine
     with Session(engine) as session:
         versions = session.exec(select(Plan.version).order_by(col(Plan.version))).all()
     assert list(versions) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_page_change_refused_after_the_request_logged_is_a_409_page_not_500(
+    coordinator: Web, engine: Engine
+) -> None:
+    """Found by the load script: the access log's commit expired the signed-in account, and the
+    409 page, drawn after the request's session closed, could not read it (500)."""
+    plan_id = small_week(engine)
+    assert coordinator.post(f"/plans/{plan_id}/publish").status_code in (200, 303)
+
+    moved = coordinator.post(f"/plans/{plan_id}/appointments/a0002/move",
+                             slot("2026-12-09", 600, "t02", "auning-b1"))  # fmt: skip
+
+    assert moved.status_code == 409
+    assert "er offentliggjort og kan ikke ændres" in moved.text
