@@ -12,13 +12,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from planner.db.engine import default_engine
 from planner.security.secret import server_secret
 from web.deps import LoginRequired
-from web.routes import api, auth, courses, data, feeds, grid, letters, register_api, weeks
+from web.limits import MAX_BODY, problem_of
+from web.routes import (
+    api,
+    api_plans,
+    auth,
+    courses,
+    data,
+    feeds,
+    grid,
+    letters,
+    register_api,
+    weeks,
+)
 from web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -28,6 +41,7 @@ ROUTERS = [
     auth.router,
     weeks.router,
     api.router,
+    api_plans.router,
     feeds.router,
     letters.router,
     data.router,
@@ -50,6 +64,7 @@ def create_app(
         docs_url=None,  # the OpenAPI document is served behind sign-in (web/routes/api.py)
         redoc_url=None,
         openapi_url=None,
+        max_body_size=MAX_BODY,  # a streamed body over the limit: 413 as it comes in
     )
     app.state.engine = engine or default_engine()
     app.state.background_jobs = background_jobs
@@ -66,20 +81,40 @@ def create_app(
     app.add_exception_handler(LoginRequired, login_required)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, bad_request)  # type: ignore[arg-type]
+    for hostile in (OverflowError, RecursionError, DataError):
+        app.add_exception_handler(hostile, hostile_input)
     app.add_exception_handler(Exception, server_error)
     return app
 
 
 async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-    return protected(await call_next(request))
+    return protected(await call_next(request), request.url.path)
 
 
-def protected(response: Response) -> Response:
-    """Health data: no caching of pages, no framing, no sniffing, no referrer to elsewhere."""
+#: Scripts only from this site (htmx and print.js; no inline script or handler anywhere); styles
+#: from this site and in `style` attributes (the grids place entries with them); nothing framed.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+def protected(response: Response, path: str = "") -> Response:
+    """Health data: no caching of pages or API answers, no framing, no sniffing, no referrer to
+    elsewhere, no scripts but the site's own; HSTS when served over HTTPS (`PLANNER_HTTPS=1`)."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.headers.get("content-type", "").startswith("text/html"):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS)
+    if os.environ.get("PLANNER_HTTPS") == "1":
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
+    if response.headers.get("content-type", "").startswith("text/html") or path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -91,8 +126,8 @@ def wants_json(request: Request) -> bool:
 async def login_required(request: Request, _exc: LoginRequired) -> Response:
     """Send a reader without a session to the login page (HTMX: a full-page redirect)."""
     if wants_json(request):
-        return JSONResponse({"detail": "Log ind først."}, status_code=401,
-                            headers={"WWW-Authenticate": 'Basic realm="planner"'})  # fmt: skip
+        # No WWW-Authenticate: a browser would prompt for, and cache, the password.
+        return JSONResponse({"detail": "Log ind først."}, status_code=401)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     target = f"/login?next={quote(here, safe='/')}"
     if request.headers.get("hx-request"):
@@ -125,11 +160,20 @@ async def bad_request(request: Request, exc: RequestValidationError) -> Response
                   status_code=422)  # fmt: skip
 
 
+async def hostile_input(request: Request, exc: Exception) -> Response:
+    """Hostile input that got this far (an id beyond the database's integers, JSON nested too
+    deep) is the client's mistake: 404 or 422; anything else of these kinds a server error."""
+    refused = problem_of(exc)
+    if refused is None:
+        return await server_error(request, exc)
+    return await http_error(request, HTTPException(*refused))
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     """Never a traceback to a user: log it, say sorry."""
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     # This handler runs outside the middleware, so it sets the protective headers itself.
     if wants_json(request):
-        return protected(JSONResponse({"detail": "Intern fejl"}, status_code=500))
+        return protected(JSONResponse({"detail": "Intern fejl"}, status_code=500), "/api/")
     message = {"message": "Noget gik galt. Prøv igen, eller kontakt support.", "code": 500}
     return protected(render(request, "error.html", message, status_code=500))

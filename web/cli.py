@@ -7,6 +7,7 @@ imports go one way (web -> planner).
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import date
@@ -15,12 +16,16 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from planner.cli import ProgressLine, app, fail
 from planner.cli import main as planner_main
 from planner.db.engine import database_url, engine_from_url, migrate
+from planner.db.models import Therapist
+from planner.security.access import entries, prune
 from planner.security.accounts import AccountError, create_account, find_account
+from planner.security.signin import prune_attempts
+from planner.security.tokens import create_api_token, revoke_api_token
 from planner.tools.demo import coming_week, demo_register
 
 Port = Annotated[int, typer.Option(help="port to serve on")]
@@ -92,14 +97,29 @@ def run(engine: Engine, port: int, host: str = "127.0.0.1") -> None:
 
     from web.app import create_app
 
+    with Session(engine) as session:  # the access log keeps entries for its retention time
+        prune(session=session)
+        prune_attempts(session=session)
     typer.echo(f"Serving on http://{host}:{port} (database {engine.url})", err=True)
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+
+
+@app.command("access-log")
+def access_log_command(
+    citizen: Annotated[str, typer.Argument(help="the citizen's id")],
+    db: Db = None,
+) -> None:
+    """Print one citizen's access-log entries as JSON (for an access request, GDPR art. 15);
+    entries older than the retention time (PLANNER_ACCESS_LOG_MONTHS, 6) are pruned first."""
+    with Session(prepared_engine(db)) as session:
+        prune(session=session)
+        typer.echo(json.dumps(entries(citizen, session=session), ensure_ascii=False, indent=1))
 
 
 @app.command("user")
 def add_user(
     username: str,
-    role: Annotated[str, typer.Option(help="coordinator or therapist")] = "coordinator",
+    role: Annotated[str, typer.Option(help="coordinator or therapist (required)")],
     therapist: Annotated[str | None, typer.Option(help="therapist id, for a therapist")] = None,
     name: Annotated[str, typer.Option(help="the name shown in the app")] = "",
     db: Db = None,
@@ -109,6 +129,14 @@ def add_user(
         "Password", hide_input=True, confirmation_prompt=True
     )
     with Session(prepared_engine(db)) as session:
+        if (
+            therapist is not None
+            and not session.exec(select(Therapist.id).where(Therapist.key == therapist)).first()
+        ):
+            raise fail(
+                [f"therapist: no stored week has a therapist {therapist}; import the week first"],
+                "The account was not made",
+            )
         try:
             create_account(
                 username, password, session=session, name=name, role=role, therapist=therapist
@@ -116,6 +144,33 @@ def add_user(
         except AccountError as e:
             raise fail([f"{e.field}: {e}"], "The account was not made") from None
     typer.echo(f"Account {username} ({role}) made in {database_url(db)}", err=True)
+
+
+@app.command("api-token")
+def api_token(
+    username: str,
+    name: Annotated[str, typer.Option(help="what the token is for, e.g. the script")] = "script",
+    db: Db = None,
+) -> None:
+    """Make an API token for an account (`Authorization: Bearer`); it is printed once."""
+    with Session(prepared_engine(db)) as session:
+        account = find_account(username, session=session)
+        if account is None:
+            raise fail([f"username: there is no account {username}"], "No token was made")
+        token_id, token = create_api_token(account, name, session=session)
+    typer.echo(
+        f"Token {token_id} for {username} (revoke: planner revoke-token {token_id}):", err=True
+    )
+    typer.echo(token)
+
+
+@app.command("revoke-token")
+def revoke_token(token_id: int, db: Db = None) -> None:
+    """Revoke an API token by its number; it opens nothing any more."""
+    with Session(prepared_engine(db)) as session:
+        if not revoke_api_token(token_id, session=session):
+            raise fail([f"token: there is no live token {token_id}"], "Nothing was revoked")
+    typer.echo(f"Token {token_id} revoked", err=True)
 
 
 @app.command("feed-url")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 from collections.abc import Iterator
 from typing import Annotated, TypeVar
@@ -11,6 +12,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session, SQLModel
 
 from planner.db.models import UserAccount
+from planner.security.signin import session_account
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -53,12 +55,39 @@ async def check_csrf(request: Request) -> None:
         raise HTTPException(403, "Formularen er udløbet. Genindlæs siden og prøv igen.")
 
 
+def check_csrf_header(request: Request) -> None:
+    """The API's CSRF check for a browser session: the token in the X-CSRF-Token header."""
+    if request.method not in UNSAFE:
+        return
+    sent = request.headers.get(CSRF_HEADER) or ""
+    expected = request.session.get("csrf")
+    if not expected or not sent or not hmac.compare_digest(str(expected).encode(), sent.encode()):
+        raise HTTPException(403, "Formularen er udløbet. Genindlæs siden og prøv igen.")
+
+
+def check_origin(request: Request) -> None:
+    """A change sent by a page of another site is refused, however it signs in: a browser
+    names the page's site in `Origin` (scripts send none). `PLANNER_ORIGIN` names this site's
+    address when a proxy in front changes it."""
+    origin = request.headers.get("origin")
+    if request.method not in UNSAFE or origin is None:
+        return
+    host = request.headers.get("host", "")
+    allowed = {f"http://{host}", f"https://{host}", os.environ.get("PLANNER_ORIGIN", "")}
+    if origin not in allowed - {""}:
+        raise HTTPException(403, "Ændringer må kun sendes fra planens egne sider.")
+
+
 def current_account(request: Request, session: SessionDep) -> UserAccount:
-    """The signed-in account; LoginRequired when there is none."""
-    account_id = request.session.get("account")
-    account = session.get(UserAccount, account_id) if account_id else None
+    """The signed-in account of a live session (see planner.security.signin); LoginRequired
+    when there is none, or it ended, idled out or lived too long."""
+    token = request.session.get("sid")
+    account = session_account(str(token), session=session) if token else None
     if account is None:
         raise LoginRequired()
+    # Kept out of the session: a commit or rollback later in the request (the access log, a
+    # refused change) must not expire what the error page and the menu read after it closes.
+    session.expunge(account)
     request.state.account = account
     return account
 

@@ -31,7 +31,10 @@ def database_url(url: str | Path | None = None) -> str:
 
 def engine_from_url(url: str | Path | None = None) -> Engine:
     """An engine for the planner's database (see `database_url` for which one)."""
-    engine = create_engine(database_url(url))
+    chosen = database_url(url)
+    # SQLite lets one writer in at a time; the others wait this long (seconds) for their turn.
+    options = {"connect_args": {"timeout": 30}} if chosen.startswith("sqlite") else {}
+    engine = create_engine(chosen, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", enforce_foreign_keys)
     return engine

@@ -316,6 +316,10 @@ class Plan(PlanBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    # Security (issue 13): bumped by every change, so of two changes at once one is refused.
+    revision: int = 0
+    # A data edit of the week made this draft break a rule: it must be fixed before publishing.
+    stale: bool = False
     unplaced: list["PlanUnplaced"] = Relationship(
         cascade_delete=True, sa_relationship_kwargs={"order_by": "PlanUnplaced.id"}
     )
@@ -659,3 +663,61 @@ Index(
     "ix_appointment_participant_referral",
     AppointmentParticipant.__table__.c.referral,  # type: ignore[attr-defined]
 )
+# --- security: sign-in sessions, throttling, API tokens, the access log -------------------------
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds only its random id; signing out ends the row."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, index=True)  # SHA-256 of the cookie's token, hex
+    account_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    seen_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    ended_at: datetime | None = Field(
+        default=None,
+        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+    )
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed sign-in, counted per account and per address to slow down guessing."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True)
+    address: str = Field(index=True)
+    at: datetime = Field(sa_type=DateTime(timezone=True), index=True)  # type: ignore[call-overload]
+
+
+class ApiToken(SQLModel, table=True):
+    """A script's bearer token for the API: only its hash is kept; revoking ends it."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    name: str
+    token_hash: str = Field(unique=True, index=True)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    revoked_at: datetime | None = Field(
+        default=None,
+        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+    )
+
+
+class AccessLogEntry(SQLModel, table=True):
+    """Who read or changed which citizen's data, when (GDPR art. 32); rows are never changed."""
+
+    __tablename__ = "access_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=DateTime(timezone=True), index=True)  # type: ignore[call-overload]
+    account: str  # username, or "feed" for a calendar feed's reader
+    action: str  # read or change
+    what: str  # e.g. "GET /api/plans/3"
+    citizen: str = Field(index=True)  # the citizen's id (scenario/1)
+    scenario_id: int | None = None  # the imported week the citizen was read in (ids are per week)

@@ -9,12 +9,15 @@ over all imports of that week; publishing one supersedes the week's previously p
 
 from __future__ import annotations
 
+import random
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, SQLModel, col, select
 
@@ -51,6 +54,8 @@ from solver.problem import Problem, Solution, Travel, Window
 Doc = dict[str, Any]
 Row = TypeVar("Row", bound=SQLModel)
 PLAN_STATUSES_ON_SAVE = ("draft", "published")
+#: How often a plan's save is tried when other saves of the week take its version number first.
+VERSION_ATTEMPTS = 20
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -372,9 +377,24 @@ def appointment_of(row: Appointment) -> solved.Appointment:
 def save_plan(
     scenario_id: int, solution: Solution, *, session: Session, status: str = "draft"
 ) -> int:
-    """Keep a plan of a stored week as the week's next version; return the plan's id."""
+    """Keep a plan of a stored week as the week's next version; return the plan's id.
+
+    Versions are numbered per ISO week over every import of it (unique `week, version`): when
+    another save of the same week took the number first, this one is tried again with the next.
+    """
     if status not in PLAN_STATUSES_ON_SAVE:
         raise ValueError(f'status "{status}" is not one of {", ".join(PLAN_STATUSES_ON_SAVE)}')
+    for attempt in range(VERSION_ATTEMPTS):
+        try:
+            return save_plan_once(scenario_id, solution, session=session, status=status)
+        except IntegrityError:
+            if attempt == VERSION_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def save_plan_once(scenario_id: int, solution: Solution, *, session: Session, status: str) -> int:
     scenario = get(session, Scenario, scenario_id)
     plan = Plan(
         scenario_id=scenario_id,

@@ -7,6 +7,8 @@ clean document into `solver.problem.Problem`.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -178,6 +180,25 @@ def check_unique_ids(doc: Doc) -> list[str]:
         errors += duplicate_id_errors(doc.get(kind, []), kind, key)
     for kind in ("pinned", "previous"):
         errors += duplicate_id_errors(doc.get(kind, []), kind)
+    return errors
+
+
+#: What an id may hold: it becomes part of page addresses, file names and calendar UIDs.
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_safe_ids(doc: Doc) -> list[str]:
+    """Ids are 1 to 64 letters (a-z, A-Z), digits, ".", "_" and "-", starting with a letter or
+    digit: a "/" would break the pages' addresses, a line break the letters' file names."""
+    errors = []
+    for kind, (key, _) in [*ENTITIES.items(), ("pinned", ("id", "")), ("previous", ("id", ""))]:
+        for i, obj in enumerate(doc.get(kind, [])):
+            value = obj.get(key) if isinstance(obj, dict) else None
+            if isinstance(value, str) and not SAFE_ID.fullmatch(value):
+                errors.append(
+                    f"{kind}[{i}].{key}: {json.dumps(value)} may hold only letters a-z, digits, "
+                    '".", "_" and "-" (at most 64, starting with a letter or digit); rename it'
+                )
     return errors
 
 
@@ -542,6 +563,7 @@ SEMANTIC_CHECKS: tuple[Callable[[Doc], list[str]], ...] = (
     check_week,
     check_slot_minutes,
     check_unique_ids,
+    check_safe_ids,
     check_room_centres,
     check_therapist_centres,
     check_class_centres,

@@ -15,6 +15,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
@@ -22,6 +24,7 @@ from sqlmodel import Session, select
 import planner.formats.validate as rules
 from planner.db.models import Appointment as AppointmentRow
 from planner.db.models import AppointmentParticipant, Plan, PlanUnplaced, PlanWarning
+from planner.db.revision import claim
 from planner.db.store import (
     appointment_of,
     appointment_row,
@@ -31,7 +34,7 @@ from planner.db.store import (
     save_plan,
 )
 from planner.errors import PlanStateError
-from planner.formats.plan import stats_to_json
+from planner.formats.plan import local_time, stats_to_json, timestamp
 from planner.plan.jobs import lock
 from planner.plan.stored import PlanWeek, locked_ids, placed_by_referral, plan_week
 from solver import problem as solved
@@ -501,11 +504,42 @@ def place_session(plan_id: int, referral_id: str, slot: Slot, *, session: Sessio
 
 def move_appointment(plan_id: int, appointment_id: str, slot: Slot, *, session: Session) -> None:
     """Move an appointment to another slot (a team meeting with its participants)."""
-    week = editable_week(plan_id, session=session)
+    move_in(editable_week(plan_id, session=session), appointment_id, slot, session=session)
+
+
+def move_in(week: PlanWeek, appointment_id: str, slot: Slot, *, session: Session) -> None:
     week.appointment(appointment_id)  # LookupError for an appointment the plan does not have
     refuse_fixed(week, appointment_id)
     changed = checked(week.problem, with_move(week.problem, week.solution, appointment_id, slot))
     store(session, week, changed)
+
+
+def move_to(
+    plan_id: int, appointment_id: str, when: str, therapist: str, room: str | None, *,
+    session: Session,
+) -> None:  # fmt: skip
+    """Move an appointment to a local time given as a timestamp with its UTC offset (the API's
+    move): the centre is the one of the free slot there, else the room's, else the old one."""
+    week = editable_week(plan_id, session=session)
+    a = week.appointment(appointment_id)
+    try:
+        day, start = local_time(ZoneInfo(week.problem.timezone), when)
+    except ValueError as e:
+        raise ChangeRefused(
+            [f"start: {when!r} er ikke et tidspunkt med UTC-forskydning ({e})"]
+        ) from None
+    rooms = {r.id: r.centre for r in week.problem.rooms}
+    if room is not None:
+        centre = rooms.get(room, a.centre)
+    else:  # a home or online session: the centre its therapist would set out from there
+        centre = next(
+            (s.centre for s in move_slots(week.problem, week.solution, a)
+             if (s.day, s.start, s.therapist) == (day, start, therapist)),
+            a.centre,
+        )  # fmt: skip
+    move_in(
+        week, appointment_id, Slot(a.kind, day, start, therapist, centre, room), session=session
+    )
 
 
 def refuse_fixed(week: PlanWeek, appointment_id: str) -> None:
@@ -520,13 +554,16 @@ def refuse_fixed(week: PlanWeek, appointment_id: str) -> None:
 
 def set_locked(plan_id: int, appointment_id: str, locked: bool, *, session: Session) -> bool:
     """Lock an appointment of a draft (a re-solve keeps it), or unlock it; returns the state."""
-    refuse_read_only(get(session, Plan, plan_id))
+    plan = get(session, Plan, plan_id)
+    refuse_read_only(plan)
+    seen = plan.revision
     query = select(AppointmentRow).where(
         AppointmentRow.plan_id == plan_id, AppointmentRow.key == appointment_id
     )
     row = session.exec(query).first()
     if row is None:
         raise LookupError(f"plan {plan_id} has no appointment {appointment_id}")
+    claim(session, plan_id, seen)
     row.locked = locked
     session.add(row)
     session.commit()
@@ -549,8 +586,11 @@ def copy_as_draft(plan_id: int, *, session: Session) -> Plan:
 
 
 def store(session: Session, week: PlanWeek, changed: Solution) -> None:
-    """Write a checked change: the appointments that changed, the unplaced list, warnings, stats."""
+    """Write a checked change: the appointments that changed, the unplaced list, warnings, stats.
+
+    PlanChanged, and nothing written, when the plan changed since `week` was read."""
     plan = week.plan
+    claim(session, week.plan_id, plan.revision)
     query = (
         select(AppointmentRow)
         .where(AppointmentRow.plan_id == plan.id)
@@ -577,6 +617,7 @@ def store(session: Session, week: PlanWeek, changed: Solution) -> None:
         for w in changed.warnings
     ]
     plan.stats = stats_to_json(changed.stats)
+    plan.stale = False  # the whole plan was just checked against the week's data
     session.add(plan)
     session.commit()
 
@@ -684,3 +725,21 @@ def appointment_adjust(plan_id: int, appointment_id: str, *, session: Session) -
     movable = week.editable and not locked and not pinned
     slots = move_slots(week.problem, week.solution, a) if movable else []
     return AppointmentAdjust(week, a, locked, pinned, slots)
+
+
+def slot_documents(plan_id: int, referral_id: str, *, session: Session) -> list[dict[str, Any]]:
+    """The API's free slots of a referral: every slot where one more of its sessions keeps every
+    rule, with local start and end timestamps (none when the plan is read-only)."""
+    page = referral_adjust(plan_id, referral_id, session=session)
+    problem = page.week.problem
+    zone = ZoneInfo(problem.timezone)
+    minutes = {c.id: c.minutes for c in problem.classes}
+    out = []
+    for s in page.slots:
+        length = minutes[page.referral.team_class or ""] if s.kind == "team" else None
+        end = s.start + (length or page.referral.session_minutes)
+        out.append({
+            "start": timestamp(zone, s.day, s.start), "end": timestamp(zone, s.day, end),
+            "therapist": s.therapist, "centre": s.centre, "room": s.room, "kind": s.kind,
+        })  # fmt: skip
+    return out

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from planner.db.engine import engine_from_url
 from planner.db.models import Appointment, Plan, SolveJob
+from planner.db.revision import mark_if_stale
 from planner.db.store import appointment_of, get, load_problem, save_plan
 from planner.formats.validate import check_plan
 from solver import problem as solved
@@ -30,14 +31,15 @@ from solver.problem import Problem, requested_sessions
 
 #: How often the job's process looks for a cancel request and writes its clock, in seconds.
 POLL_SECONDS = 0.5
-#: A running job whose row is older than this has lost its process.
+#: A running job whose row is older than this has lost its process (one of another server, or
+#: of this one before a restart; this server's own job processes are watched as they end).
 STALE_AFTER = 30.0
 ACTIVE = ("queued", "running")
 FAILED = "Planlægningen fejlede. Prøv igen, eller kontakt support, hvis det sker igen."
 log = logging.getLogger("planner.plan.jobs")
 JOB_DATABASE = "PLANNER_JOB_DATABASE_URL"
-#: Job processes started by this process, kept so they can be reaped when they end.
-CHILDREN: list[subprocess.Popen[bytes]] = []
+#: Job processes started by this process and not yet ended; a reaper thread waits for each.
+CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
 def now() -> datetime:
@@ -78,11 +80,33 @@ def start_solve(
 
 
 def launch(url: str, job_id: int) -> None:
-    """Run the job in a new Python process (the URL goes in the environment, not in `ps`)."""
-    CHILDREN[:] = [child for child in CHILDREN if child.poll() is None]  # reap finished ones
+    """Run the job in a new Python process (the URL goes in the environment, not in `ps`);
+    a thread waits for it to end, so it never lingers as a defunct process."""
     env = {**os.environ, JOB_DATABASE: url}
     command = [sys.executable, "-m", "planner.plan.jobs", str(job_id)]
-    CHILDREN.append(subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL))
+    child = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+    CHILDREN[job_id] = child
+    threading.Thread(target=reap, args=(url, job_id, child), daemon=True).start()
+
+
+def reap(url: str, job_id: int, child: subprocess.Popen[bytes]) -> None:
+    """Wait for a job's process; if it ended without finishing its job, the job failed."""
+    code = child.wait()
+    CHILDREN.pop(job_id, None)
+    engine = engine_from_url(url)
+    try:
+        with Session(engine) as session:
+            job = session.get(SolveJob, job_id)
+            if job is not None and job.state in ACTIVE:
+                ended_by = f"signal {-code}" if code < 0 else f"kode {code}"
+                job.state = "failed"
+                job.error = f"Planlægningen stoppede uventet: processen endte ({ended_by})."
+                job.updated_at = now()
+                session.add(job)
+                session.commit()
+                log.error("solve job %s: its process ended with %s", job_id, code)
+    finally:
+        engine.dispose()
 
 
 def active_job(scenario_id: int, *, session: Session) -> SolveJob | None:
@@ -109,9 +133,16 @@ def notice_stale(job: SolveJob, *, session: Session) -> bool:
     updated = job.updated_at if job.updated_at.tzinfo else job.updated_at.replace(tzinfo=UTC)
     if job.state not in ACTIVE or now() - updated < timedelta(seconds=STALE_AFTER):
         return False
-    job.state, job.error = "failed", "Planlægningen stoppede uventet (serveren blev genstartet)"
+    child = CHILDREN.get(job.id or 0)
+    if child is not None and child.poll() is None:  # still starting or working; reap() watches
+        return False
+    job.state = "failed"
+    job.error = (
+        f"Planlægningen stoppede uventet: den har ikke meldt sig i {STALE_AFTER:.0f} sekunder."
+    )
     session.add(job)
     session.commit()
+    session.refresh(job)
     return True
 
 
@@ -159,6 +190,8 @@ def run_job(url: str, job_id: int) -> None:
         with Session(engine) as session:
             plan_id = save_plan(job.scenario_id, solution, session=session)
             lock(plan_id, {a.id for a in problem.pinned}, session=session)
+            # The week's data may have been edited while the solver ran.
+            mark_if_stale(session, plan_id)
         stop.set()
         update(
             engine,

@@ -5,9 +5,12 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from planner.db.models import Plan, Scenario
+from planner.db.revision import claim, lock_week_plans
 from planner.db.store import get, publish_plan
 from planner.errors import PlanStateError
+from planner.formats.validate import check_plan
 from planner.outputs.feeds import record_publication
+from planner.plan.stored import plan_week
 
 
 def weeks(*, session: Session) -> list[Scenario]:
@@ -37,17 +40,38 @@ def plan_of_week(scenario_id: int, plan_id: int | None, *, session: Session) -> 
     return plan
 
 
+class PlanBreaksRules(PlanStateError):
+    """Publishing refused: the draft breaks rules against the week's data as it is now."""
+
+    def __init__(self, version: int, violations: list[str]) -> None:
+        super().__init__(
+            f"Plan version {version} kan ikke offentliggøres, fordi den bryder "
+            f"{len(violations)} regler med ugens data, som de er nu. Ret aftalerne først."
+        )
+        self.violations = violations
+
+
 def publish(plan_id: int, *, session: Session) -> Plan:
     """Publish a draft; the week's earlier published plan becomes superseded.
 
-    The calendar feeds change in the same transaction: publishing is what therapists'
-    and citizens' calendars see.
+    The whole plan is checked against the week's data as it is now (a data edit may have broken
+    it since it was made): PlanBreaksRules with the violations, and nothing changed, if it fails.
+    A change of the plan or of its week's data between that check and the publication makes it
+    PlanChanged (see `planner.db.revision`). The calendar feeds change in the same transaction:
+    publishing is what therapists' and citizens' calendars see.
     """
     plan = get(session, Plan, plan_id)
     if plan.status != "draft":
         raise PlanStateError(
             f"Plan version {plan.version} er ikke en kladde og kan ikke offentliggøres"
         )
+    seen = plan.revision
+    week = plan_week(plan_id, session=session)
+    violations = check_plan(week.problem, week.solution)
+    if violations:
+        raise PlanBreaksRules(plan.version, [f"{v.rule}: {v.message}" for v in violations])
+    claim(session, plan_id, seen)
+    lock_week_plans(session, plan.week)
     record_publication(plan_id, session=session)
     publish_plan(plan_id, session=session)
     session.refresh(plan)

@@ -9,11 +9,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, select
 
 from planner.db.models import ROLES, UserAccount
+from planner.security.passwords import password_problem
+from planner.security.signin import (
+    check_throttle,
+    end_all_sessions,
+    record_failure,
+    record_success,
+)
 
 hasher = PasswordHasher()
 #: Checked against when the username is unknown, so a wrong name takes as long as a wrong password.
 DUMMY_HASH = hasher.hash("no such user")
-MIN_PASSWORD = 10
 
 
 class AccountError(ValueError):
@@ -37,8 +43,9 @@ def create_account(
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("-", "").isalnum():
         raise AccountError("username", "Brugernavnet må kun indeholde bogstaver, tal, punktum og -")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError("password", f"Adgangskoden skal være mindst {MIN_PASSWORD} tegn")
+    problem = password_problem(password, username)
+    if problem:
+        raise AccountError("password", problem)
     if role not in ROLES:
         raise AccountError("role", f"Rollen skal være en af {', '.join(ROLES)}")
     if role == "therapist" and not therapist:
@@ -75,4 +82,30 @@ def authenticate(username: str, password: str, *, session: Session) -> UserAccou
         account.password_hash = hasher.hash(password)
         session.add(account)
         session.commit()
+    return account
+
+
+def change_password(account: UserAccount, password: str, *, session: Session) -> None:
+    """A new password; every session of the account ends (a stolen cookie stops working)."""
+    problem = password_problem(password, account.username)
+    if problem:
+        raise AccountError("password", problem)
+    account.password_hash = hasher.hash(password)
+    session.add(account)
+    assert account.id is not None
+    end_all_sessions(account.id, session=session)
+    session.commit()
+
+
+def checked_sign_in(
+    username: str, password: str, address: str, *, session: Session
+) -> UserAccount | None:
+    """Sign-in with throttling: Throttled (no password check) while the account or address
+    must wait; the account when the password is right; None, counted as a failure, if not."""
+    check_throttle(username, address, session=session)
+    account = authenticate(username, password, session=session)
+    if account is None:
+        record_failure(username, address, session=session)
+    else:
+        record_success(username, session=session)
     return account

@@ -34,6 +34,7 @@ from planner.db.models import (
     TeamClass,
     Therapist,
 )
+from planner.db.revision import recheck_drafts
 from planner.db.store import (
     centre_row,
     citizen_row,
@@ -677,6 +678,8 @@ def write_entity(
         setattr(row, name, value)
     try:
         session.add(row)
+        session.flush()
+        recheck_drafts(session, scenario_id)
         session.commit()
     except Exception:
         session.rollback()
@@ -702,6 +705,8 @@ def delete_entity(scenario_id: int, kind: str, key: str, *, session: Session) ->
     row = stored_row(session, SPECS[kind].table, scenario_id, key)
     try:
         session.delete(row)
+        session.flush()
+        recheck_drafts(session, scenario_id)
         session.commit()
     except Exception:
         session.rollback()

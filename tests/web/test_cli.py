@@ -58,8 +58,10 @@ def test_demo_prints_a_made_up_password_once(tmp_path: Path) -> None:
 
 def test_user_adds_an_account_or_names_the_bad_field(tmp_path: Path) -> None:
     db = str(tmp_path / "users.db")
-    made = planner("user", "karen", "--db", db, cwd=tmp_path, PLANNER_PASSWORD="karens-kode-1")
-    short = planner("user", "bo", "--db", db, cwd=tmp_path, PLANNER_PASSWORD="kort")
+    made = planner("user", "karen", "--role", "coordinator", "--db", db, cwd=tmp_path,
+                   PLANNER_PASSWORD="karens-kode-1")  # fmt: skip
+    short = planner("user", "bo", "--role", "coordinator", "--db", db, cwd=tmp_path,
+                    PLANNER_PASSWORD="kort")  # fmt: skip
 
     assert made.returncode == 0, made.stderr
     assert (short.returncode, short.stderr.splitlines()[-1]) == (
@@ -89,3 +91,28 @@ def test_export_writes_every_stored_week_into_the_folder(tmp_path: Path) -> None
         f"1 week written to {tmp_path / 'out'} (0 with a published plan)\n",
     )
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2026-W50.scenario.json"]
+
+
+def test_user_refuses_weak_passwords_a_missing_role_and_an_unknown_therapist(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "users.db")
+    coordinator = ("user", "karen", "--role", "coordinator", "--db", db)
+    same_letter = planner(*coordinator, cwd=tmp_path, PLANNER_PASSWORD="aaaaaaaaaa")
+    username = planner(*coordinator, cwd=tmp_path, PLANNER_PASSWORD="karen-er-her-1")
+    common = planner(*coordinator, cwd=tmp_path, PLANNER_PASSWORD="password123")
+    no_role = planner("user", "bo", "--db", db, cwd=tmp_path, PLANNER_PASSWORD="bos-lange-kode")
+    nosuch = planner("user", "bo", "--role", "therapist", "--therapist", "nosuch", "--db", db,
+                     cwd=tmp_path, PLANNER_PASSWORD="bos-lange-kode")  # fmt: skip
+
+    assert [(r.returncode, r.stderr.splitlines()[-1]) for r in (same_letter, username, common)] == [
+        (2, "  - password: Adgangskoden skal have mindst 5 forskellige tegn"),
+        (2, "  - password: Adgangskoden må ikke indeholde brugernavnet"),
+        (2, "  - password: Adgangskoden er for almindelig; vælg en, der er svær at gætte"),
+    ]
+    assert no_role.returncode == 2
+    assert "--role" in no_role.stderr
+    assert (nosuch.returncode, nosuch.stderr.splitlines()[-1]) == (
+        2,
+        "  - therapist: no stored week has a therapist nosuch; import the week first",
+    )

@@ -178,7 +178,8 @@ def test_letter_page_shows_the_letter_with_print_and_download_links(
     assert "er aflyst ." in text
     assert "Ring til Træningscenter" in text and "89 59 30 11" in text
     assert f'href="{url}.pdf"' in response.text and f'href="{url}.ics"' in response.text
-    assert 'onclick="window.print()"' in response.text
+    assert '<button type="button" class="primary" data-print>' in response.text
+    assert '<script src="/static/print.js" defer></script>' in response.text
 
 
 def test_letter_pdf_is_one_a4_page_for_the_citizen(

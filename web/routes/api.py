@@ -1,7 +1,9 @@
 """The JSON API under /api/: import a week, make a plan, read and publish plans.
 
-Scripts sign in with HTTP Basic (a coordinator's username and password); a browser session
-works too, with its CSRF token in the `X-CSRF-Token` header for anything that changes data.
+Scripts sign in with an API token (`Authorization: Bearer`) or HTTP Basic (a coordinator's
+username and password); a browser session works too, with its CSRF token in the `X-CSRF-Token`
+header for anything that changes data. A change sent with an `Origin` of another site is refused
+whichever way it signs in.
 """
 
 from __future__ import annotations
@@ -18,31 +20,54 @@ from planner.db.store import export_scenario, import_scenario
 from planner.errors import PlanStateError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import cancel_job, read_job, start_solve
-from planner.plan.versions import publish, scenario_plans, weeks
+from planner.plan.versions import PlanBreaksRules, publish, scenario_plans, weeks
 from planner.register.attendance import plan_with_attendance
-from planner.security.accounts import authenticate
-from web.deps import SessionDep, check_csrf, current_account, found
+from planner.security.access import record, referred_citizens, week_citizens
+from planner.security.accounts import checked_sign_in
+from planner.security.signin import Throttled
+from planner.security.tokens import token_account
+from web.deps import SessionDep, check_csrf_header, check_origin, current_account, found
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 
-async def api_account(request: Request, session: SessionDep) -> UserAccount:
-    """A coordinator, by HTTP Basic credentials or by the browser session (with CSRF)."""
+def api_account(request: Request, session: SessionDep) -> UserAccount:
+    """A coordinator, by an API token (`Authorization: Bearer`), HTTP Basic credentials
+    (throttled as the login form is) or the browser session (with its CSRF header).
+
+    A sync function on purpose: FastAPI runs it in a worker thread, so the argon2 check never
+    blocks the event loop. A signed-out request gets 401 without `WWW-Authenticate`, so a
+    browser never offers its password prompt (and never caches the password).
+    """
     header = request.headers.get("authorization", "")
-    if header.lower().startswith("basic "):
-        try:
-            username, _, password = base64.b64decode(header[6:]).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            username, password = "", ""
-        account = authenticate(username, password, session=session)
+    check_origin(request)
+    if header.lower().startswith("bearer "):
+        account = token_account(header[7:].strip(), session=session)
         if account is None:
-            raise HTTPException(401, "Forkert brugernavn eller adgangskode",
-                                headers={"WWW-Authenticate": 'Basic realm="planner"'})  # fmt: skip
+            raise HTTPException(401, "Ukendt eller tilbagekaldt API-nøgle")
+    elif header.lower().startswith("basic "):
+        account = basic_account(request, header, session)
     else:
         account = current_account(request, session)
-        await check_csrf(request)
+        check_csrf_header(request)
     if account.role != "coordinator":
         raise HTTPException(403, "Kun koordinatorer kan bruge API'et")
+    return account
+
+
+def basic_account(request: Request, header: str, session: SessionDep) -> UserAccount:
+    try:
+        username, _, password = base64.b64decode(header[6:]).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        username, password = "", ""
+    address = request.client.host if request.client else "unknown"
+    try:
+        account = checked_sign_in(username, password, address, session=session)
+    except Throttled as e:
+        wait = f"For mange forkerte forsøg. Prøv igen om {e.retry_after} sekunder."
+        raise HTTPException(429, wait, headers={"Retry-After": str(e.retry_after)}) from None
+    if account is None:
+        raise HTTPException(401, "Forkert brugernavn eller adgangskode")
     return account
 
 
@@ -99,21 +124,39 @@ def list_weeks(_: Coordinator, session: SessionDep) -> list[Scenario]:
 
 @router.post("/weeks", response_model=WeekOut, status_code=201)
 def import_week(
-    _: Coordinator, session: SessionDep, doc: Annotated[dict[str, Any], Body()]
+    account: Coordinator, session: SessionDep, doc: Annotated[dict[str, Any], Body()]
 ) -> Scenario:
     """Store a scenario/1 document; 422 with every error (and nothing stored) when it is bad."""
     try:
         scenario_id = import_scenario(doc, session=session)
     except ScenarioError as e:
         raise HTTPException(422, e.errors) from None
+    citizens = week_citizens(scenario_id, session=session)
+    record(
+        account.username,
+        "change",
+        "POST /api/weeks",
+        citizens,
+        session=session,
+        scenario_id=scenario_id,
+    )
     return found(session, Scenario, scenario_id)
 
 
 @router.get("/weeks/{scenario_id}/scenario")
-def read_week(scenario_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any]:
+def read_week(scenario_id: int, account: Coordinator, session: SessionDep) -> dict[str, Any]:
     """The stored week as a scenario/1 document."""
     found(session, Scenario, scenario_id)
-    return export_scenario(scenario_id, session=session)
+    doc = export_scenario(scenario_id, session=session)
+    record(
+        account.username,
+        "read",
+        f"GET /api/weeks/{scenario_id}/scenario",
+        [c["id"] for c in doc["citizens"]],
+        session=session,
+        scenario_id=scenario_id,
+    )
+    return doc
 
 
 @router.get("/weeks/{scenario_id}/plans", response_model=list[PlanOut])
@@ -159,10 +202,14 @@ def cancel(job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
 
 
 @router.get("/plans/{plan_id}")
-def read_plan(plan_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any]:
+def read_plan(plan_id: int, account: Coordinator, session: SessionDep) -> dict[str, Any]:
     """A plan as a plan/1 document, with each appointment's attendance where registered."""
-    found(session, Plan, plan_id)
-    return plan_with_attendance(plan_id, session=session)
+    plan = found(session, Plan, plan_id)
+    doc = plan_with_attendance(plan_id, session=session)
+    citizens = referred_citizens(plan.scenario_id, session=session)
+    record(account.username, "read", f"GET /api/plans/{plan_id}", citizens, session=session,
+           scenario_id=plan.scenario_id)  # fmt: skip
+    return doc
 
 
 @router.post("/plans/{plan_id}/publish", response_model=PlanOut)
@@ -170,5 +217,7 @@ def publish_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
     found(session, Plan, plan_id)
     try:
         return publish(plan_id, session=session)
+    except PlanBreaksRules as e:
+        raise HTTPException(409, e.violations) from None
     except PlanStateError as e:
         raise HTTPException(409, str(e)) from None

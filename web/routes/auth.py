@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from planner.security.accounts import authenticate
+from planner.security.accounts import checked_sign_in
+from planner.security.signin import Throttled, end_session, start_session
 from web.deps import SessionDep, check_csrf
 from web.i18n import LANGUAGES
 from web.templating import render
@@ -35,17 +36,32 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    account = authenticate(username, password, session=session)
+    address = client_address(request)
+    context = {"next": safe_next(next), "username": username, "failed": True}
+    try:
+        account = checked_sign_in(username, password, address, session=session)
+    except Throttled as e:
+        context |= {"failed": False, "retry_after": e.retry_after}
+        page = render(request, "login.html", context, status_code=429)
+        page.headers["Retry-After"] = str(e.retry_after)
+        return page
     if account is None:
-        context = {"next": safe_next(next), "username": username, "failed": True}
         return render(request, "login.html", context, status_code=401)
     request.session.clear()  # a new session on sign-in: no fixation
-    request.session["account"] = account.id
+    assert account.id is not None
+    request.session["sid"] = start_session(account.id, session=session)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/logout", dependencies=[Depends(check_csrf)])
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
+    token = request.session.get("sid")
+    if token:
+        end_session(str(token), session=session)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

@@ -34,6 +34,7 @@ from planner.week.edit import (
     save_entity,
     week_choices,
 )
+from web.access import logged
 from web.deps import CSRF_FIELD, CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 
@@ -156,21 +157,25 @@ def add_routes(kind: str) -> None:
 
     @router.get(f"{base}/{{key}}/edit", name=f"{kind}_edit")
     def edit_form(
-        request: Request, scenario_id: int, key: str, _: CoordinatorDep, session: SessionDep
+        request: Request, scenario_id: int, key: str, account: CoordinatorDep, session: SessionDep
     ) -> Response:
         scenario = found(session, Scenario, scenario_id)
         try:
             form = entity_form(scenario_id, kind, key, session=session)
         except LookupError:
             raise HTTPException(404) from None
+        if kind == "citizens":
+            logged(request, account, "read", [key], session, scenario_id)
         return form_page(
             request, scenario, kind, key, form.values, session=session, choices=form.choices
         )
 
     @router.post(f"{base}/{{key}}/edit", name=f"{kind}_change")
     async def change(
-        request: Request, scenario_id: int, key: str, _: CoordinatorDep, session: SessionDep
+        request: Request, scenario_id: int, key: str, account: CoordinatorDep, session: SessionDep
     ) -> Response:
+        if kind == "citizens":
+            logged(request, account, "change", [key], session, scenario_id)
         return await save(request, scenario_id, kind, key, session)
 
     if kind in DELETABLE:

@@ -23,6 +23,7 @@ from planner.outputs.feeds import (
     week_feeds,
 )
 from planner.plan.versions import current_plan, scenario_plans
+from web.access import logged
 from web.deps import CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 
@@ -49,6 +50,8 @@ def calendar_feed(
     feed = read_feed(kind, key, token, session=session)
     if feed is None:
         return Response(NOT_FOUND, status_code=404, media_type="text/plain; charset=utf-8")
+    if kind == "citizen":  # the only feed that is one citizen's data (therapists' name many)
+        logged(request, "feed", "read", [key], session)
     headers = cache_headers(feed)
     if unchanged(request, feed):
         return Response(status_code=304, headers=headers)

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from planner.db.models import Plan, UserAccount
 from planner.errors import PlanStateError
 from planner.outputs.feeds import FeedError, feed_url, webcal
 from planner.plan.edit import (
@@ -24,6 +25,7 @@ from planner.plan.edit import (
     slot_rows,
 )
 from planner.plan.stored import PlanWeek
+from planner.security.access import appointment_citizens, referral_citizens
 from planner.views.grid import (
     GridWeek,
     centre_week,
@@ -32,6 +34,7 @@ from planner.views.grid import (
     own_week,
     therapist_week,
 )
+from web.access import logged
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf
 from web.routes.feeds import SecretDep, base_url
 from web.templating import render
@@ -171,14 +174,36 @@ def referral(
     request: Request,
     plan_id: int,
     referral_key: str,
-    _: CoordinatorDep,
+    account: CoordinatorDep,
     session: SessionDep,
     day: str | None = None,
     therapist: str | None = None,
     placed: str | None = None,
 ) -> Response:
     """A referral of the plan, and the free slots for its missing sessions."""
-    return referral_page(request, plan_id, referral_key, session, day, therapist, placed=placed)
+    page = referral_page(request, plan_id, referral_key, session, day, therapist, placed=placed)
+    log_referral(request, account, plan_id, referral_key, session)
+    return page
+
+
+def log_referral(
+    request: Request, account: UserAccount, plan_id: int, referral_key: str, session: SessionDep
+) -> None:
+    plan = session.get(Plan, plan_id)
+    if plan is not None:
+        citizens = referral_citizens([referral_key], plan.scenario_id, session=session)
+        action = "read" if request.method == "GET" else "change"
+        logged(request, account, action, citizens, session, plan.scenario_id)
+
+
+def log_appointment(
+    request: Request, account: UserAccount, plan_id: int, key: str, session: SessionDep
+) -> None:
+    plan = session.get(Plan, plan_id)
+    if plan is not None:
+        citizens = appointment_citizens(plan_id, key, plan.scenario_id, session=session)
+        action = "read" if request.method == "GET" else "change"
+        logged(request, account, action, citizens, session, plan.scenario_id)
 
 
 def referral_page(
@@ -218,11 +243,12 @@ def place(
     request: Request,
     plan_id: int,
     referral_key: str,
-    _: CoordinatorDep,
+    account: CoordinatorDep,
     session: SessionDep,
     slot: PickedSlot,
 ) -> Response:
     """Place a missing session in the slot picked; a slot that breaks a rule is refused."""
+    log_referral(request, account, plan_id, referral_key, session)
     try:
         appointment = place_session(plan_id, referral_key, slot, session=session)
     except LookupError as e:
@@ -241,15 +267,17 @@ def appointment(
     request: Request,
     plan_id: int,
     appointment_key: str,
-    _: CoordinatorDep,
+    account: CoordinatorDep,
     session: SessionDep,
     day: str | None = None,
     therapist: str | None = None,
     moved: str | None = None,
 ) -> Response:
     """An appointment: what it is, its lock, and the slots it could move to."""
-    return appointment_page(request, plan_id, appointment_key, session, day, therapist,
+    page = appointment_page(request, plan_id, appointment_key, session, day, therapist,
                             moved=moved is not None)  # fmt: skip
+    log_appointment(request, account, plan_id, appointment_key, session)
+    return page
 
 
 def appointment_page(
@@ -288,11 +316,12 @@ def move(
     request: Request,
     plan_id: int,
     appointment_key: str,
-    _: CoordinatorDep,
+    account: CoordinatorDep,
     session: SessionDep,
     slot: PickedSlot,
 ) -> Response:
     """Move an appointment to the slot picked; a slot that breaks a rule is refused."""
+    log_appointment(request, account, plan_id, appointment_key, session)
     try:
         move_appointment(plan_id, appointment_key, slot, session=session)
     except LookupError as e:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,6 +24,7 @@ from planner.outputs.letters import (
     letters_pdf,
     plan_letters,
 )
+from web.access import logged
 from web.deps import CoordinatorDep, SessionDep, check_csrf
 from web.templating import render
 
@@ -45,7 +47,8 @@ def readable() -> Iterator[None]:
 
 def download(content: bytes, media_type: str, filename: str, *, inline: bool) -> Response:
     disposition = "inline" if inline else "attachment"
-    headers = {**PRIVATE, "Content-Disposition": f'{disposition}; filename="{filename}"'}
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)  # no quote, line break or path in a header
+    headers = {**PRIVATE, "Content-Disposition": f'{disposition}; filename="{safe}"'}
     return Response(content, media_type=media_type, headers=headers)
 
 
@@ -79,9 +82,12 @@ def letter_batch(
 
 
 @router.get("/plans/{plan_id}/letters.pdf")
-def letter_batch_pdf(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
+def letter_batch_pdf(
+    request: Request, plan_id: int, account: CoordinatorDep, session: SessionDep
+) -> Response:
     """Every changed citizen's letter in one PDF to print, each on a new page."""
     run = all_letters(plan_id, session)
+    logged(request, account, "read", [letter.citizen for letter in run.changed], session)
     if not run.changed:
         raise HTTPException(
             404, "Ingen borgere har fået ændrede tider, så der er intet at udskrive."
@@ -93,10 +99,11 @@ def letter_batch_pdf(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Re
 
 @router.get("/plans/{plan_id}/citizens/{citizen_key}/letter")
 def letter_page(
-    request: Request, plan_id: int, citizen_key: str, _: CoordinatorDep, session: SessionDep
+    request: Request, plan_id: int, citizen_key: str, account: CoordinatorDep, session: SessionDep
 ) -> Response:
     """A citizen's letter on screen, ready to print from the browser."""
     letter = one_letter(plan_id, citizen_key, session)
+    logged(request, account, "read", [citizen_key], session)
     context = {
         "letter": letter,
         "plan_id": plan_id,
@@ -107,16 +114,22 @@ def letter_page(
 
 
 @router.get("/plans/{plan_id}/citizens/{citizen_key}/letter.pdf")
-def letter_pdf(plan_id: int, citizen_key: str, _: CoordinatorDep, session: SessionDep) -> Response:
+def letter_pdf(
+    request: Request, plan_id: int, citizen_key: str, account: CoordinatorDep, session: SessionDep
+) -> Response:
     letter = one_letter(plan_id, citizen_key, session)
+    logged(request, account, "read", [citizen_key], session)
     pdf = letters_pdf([letter], letter_title(letter))
     return download(pdf, "application/pdf", f"{file_stem(letter)}.pdf", inline=True)
 
 
 @router.get("/plans/{plan_id}/citizens/{citizen_key}/letter.ics")
-def letter_ics(plan_id: int, citizen_key: str, _: CoordinatorDep, session: SessionDep) -> Response:
+def letter_ics(
+    request: Request, plan_id: int, citizen_key: str, account: CoordinatorDep, session: SessionDep
+) -> Response:
     """The letter's times as a calendar file the citizen can add to a calendar."""
     letter = one_letter(plan_id, citizen_key, session)
+    logged(request, account, "read", [citizen_key], session)
     calendar = letter_calendar(letter, citizen_uids(citizen_key, letter.week, session=session))
     return download(
         calendar, "text/calendar; charset=utf-8", f"{file_stem(letter)}.ics", inline=False

@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from planner.db.models import Plan, Scenario, SolveJob
 from planner.db.store import import_scenario, load_problem, load_solution
 from planner.errors import PlanStateError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import active_job, cancel_job, read_job, start_solve
-from planner.plan.versions import plan_of_week, publish, scenario_plans, weeks
+from planner.plan.versions import PlanBreaksRules, plan_of_week, publish, scenario_plans, weeks
 from planner.views.overview import week_overview
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
@@ -48,19 +49,27 @@ async def import_week(
     """Store an uploaded scenario/1 week; a bad one stores nothing and shows every error."""
     data = await file.read(MAX_UPLOAD + 1)
     try:
-        if len(data) > MAX_UPLOAD:
-            raise ScenarioError([f"{file.filename}: filen er større end 20 MB"])
-        try:
-            doc = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ScenarioError([f"{file.filename}: ikke gyldig JSON ({e})"]) from None
-        if not isinstance(doc, dict):
-            raise ScenarioError([f"{file.filename}: et scenario/1-dokument er et JSON-objekt"])
-        scenario_id = import_scenario(doc, session=session)
+        # Parsing, checking and storing a big week takes seconds: never on the event loop.
+        scenario_id = await run_in_threadpool(imported, data, file.filename or "", session)
     except ScenarioError as e:
         context = {"weeks": weeks(session=session), "import_errors": e.errors}
         return render(request, "weeks.html", context, status_code=422)
     return RedirectResponse(f"/weeks/{scenario_id}", status_code=303)
+
+
+def imported(data: bytes, filename: str, session: SessionDep) -> int:
+    """An uploaded scenario/1 file stored; ScenarioError (nothing stored) when it is bad."""
+    if len(data) > MAX_UPLOAD:
+        raise ScenarioError([f"{filename}: filen er større end 20 MB"])
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ScenarioError([f"{filename}: ikke gyldig JSON ({e})"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{filename}: JSON'en er for dybt indlejret"]) from None
+    if not isinstance(doc, dict):
+        raise ScenarioError([f"{filename}: et scenario/1-dokument er et JSON-objekt"])
+    return import_scenario(doc, session=session)
 
 
 @router.get("/weeks/{scenario_id}")
@@ -159,6 +168,8 @@ def publish_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Respo
     plan = found(session, Plan, plan_id)
     try:
         publish(plan_id, session=session)
+    except PlanBreaksRules as e:
+        raise HTTPException(409, " ".join([str(e), *e.violations])) from None
     except PlanStateError as e:
         raise HTTPException(409, str(e)) from None
     target = f"/weeks/{plan.scenario_id}?plan={plan_id}&published=1"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -13,7 +15,7 @@ from sqlmodel import Session, select
 
 from planner.db.models import Appointment, Plan, SolveJob
 from planner.db.store import export_plan, import_scenario
-from planner.plan.jobs import FAILED, active_job, cancel_job, read_job, start_solve
+from planner.plan.jobs import CHILDREN, FAILED, active_job, cancel_job, read_job, start_solve
 from planner.plan.versions import publish
 from tests.databases import BACKENDS, backend_engine
 from tests.databases import stored_plan_violations as violations
@@ -131,7 +133,42 @@ def test_a_job_whose_process_went_silent_shows_as_failed(engine: Engine) -> None
         seen = read_job(job.id or 0, session=session)
 
         assert seen.state == "failed"
-        assert seen.error == "Planlægningen stoppede uventet (serveren blev genstartet)"
+        assert seen.error == "Planlægningen stoppede uventet: den har ikke meldt sig i 30 sekunder."
+
+
+def defunct_children() -> list[str]:
+    """This process's children that ended but were never waited for (zombies)."""
+    out = []
+    for status in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = status.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and fields[0] == "Z":
+            out.append(status.parent.name)
+    return out
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_killed_solve_shows_as_failed_within_seconds_and_leaves_no_defunct_process(
+    backend: str, tmp_path: Path
+) -> None:
+    for engine in backend_engine(backend, tmp_path):
+        scenario_id = small_week(engine)
+        with Session(engine) as session:
+            done = start_solve(scenario_id, session=session, time_limit=1)
+        wait_for(engine, done.id or 0, ("done", "failed"), 60)
+        with Session(engine) as session:
+            job = start_solve(scenario_id, session=session, time_limit=60)
+        wait_for(engine, job.id or 0, ("running",), 30)
+        CHILDREN[job.id or 0].send_signal(signal.SIGKILL)
+        began = time.monotonic()
+        failed = wait_for(engine, job.id or 0, ("failed",), 5)
+
+        assert time.monotonic() - began < 5
+        assert failed.error == "Planlægningen stoppede uventet: processen endte (signal 9)."
+        time.sleep(0.5)
+        assert defunct_children() == []
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

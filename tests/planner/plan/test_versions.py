@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,20 @@ from sqlmodel import Session
 
 from planner.db.store import import_scenario, save_plan
 from planner.errors import PlanStateError
-from planner.plan.versions import current_plan, plan_of_week, publish, scenario_plans
-from solver.problem import Solution, Stats
+from planner.formats.scenario import parse_scenario
+from planner.plan.versions import (
+    PlanBreaksRules,
+    current_plan,
+    plan_of_week,
+    publish,
+    scenario_plans,
+)
 from tests.databases import backend_engine
 from tests.factories import scenario
+from tests.planner.plan.test_edit import plan_of
 
-EMPTY = Solution("feasible", (), (), (), Stats(2, 0, 0, 2, 0.1))
+#: A plan with nothing placed, its account true (the validator passes it: publishing checks).
+EMPTY = plan_of(parse_scenario(scenario()), ())
 
 
 @pytest.fixture
@@ -56,3 +65,15 @@ def test_plan_of_week_refuses_a_plan_of_another_week(session: Session) -> None:
     with pytest.raises(LookupError):
         plan_of_week(week, plan, session=session)
     assert plan_of_week(other, plan, session=session).id == plan  # type: ignore[union-attr]
+
+
+def test_publish_refuses_a_plan_that_breaks_a_rule_with_the_violations(session: Session) -> None:
+    week = import_scenario(scenario(), session=session)
+    wrong_count = replace(EMPTY, unplaced=())  # says nothing is missing, but two sessions are
+    plan = save_plan(week, wrong_count, session=session)
+
+    with pytest.raises(PlanBreaksRules) as refused:
+        publish(plan, session=session)
+
+    assert [v.split(":")[0] for v in refused.value.violations] == ["unplaced"]
+    assert [p.status for p in scenario_plans(week, session=session)] == ["draft"]
