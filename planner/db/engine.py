@@ -37,10 +37,13 @@ def engine_from_url(url: str | Path | None = None) -> Engine:
     engine = create_engine(chosen, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", enforce_foreign_keys)
+        # Again at every checkout: the migrations switch them off on their connection (see
+        # migrations/env.py), and a pooled connection must never come back without them.
+        event.listen(engine, "checkout", enforce_foreign_keys)
     return engine
 
 
-def enforce_foreign_keys(connection: Any, _record: Any) -> None:
+def enforce_foreign_keys(connection: Any, *_: Any) -> None:
     """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless told on each connection."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

@@ -130,3 +130,11 @@ def test_migrations_downgrade_to_an_empty_database(database: Engine) -> None:
         command.downgrade(config, "base")
 
     assert inspect(database).get_table_names() == ["alembic_version"]
+
+
+def test_foreign_keys_are_on_again_after_the_migrations_turned_them_off(tmp_path: Path) -> None:
+    engine = engine_from_url(tmp_path / "keys.db")
+    migrate(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
