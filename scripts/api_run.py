@@ -209,7 +209,7 @@ def weeks_through(
         assert derived.status_code == 201, derived.text
         week_id = derived.json()["id"]
         t0 = time.monotonic()
-        for _attempt in range(3):  # a job whose process did not start in 30 s counts as lost
+        for _attempt in range(5):  # a job whose process did not start in 30 s counts as lost
             job = client.post(f"/api/weeks/{week_id}/solve", json={"time_limit": time_limit})
             job = wait_job(client, job.json())
             if job["state"] == "done":

@@ -11,7 +11,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from planner.db.models import Centre, RegisterCentre, RegisterTherapist, Scenario
+from planner.db.models import (
+    Centre,
+    RegisterCentre,
+    RegisterCitizen,
+    RegisterTherapist,
+    Scenario,
+)
 from planner.db.store import (
     import_scenario,
     load_problem,
@@ -23,7 +29,7 @@ from planner.formats.scenario import week_monday
 from planner.plan.versions import publish
 from planner.register.attendance import record_many
 from planner.register.derive import derive_week
-from planner.register.store import add_absence, import_register
+from planner.register.store import add_absence, add_course, by_key, courses, import_register
 from solver.solve import ProgressFn, solve
 
 Doc = dict[str, Any]
@@ -165,7 +171,11 @@ def demo_register(
         else:  # weeks gone by: published without feeds, which only look ahead
             publish_plan(plan_id, session=session)
         marked = history_attendance(plan_id, today, rng, session=session)
-        say(f"Week {past}: {len(solution.appointments)} appointments, {marked} registered")
+        added = new_courses(past, rng, session=session)
+        say(
+            f"Week {past}: {len(solution.appointments)} appointments, {marked} registered, "
+            f"{added} new courses"
+        )
     scenario_id = derive_week(week, session=session)
     solution = solve(load_problem(scenario_id, session=session), time_limit, progress=progress)
     publish(save_plan(scenario_id, solution, session=session), session=session)
@@ -197,3 +207,30 @@ def demo_absences(session: Session, monday: date, rng: random.Random) -> None:
     add_absence(
         picked[2], monday + timedelta(days=2), monday + timedelta(days=2), "kursus", session=session
     )
+
+
+def new_courses(week: str, rng: random.Random, *, session: Session) -> int:
+    """As many new courses as ended in the register, each like an ended one, for a new citizen
+    (another citizen's name), granted in `week`: a centre's intake keeps pace with its ends."""
+    monday = week_monday(week)
+    assert monday is not None
+    citizens = by_key(session, RegisterCitizen)
+    names = sorted(c.doc["name"] for c in citizens.values())
+    ended = [c for c in courses(session=session, status="ended") if "-" not in c.key]
+    replaced = {c.key.split("-")[0] for c in courses(session=session) if "-" in c.key}
+    made = 0
+    for course in ended:
+        key = f"{course.key}-{week[-2:]}"
+        if course.key in replaced:
+            continue
+        citizen = {
+            **citizens[course.citizen].doc,
+            "id": f"{course.citizen}-{week[-2:]}",
+            "name": rng.choice(names),
+        }
+        referral = {**course.doc, "id": key, "citizen": citizen["id"], "earliest": None}
+        if referral.get("discharged"):
+            referral["discharged"] = (monday + timedelta(days=2)).isoformat()
+        add_course(citizen, referral, monday + timedelta(days=2), session=session, by="demo")
+        made += 1
+    return made
