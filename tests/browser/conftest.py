@@ -123,8 +123,10 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, server: str) -> Iterator[Any]:
     """A fresh browser tab (own cookies) on a laptop-sized window, Danish locale."""
+    # bypass_csp: the app's Content-Security-Policy allows only its own script files, and
+    # Playwright injects axe-core as an inline script (the app itself keeps the policy).
     context = browser.new_context(
-        base_url=server, viewport={"width": 1366, "height": 900}, locale="da-DK"
+        base_url=server, viewport={"width": 1366, "height": 900}, locale="da-DK", bypass_csp=True
     )
     context.set_default_timeout(15_000)
     tab = context.new_page()

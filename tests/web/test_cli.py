@@ -59,7 +59,7 @@ def test_demo_prints_a_made_up_password_once(tmp_path: Path) -> None:
 def test_user_adds_an_account_or_names_the_bad_field(tmp_path: Path) -> None:
     db = str(tmp_path / "users.db")
     made = planner("user", "karen", "--role", "coordinator", "--db", db, cwd=tmp_path,
-                   PLANNER_PASSWORD="karens-kode-1")  # fmt: skip
+                   PLANNER_PASSWORD="lang-hemmelig-kode-1")  # fmt: skip
     short = planner("user", "bo", "--role", "coordinator", "--db", db, cwd=tmp_path,
                     PLANNER_PASSWORD="kort")  # fmt: skip
 
@@ -69,7 +69,7 @@ def test_user_adds_an_account_or_names_the_bad_field(tmp_path: Path) -> None:
         "  - password: Adgangskoden skal være mindst 10 tegn",
     )
     with Session(engine_from_url(db)) as session:
-        assert authenticate("karen", "karens-kode-1", session=session) is not None
+        assert authenticate("karen", "lang-hemmelig-kode-1", session=session) is not None
 
 
 def test_export_writes_every_stored_week_into_the_folder(tmp_path: Path) -> None:
