@@ -16,8 +16,12 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from planner.db.engine import default_engine
+from planner.errors import NotFound, PlanStateError
 from planner.security.secret import server_secret
+from planner.text.messages import Message, to_json
+from planner.text.messages import render as render_message
 from web.deps import LoginRequired
+from web.i18n import language
 from web.routes import api, auth, data, feeds, grid, letters, weeks
 from web.templating import render
 
@@ -63,6 +67,8 @@ def create_app(
         app.include_router(router)
     app.add_exception_handler(LoginRequired, login_required)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(NotFound, not_found)  # type: ignore[arg-type]
+    app.add_exception_handler(PlanStateError, plan_state)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, bad_request)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, server_error)
     return app
@@ -109,6 +115,24 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
         {"message": text or message.get(exc.status_code, "Fejl"), "code": exc.status_code},
         status_code=exc.status_code,
     )  # fmt: skip
+
+
+async def not_found(request: Request, exc: NotFound) -> Response:
+    """Something the URL names does not exist: 404, said in the reader's language."""
+    return message_answer(request, exc.message, 404)
+
+
+async def plan_state(request: Request, exc: PlanStateError) -> Response:
+    """The plan's state does not allow this (read-only, not a draft, not published): 409."""
+    return message_answer(request, exc.message, 409)
+
+
+def message_answer(request: Request, message: Message, status: int) -> Response:
+    """The error page, or for the API `{"detail": text, "code", "params"}`."""
+    text = render_message(message, "en" if language(request) == "en" else "da")
+    if wants_json(request):
+        return JSONResponse({"detail": text, **to_json(message)}, status_code=status)
+    return render(request, "error.html", {"message": text, "code": status}, status_code=status)
 
 
 async def bad_request(request: Request, exc: RequestValidationError) -> Response:

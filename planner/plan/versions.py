@@ -6,8 +6,9 @@ from sqlmodel import Session, col, select
 
 from planner.db.models import Plan, Scenario
 from planner.db.store import get, publish_plan
-from planner.errors import PlanStateError
+from planner.errors import NotFound, PlanStateError
 from planner.outputs.feeds import record_publication
+from solver.problem import Message
 
 
 def weeks(*, session: Session) -> list[Scenario]:
@@ -33,7 +34,7 @@ def plan_of_week(scenario_id: int, plan_id: int | None, *, session: Session) -> 
         return current_plan(scenario_id, session=session)
     plan = get(session, Plan, plan_id)
     if plan.scenario_id != scenario_id:
-        raise LookupError(f"plan {plan_id} is not a plan of week {scenario_id}")
+        raise NotFound("plan", plan_id)
     return plan
 
 
@@ -45,9 +46,7 @@ def publish(plan_id: int, *, session: Session) -> Plan:
     """
     plan = get(session, Plan, plan_id)
     if plan.status != "draft":
-        raise PlanStateError(
-            f"Plan version {plan.version} er ikke en kladde og kan ikke offentliggøres"
-        )
+        raise PlanStateError(Message("plan.publish-not-draft", {"version": plan.version}))
     record_publication(plan_id, session=session)
     publish_plan(plan_id, session=session)
     session.refresh(plan)

@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field
 
 from planner.db.models import Plan, Scenario, SolveJob, UserAccount
 from planner.db.store import export_plan, export_scenario, import_scenario
-from planner.errors import PlanStateError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import cancel_job, read_job, start_solve
 from planner.plan.versions import publish, scenario_plans, weeks
@@ -167,7 +166,4 @@ def read_plan(plan_id: int, _: Coordinator, session: SessionDep) -> dict[str, An
 @router.post("/plans/{plan_id}/publish", response_model=PlanOut)
 def publish_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
     found(session, Plan, plan_id)
-    try:
-        return publish(plan_id, session=session)
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
+    return publish(plan_id, session=session)

@@ -10,10 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from planner.db.models import Plan, Scenario, SolveJob
 from planner.db.store import import_scenario, load_problem, load_solution
-from planner.errors import PlanStateError
+from planner.formats.plan import DocumentError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import active_job, cancel_job, read_job, start_solve
 from planner.plan.versions import plan_of_week, publish, scenario_plans, weeks
+from planner.text.messages import Message, Where
 from planner.views.overview import week_overview
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
@@ -38,6 +39,10 @@ def week_list(request: Request, _: CoordinatorDep, session: SessionDep) -> Respo
     return render(request, "weeks.html", {"weeks": weeks(session=session)})
 
 
+def upload_error(file: UploadFile, message: Message) -> ScenarioError:
+    return ScenarioError([DocumentError(Where(file.filename or "scenario"), message)])
+
+
 @router.post("/weeks/import")
 async def import_week(
     request: Request,
@@ -49,16 +54,16 @@ async def import_week(
     data = await file.read(MAX_UPLOAD + 1)
     try:
         if len(data) > MAX_UPLOAD:
-            raise ScenarioError([f"{file.filename}: filen er større end 20 MB"])
+            raise upload_error(file, Message("file.too-large", {"megabytes": MAX_UPLOAD >> 20}))
         try:
             doc = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise ScenarioError([f"{file.filename}: ikke gyldig JSON ({e})"]) from None
+            raise upload_error(file, Message("file.not-json-data", {"reason": str(e)})) from None
         if not isinstance(doc, dict):
-            raise ScenarioError([f"{file.filename}: et scenario/1-dokument er et JSON-objekt"])
+            raise upload_error(file, Message("file.not-object"))
         scenario_id = import_scenario(doc, session=session)
     except ScenarioError as e:
-        context = {"weeks": weeks(session=session), "import_errors": e.errors}
+        context = {"weeks": weeks(session=session), "import_errors": e.found}
         return render(request, "weeks.html", context, status_code=422)
     return RedirectResponse(f"/weeks/{scenario_id}", status_code=303)
 
@@ -76,10 +81,7 @@ def overview(
     """The week at a glance, for its current plan (or the version asked for), of every centre
     or of one."""
     scenario = found(session, Scenario, scenario_id)
-    try:
-        shown = plan_of_week(scenario_id, plan, session=session)
-    except LookupError:
-        raise HTTPException(404) from None
+    shown = plan_of_week(scenario_id, plan, session=session)
     problem = load_problem(scenario_id, session=session)
     if centre is not None and centre not in {c.id for c in problem.centres}:
         raise HTTPException(404)
@@ -157,9 +159,6 @@ def versions(
 @router.post("/plans/{plan_id}/publish")
 def publish_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
     plan = found(session, Plan, plan_id)
-    try:
-        publish(plan_id, session=session)
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
+    publish(plan_id, session=session)
     target = f"/weeks/{plan.scenario_id}?plan={plan_id}&published=1"
     return RedirectResponse(target, status_code=303)
