@@ -5,7 +5,13 @@ from typing import Any
 
 import pytest
 
-from planner.formats.scenario import ScenarioError, check_scenario, load_scenario, parse_scenario
+from planner.formats.scenario import (
+    ScenarioError,
+    check_scenario,
+    load_scenario,
+    parse_scenario,
+    scenario_errors,
+)
 from solver.problem import (
     Appointment,
     Centre,
@@ -634,3 +640,67 @@ def test_load_scenario_needs_an_object(tmp_path: Path) -> None:
         load_scenario(path)
 
     assert raised.value.errors == [f"{path}: the document must be a JSON object"]
+
+
+# --- schema errors name the record and the fix ---------------------------------------------
+
+
+def broken(**change: Any) -> dict[str, Any]:
+    """A good week with one record broken as `change` says (kind -> (field, value))."""
+    doc = scenario(
+        rooms=[room("auning-b1"), room("auning-sal", kind="hall", capacity=10)],
+        classes=[team_class()],
+    )
+    for kind, (field, value) in change.items():
+        doc[kind][0][field] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (
+            {"therapists": ("hours", {"mon": [["08:00", "25:00"]]})},
+            "therapists[0] (t01).hours.mon[0][1]: '25:00' is not a time as HH:MM",
+        ),
+        (
+            {"rooms": ("capacity", -1)},
+            "rooms[0] (auning-b1).capacity: -1 is less than the minimum of 1; use 1 or more",
+        ),
+        (
+            {"classes": ("meetings", [{"day": "mandag", "start": "10:00"}])},
+            "classes[0] (balance).meetings[0].day: 'mandag' is not one of mon, tue, wed, thu, "
+            "fri, sat, sun; use one of them",
+        ),
+        (
+            {"citizens": ("lat", 200)},
+            "citizens[0] (c001).lat: 200 is greater than the maximum of 90; use 90 or less",
+        ),
+        (
+            {"therapists": ("profession", "surgeon")},
+            "therapists[0] (t01).profession: 'surgeon' is not one of physio, ot, assistant; "
+            "use one of them",
+        ),
+        (
+            {"referrals": ("session_minutes", 0)},
+            "referrals[0] (r001).session_minutes: 0 is less than the minimum of 1; use 1 or more",
+        ),
+    ],
+)
+def test_check_scenario_schema_error_names_the_record_and_the_fix(
+    change: dict[str, Any], error: str
+) -> None:
+    assert check_scenario(broken(**change)) == [error]
+
+
+def test_check_scenario_schema_error_in_danish_names_the_record_too() -> None:
+    found = scenario_errors(broken(therapists=("profession", "surgeon")))
+
+    assert [e.text("da") for e in found] == [
+        "therapists[0] (t01).profession: 'surgeon' kan ikke bruges; vælg en af physio, ot, "
+        "assistant"
+    ]
+    assert [(e.where.kind, e.where.index, e.where.key, e.where.field) for e in found] == [
+        ("therapists", 0, "t01", ("profession",))
+    ]
+    assert [e.message.code for e in found] == ["schema.enum"]
