@@ -17,6 +17,7 @@ import typer
 from planner.formats.plan import PlanError, load_plan, plan_document
 from planner.formats.scenario import ScenarioError, load_scenario
 from planner.formats.validate import check_plan
+from planner.text.messages import render
 from solver.problem import Problem, Solution
 
 app = typer.Typer(
@@ -94,7 +95,7 @@ def check(scenario: Path, plan: Path) -> None:
     if violations:
         typer.echo(f"{plan} breaks {len(violations)} rule(s):", err=True)
         for v in violations:
-            typer.echo(f"  - [{v.rule}] {v.message}", err=True)
+            typer.echo(f"  - [{v.rule}] {v.text()}", err=True)
         raise typer.Exit(1)
     typer.echo(f"{plan}: no violations ({len(solution.appointments)} appointments)")
 
@@ -204,11 +205,13 @@ def summary(problem: Problem, solution: Solution, output: Path) -> str:
     if solution.unplaced:
         missing = sum(u.sessions for u in solution.unplaced)
         lines.append(f"{missing} sessions of {len(solution.unplaced)} referrals unplaced, e.g.:")
-        lines += [f"  {u.referral}: {u.sessions} — {u.reasons[0]}" for u in solution.unplaced[:5]]
+        lines += [
+            f"  {u.referral}: {u.sessions} — {render(u.reasons[0])}" for u in solution.unplaced[:5]
+        ]
     deadlines = [w for w in solution.warnings if w.code == "start-deadline"]
     if deadlines:
         lines.append(f"{len(deadlines)} SUL §140 start(s) miss their 7 days:")
-        lines += [f"  {w.referral}: {w.message}" for w in deadlines[:5]]
+        lines += [f"  {w.referral}: {render(w.message)}" for w in deadlines[:5]]
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 from itertools import product
+from typing import Any
 
 from solver.draft import Draft, session_days
 from solver.options import (
@@ -21,24 +22,13 @@ from solver.options import (
     session_centres,
 )
 from solver.problem import (
+    Message,
     PlanWarning,
     Problem,
     Referral,
     Unplaced,
-    Window,
     clock,
 )
-
-DAY_NAMES = {
-    "mon": "Mon",
-    "tue": "Tue",
-    "wed": "Wed",
-    "thu": "Thu",
-    "fri": "Fri",
-    "sat": "Sat",
-    "sun": "Sun",
-}
-
 
 # --- the bound -----------------------------------------------------------------------------------
 
@@ -120,7 +110,7 @@ def reasons_for(
     bound: int,
     days: dict[str, list[int]],
     placed: int,
-) -> list[str]:
+) -> list[Message]:
     if bound == 0:
         return [why_nothing_fits(problem, referral)]
     if bound < options.requested[referral.id] and placed >= bound:
@@ -131,90 +121,77 @@ def reasons_for(
     return reasons
 
 
-def qualified_phrase(referral: Referral) -> str:
-    """'ot with skill 'neuro'' — who a referral needs."""
-    who = {"physio": "physiotherapist", "ot": "occupational therapist", "assistant": "assistant"}
-    text = who[referral.profession]
-    if referral.skills:
-        skills = ", ".join(f"'{s}'" for s in sorted(referral.skills))
-        text += f" with skill{'s' if len(referral.skills) > 1 else ''} {skills}"
-    return text
+def qualified(referral: Referral) -> dict[str, Any]:
+    """Who a referral needs, as message parameters: a profession and its skills."""
+    return {"profession": referral.profession, "skills": sorted(referral.skills)}
 
 
-def why_nothing_fits(problem: Problem, referral: Referral) -> str:
+def why_nothing_fits(problem: Problem, referral: Referral) -> Message:
     """The first filter that left the referral with no option at all."""
     if referral.mode == "team" and referral.team_class:
         team_reason = why_no_seat(problem, referral)
         if team_reason and not (referral.intro or referral.final):
             return team_reason
     centres = session_centres(problem, referral)
-    where = " or ".join(problem.centre(c).name for c in centres)
-    qualified = [
+    where = {**qualified(referral), "centres": [problem.centre(c).name for c in centres]}
+    capable = [
         t
         for t in problem.therapists
         if t.can_give(referral.profession, referral.skills) and set(t.centres) & set(centres)
     ]
-    if not qualified:
-        return f"no {qualified_phrase(referral)} works at {where}"
+    if not capable:
+        return Message("unplaced.nobody-qualified", where)
     allowed = [d for d in problem.days if day_allowed(referral, d)]
     if not allowed:
-        return f"the earliest start {referral.earliest} is after the week's last working day"
+        return Message("unplaced.starts-after-week", {"earliest": str(referral.earliest)})
     working = [
         d
         for d in allowed
-        if any(d.date not in t.absent and t.hours.get(d.weekday) for t in qualified)
+        if any(d.date not in t.absent and t.hours.get(d.weekday) for t in capable)
     ]
     if not working:
-        return f"no {qualified_phrase(referral)} at {where} works on the days this week allows"
+        return Message("unplaced.nobody-working", where)
     windows = describe_availability(problem, referral, working)
-    if referral.mode == "home":
-        return (
-            f"no {qualified_phrase(referral)} at {where} has time for the visit and the drive "
-            f"while the citizen is available ({windows})"
-        )
-    who = qualified_phrase(referral)
-    return f"no {who} at {where} is free while the citizen is available ({windows})"
+    code = "unplaced.no-time-for-visit" if referral.mode == "home" else "unplaced.nobody-free"
+    return Message(code, {**where, "availability": windows})
 
 
-def why_no_seat(problem: Problem, referral: Referral) -> str | None:
+def why_no_seat(problem: Problem, referral: Referral) -> Message | None:
     """Why a team referral has no meeting it could join."""
     team_class = problem.team_class(referral.team_class or "")
     if referral not in class_members(problem, team_class):
         return None
     if team_class.fixed:
-        times = ", ".join(f"{DAY_NAMES[m.day]} {clock(m.start)}" for m in team_class.meetings)
-        return (
-            f"the citizen cannot come to any meeting of {team_class.name} ({times}), "
-            "or no instructor is free then"
-        )
-    return f"no meeting of {team_class.name} can be held while the citizen is available"
+        times = [[m.day, clock(m.start)] for m in team_class.meetings]
+        return Message("unplaced.cannot-join-meetings", {"team_class": team_class.name,
+                                                          "meetings": times})  # fmt: skip
+    return Message("unplaced.class-cannot-meet", {"team_class": team_class.name})
 
 
-def describe_availability(problem: Problem, referral: Referral, days: list) -> str:
-    parts = []
+def describe_availability(
+    problem: Problem, referral: Referral, days: list
+) -> list[list[Any]] | None:
+    """When the citizen can come on those days: [[weekday, [[start, end], ...]], ...]; None for
+    whenever the centre is open."""
+    parts: list[list[Any]] = []
     for day in days:
         windows = citizen_windows(problem, referral.citizen, day)
         if windows is None:
-            return "whenever the centre is open"
+            return None
         if windows:
-            parts.append(f"{DAY_NAMES[day.weekday]} " + ", ".join(span(w) for w in windows))
-    return "; ".join(parts) or "no day this week"
+            parts.append([day.weekday, [[clock(w.start), clock(w.end)] for w in windows]])
+    return parts
 
 
-def few_days_reason(problem: Problem, options: Options, referral: Referral, bound: int) -> str:
+def few_days_reason(problem: Problem, options: Options, referral: Referral, bound: int) -> Message:
     """Fewer usable days than requested sessions."""
-    who = qualified_phrase(referral)
-    if referral.team_class:
-        who += " or a meeting of the class"
-    return (
-        f"only {bound} of the {options.requested[referral.id]} requested sessions can fit: "
-        f"the citizen can come on too few of the days when {article(who)} {who} is free"
-    )
+    params = {"fit": bound, "requested": options.requested[referral.id], **qualified(referral)}
+    return Message("unplaced.too-few-days", {**params, "or_class": bool(referral.team_class)})
 
 
 def competition_reasons(
     problem: Problem, referral: Referral, days: dict[str, list[int]]
-) -> list[str]:
+) -> list[Message]:
     """Reasons that come from other sessions taking what this one needed."""
     reasons = []
     others = [
@@ -224,24 +201,14 @@ def competition_reasons(
         for d in days.get(r.id, [])
     ]
     if others:
-        names = ", ".join(DAY_NAMES[problem.days[d].weekday] for d in sorted(set(others)))
-        reasons.append(f"the citizen's other sessions take some of the possible days ({names})")
+        names = [problem.days[d].weekday for d in sorted(set(others))]
+        reasons.append(Message("unplaced.other-sessions", {"weekdays": names}))
     if referral.team_class and referral.mode == "team":
         name = problem.team_class(referral.team_class).name
-        reasons.append(f"the meetings of {name} the citizen can come to are full or cannot be held")
+        reasons.append(Message("unplaced.class-full", {"team_class": name}))
     else:
-        reasons.append(
-            f"every {qualified_phrase(referral)} is booked while the citizen is available"
-        )
+        reasons.append(Message("unplaced.all-booked", qualified(referral)))
     return reasons
-
-
-def article(phrase: str) -> str:
-    return "an" if phrase[0] in "aeiou" else "a"
-
-
-def span(w: Window) -> str:
-    return f"{clock(w.start)}–{clock(w.end)}"
 
 
 # --- warnings ------------------------------------------------------------------------------------
@@ -263,26 +230,26 @@ def warnings(problem: Problem, options: Options, draft: Draft) -> list[PlanWarni
     return out
 
 
-def start_deadline_message(problem: Problem, referral: Referral, days: list[int]) -> str | None:
+def start_deadline_message(problem: Problem, referral: Referral, days: list[int]) -> Message | None:
     assert referral.discharged is not None
     deadline = referral.discharged + timedelta(days=7)
     if not days:
-        return (
-            f"no session this week; discharged {referral.discharged}, "
-            f"training must start by {deadline}"
-        )
+        dates = {"discharged": str(referral.discharged), "deadline": str(deadline)}
+        return Message("warning.no-start", dates)
     first = problem.days[min(days)].date
     late = (first - referral.discharged).days
     if late <= 7:
         return None
-    return f"first session {first} is {late} days after discharge"
+    return Message("warning.late-start", {"first": str(first), "days": late})
 
 
-def package_limit_message(problem: Problem, referral: Referral, options: Options) -> str:
+def package_limit_message(problem: Problem, referral: Referral, options: Options) -> Message:
     package = problem.package(referral.package)
-    left = options.requested[referral.id]
-    return (
-        f"{package.code} has {left} session{'s' if left != 1 else ''} left "
-        f"({referral.delivered} of {package.max_sessions} delivered): "
-        f"{left} of {referral.sessions_per_week} weekly sessions requested"
-    )
+    params = {
+        "package": package.code,
+        "left": options.requested[referral.id],
+        "delivered": referral.delivered,
+        "max_sessions": package.max_sessions,
+        "weekly": referral.sessions_per_week,
+    }
+    return Message("warning.package-limit", params)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -255,19 +255,31 @@ Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
 
 @dataclass(frozen=True)
+class Message:
+    """Something to tell a coordinator, as data: a code and its parameters, no sentence.
+
+    The planner renders it in Danish or English from its catalogue (planner/text/messages.py);
+    parameters are plain values (numbers, ids, ISO dates, weekday keys, lists of them).
+    """
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
 class Unplaced:
     """Sessions of one referral the plan could not place, with reasons a coordinator can act on."""
 
     referral: str
     sessions: int
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
 
 
 @dataclass(frozen=True)
 class PlanWarning:
     referral: str
-    code: str  # e.g. "start-deadline"
-    message: str
+    code: str  # plan/1's warning code, e.g. "start-deadline"
+    message: Message
 
 
 @dataclass(frozen=True)

@@ -71,4 +71,4 @@ def stored_plan_violations(engine: Engine, plan_id: int) -> list[str]:
         assert plan is not None
         problem = load_problem(plan.scenario_id, session=session)
         doc = export_plan(plan_id, session=session)
-    return [f"{v.rule}: {v.message}" for v in check_plan_document(problem, doc)]
+    return [f"{v.rule}: {v.text()}" for v in check_plan_document(problem, doc)]

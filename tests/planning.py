@@ -15,7 +15,7 @@ def plan(doc: dict[str, Any], time_limit: float = 10.0, optimise: bool = True) -
     problem = parse_scenario(doc)
     solution = solve(problem, time_limit=time_limit, workers=2, optimise=optimise)
     violations = check_plan(problem, solution)
-    assert violations == [], "\n".join(f"[{v.rule}] {v.message}" for v in violations)
+    assert violations == [], "\n".join(f"[{v.rule}] {v.text()}" for v in violations)
     return solution
 
 

@@ -17,8 +17,12 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from planner.db.engine import default_engine
+from planner.errors import NotFound, PlanStateError
 from planner.security.secret import server_secret
+from planner.text.messages import Lang, Message, to_json
+from planner.text.messages import render as render_message
 from web.deps import LoginRequired
+from web.i18n import language
 from web.limits import MAX_BODY, problem_of
 from web.routes import (
     api,
@@ -80,6 +84,8 @@ def create_app(
         app.include_router(router)
     app.add_exception_handler(LoginRequired, login_required)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(NotFound, not_found)  # type: ignore[arg-type]
+    app.add_exception_handler(PlanStateError, plan_state)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, bad_request)  # type: ignore[arg-type]
     for hostile in (OverflowError, RecursionError, DataError):
         app.add_exception_handler(hostile, hostile_input)
@@ -146,6 +152,33 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
         {"message": text or message.get(exc.status_code, "Fejl"), "code": exc.status_code},
         status_code=exc.status_code,
     )  # fmt: skip
+
+
+async def not_found(request: Request, exc: NotFound) -> Response:
+    """Something the URL names does not exist: 404, said in the reader's language."""
+    return message_answer(request, exc.message, 404)
+
+
+async def plan_state(request: Request, exc: PlanStateError) -> Response:
+    """The plan's state does not allow this (read-only, not a draft, not published, or it breaks
+    rules against the week's data as it is now, listed one by one): 409."""
+    details = [v.message for v in getattr(exc, "violations", ())]
+    return message_answer(request, exc.message, 409, details)
+
+
+def message_answer(
+    request: Request, message: Message, status: int, details: list[Message] | None = None
+) -> Response:
+    """The error page, or for the API `{"detail": text, "code", "params"}`; `details` are the
+    messages listed under it (the rules a plan breaks)."""
+    lang: Lang = "en" if language(request) == "en" else "da"
+    text = render_message(message, lang)
+    items = [render_message(d, lang) for d in details or ()]
+    if wants_json(request):
+        extra = {"violations": items} if items else {}
+        return JSONResponse({"detail": text, **to_json(message), **extra}, status_code=status)
+    context = {"message": text, "code": status, "details": items}
+    return render(request, "error.html", context, status_code=status)
 
 
 async def bad_request(request: Request, exc: RequestValidationError) -> Response:

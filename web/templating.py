@@ -10,7 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from planner.text.wording import WEEKDAYS_DA, clock, in_danish
+from planner.text.messages import Lang, Message
+from planner.text.messages import render as render_message
+from planner.text.wording import WEEKDAYS_DA, clock
 from web.deps import csrf_token
 from web.i18n import language, translator
 
@@ -36,16 +38,40 @@ def render(
     fragment: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """The page `name`, or the template `fragment` when HTMX asked for part of a page."""
+    """The page `name`, or the template `fragment` when HTMX asked for part of a page.
+
+    htmx's history restore (a page missing from its cache) asks with HX-Request too, but needs
+    the whole page; and a page that can answer either way says so in `Vary`, so no cache hands
+    the fragment to a plain request.
+    """
     lang = language(request)
-    chosen = fragment if fragment and request.headers.get("hx-request") else name
+    chosen = fragment if fragment and wants_fragment(request) else name
     values = {
         "request": request,
         "lang": lang,
         "_": translator(lang),
         "csrf": csrf_token(request),
-        "say": in_danish if lang == "da" else str,  # the solver's sentences, in Danish
+        "say": sayer(lang),  # a message (code and parameters) in the page's language
         "account": getattr(request.state, "account", None),
         **(context or {}),
     }
-    return templates.TemplateResponse(request, chosen, values, status_code=status_code)
+    response = templates.TemplateResponse(request, chosen, values, status_code=status_code)
+    if fragment:
+        response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def wants_fragment(request: Request) -> bool:
+    """An HTMX request for part of a page (not a history restore, which needs all of it)."""
+    headers = request.headers
+    return bool(headers.get("hx-request")) and headers.get("hx-history-restore-request") != "true"
+
+
+def sayer(lang: str) -> Any:
+    """`say()` for templates: a Message rendered in Danish or English."""
+    chosen: Lang = "en" if lang == "en" else "da"
+
+    def say(message: Message) -> str:
+        return render_message(message, chosen)
+
+    return say

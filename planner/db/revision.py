@@ -22,15 +22,14 @@ from planner.db.models import Plan
 from planner.db.store import load_problem, load_solution
 from planner.errors import PlanStateError
 from planner.formats.validate import check_plan
-
-CHANGED = "Planen er blevet ændret af en anden i mellemtiden. Genindlæs siden og prøv igen."
+from solver.problem import Message
 
 
 class PlanChanged(PlanStateError):
     """The plan changed after it was read (another coordinator, or the week's data)."""
 
-    def __init__(self, message: str = CHANGED) -> None:
-        super().__init__(message)
+    def __init__(self) -> None:
+        super().__init__(Message("plan.changed"))
 
 
 def claim(session: Session, plan_id: int, seen: int) -> None:

@@ -9,6 +9,7 @@ over all imports of that week; publishing one supersedes the week's previously p
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections import defaultdict
@@ -41,15 +42,17 @@ from planner.db.models import (
     TherapistAbsence,
     TherapistHours,
 )
+from planner.errors import NotFound
 from planner.formats.plan import (
     appointment_to_json,
     plan_document,
     stats_from_json,
     stats_to_json,
 )
-from planner.formats.scenario import build_problem, clock, parse_scenario
+from planner.formats.scenario import build_problem, parse_scenario
+from planner.text.messages import from_json, to_json
 from solver import problem as solved
-from solver.problem import Problem, Solution, Travel, Window
+from solver.problem import Problem, Solution, Travel, Window, clock
 
 Doc = dict[str, Any]
 Row = TypeVar("Row", bound=SQLModel)
@@ -106,6 +109,25 @@ def week_rows(problem: Problem, owner: int) -> list[SQLModel]:
     rows += [appointment_row(a, owner, role="pinned") for a in problem.pinned]
     rows += [appointment_row(a, owner, role="previous") for a in problem.previous]
     return rows
+
+
+def stored_reasons(unplaced: solved.Unplaced) -> list[Any]:
+    """An unplaced entry's reasons for its JSON column: each message as code and parameters."""
+    return [to_json(m) for m in unplaced.reasons]
+
+
+def stored_message(warning: solved.PlanWarning) -> str:
+    """A warning's message for its text column: the message's code and parameters as JSON."""
+    return json.dumps(to_json(warning.message), ensure_ascii=False)
+
+
+def warning_message(text: str) -> solved.Message:
+    """A stored warning's message; a plain sentence (stored before messages were data) as text."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = text
+    return from_json(value)
 
 
 def fields(obj: object, names: str) -> dict[str, Any]:
@@ -204,7 +226,7 @@ def appointment_row(
 
 
 def export_scenario(scenario_id: int, *, session: Session) -> Doc:
-    """The stored week as a scenario/1 document; LookupError if there is no such scenario."""
+    """The stored week as a scenario/1 document; NotFound if there is no such scenario."""
     scenario = get(session, Scenario, scenario_id)
     zone_problem = timezone_only(scenario.timezone)
     return {
@@ -251,7 +273,7 @@ def load_problem(scenario_id: int, *, session: Session) -> Problem:
 def get(session: Session, table: type[Row], id: int) -> Row:
     row = session.get(table, id)
     if row is None:
-        raise LookupError(f"there is no {table.__tablename__} with id {id}")
+        raise NotFound(str(table.__tablename__), id)
     return row
 
 
@@ -406,10 +428,13 @@ def save_plan_once(scenario_id: int, solution: Solution, *, session: Session, st
         stats=stats_to_json(solution.stats),
         created_at=datetime.now(UTC),
         unplaced=[
-            PlanUnplaced(**fields(u, "referral sessions"), reasons=list(u.reasons))
+            PlanUnplaced(**fields(u, "referral sessions"), reasons=stored_reasons(u))
             for u in solution.unplaced
         ],
-        warnings=[PlanWarning(**fields(w, "referral code message")) for w in solution.warnings],
+        warnings=[
+            PlanWarning(**fields(w, "referral code"), message=stored_message(w))
+            for w in solution.warnings
+        ],
     )
     try:
         session.add(plan)
@@ -470,9 +495,13 @@ def load_solution(plan_id: int, *, session: Session) -> Solution:
         status=plan.solver_status,  # type: ignore[arg-type]
         appointments=tuple(appointment_of(row) for row in session.exec(query).all()),
         unplaced=tuple(
-            solved.Unplaced(u.referral, u.sessions, tuple(u.reasons)) for u in plan.unplaced
+            solved.Unplaced(u.referral, u.sessions, tuple(from_json(r) for r in u.reasons))
+            for u in plan.unplaced
         ),
-        warnings=tuple(solved.PlanWarning(w.referral, w.code, w.message) for w in plan.warnings),
+        warnings=tuple(
+            solved.PlanWarning(w.referral, w.code, warning_message(w.message))
+            for w in plan.warnings
+        ),
         stats=stats_from_json(plan.stats),
     )
 

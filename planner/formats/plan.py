@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from functools import cache
 from importlib.resources import files
@@ -18,9 +19,19 @@ from zoneinfo import ZoneInfo
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
+from planner.text.messages import (
+    Lang,
+    Where,
+    from_json,
+    render,
+    render_all,
+    text_message,
+    to_json,
+)
 from solver.problem import (
     Appointment,
     Kind,
+    Message,
     PlanWarning,
     Problem,
     Solution,
@@ -34,12 +45,30 @@ PLAN_SCHEMA = "plan-1.schema.json"
 _SCHEMA_FILES = (SCENARIO_SCHEMA, PLAN_SCHEMA)
 
 
+@dataclass(frozen=True)
+class DocumentError:
+    """One thing wrong in a scenario/1 or plan/1 document: where (record and field) and what."""
+
+    where: Where
+    message: Message
+
+    def text(self, lang: Lang = "en") -> str:
+        """`referrals[3] (r004).citizen: unknown citizen "c999"; use the id of ...`."""
+        return f"{self.where.path()}: {render(self.message, lang)}"
+
+
+def texts(errors: Iterable[DocumentError]) -> list[str]:
+    """The errors in English, as the CLI and the API's `detail` show them."""
+    return [e.text() for e in errors]
+
+
 class PlanError(Exception):
     """A plan/1 document that cannot be read, with every problem found."""
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
+    def __init__(self, errors: list[DocumentError]) -> None:
+        self.found = errors
+        self.errors = texts(errors)
+        super().__init__("\n".join(self.errors))
 
 
 # --- schemas -------------------------------------------------------------------------------
@@ -64,43 +93,88 @@ def schema_validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(load_schema(name), registry=_registry())
 
 
-def json_path(path: Iterable[str | int], root: str) -> str:
-    """`referrals[12].sessions_per_week` for the path deque jsonschema reports."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text.lstrip(".") or root
+#: The id field of each list of records (the rest use "id").
+ID_FIELDS = {"packages": "code"}
+#: What a pattern of the schemas asks for, by the pattern's title.
+PATTERNS = {
+    "a time as HH:MM": "time",
+    "a date as YYYY-MM-DD": "date",
+    "an ISO week as YYYY-Www": "week",
+    "a timestamp as YYYY-MM-DDTHH:MM:SS+01:00": "timestamp",
+}
 
 
-def schema_errors(name: str, doc: object, root: str) -> list[str]:
-    """Every schema violation of `doc`, sorted by JSON path, each starting with that path."""
+def record(doc: object, kind: str, index: int, path: Iterable[str | int]) -> Where:
+    """The location of a field inside the `index`-th record of the list `kind`, with its id."""
+    items = doc.get(kind) if isinstance(doc, dict) else None
+    item = items[index] if isinstance(items, list) and index < len(items) else None
+    key = item.get(ID_FIELDS.get(kind, "id")) if isinstance(item, dict) else None
+    return Where(kind, index, str(key) if key is not None else None, tuple(path))
+
+
+def location(doc: object, path: Iterable[str | int], root: str) -> Where:
+    """Where a jsonschema error's path points: a record (with its id) and a field, or the top."""
+    parts = list(path)
+    if len(parts) >= 2 and isinstance(parts[0], str) and isinstance(parts[1], int):
+        return record(doc, parts[0], parts[1], parts[2:])
+    if not parts:
+        return Where(root)
+    return Where(str(parts[0]), field=tuple(parts[1:]))
+
+
+def schema_errors(name: str, doc: object, root: str) -> list[DocumentError]:
+    """Every schema violation of `doc`, sorted by JSON path, each with its record and fix."""
     errors = schema_validator(name).iter_errors(doc)
     ordered = sorted(errors, key=lambda e: [(isinstance(p, str), p) for p in e.absolute_path])
-    return [f"{json_path(e.absolute_path, root)}: {error_message(e)}" for e in ordered]
+    return [DocumentError(location(doc, e.absolute_path, root), schema_message(e)) for e in ordered]
 
 
-def error_message(error: ValidationError) -> str:
-    """jsonschema's message, but a pattern is named by its schema's title instead of a regex."""
-    title = error.schema.get("title") if isinstance(error.schema, dict) else None
-    if error.validator == "pattern" and title:
-        return f"{error.instance!r} is not {title}"
-    return error.message
+def schema_message(error: ValidationError) -> Message:
+    """What a JSON Schema error means and how to fix it, as a message."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance if isinstance(error.instance, int | float | str | bool) else None
+    kind = str(error.validator)
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return Message(f"schema.{kind}", {"value": value, "limit": schema.get(kind)})
+    if kind == "enum":
+        return Message("schema.enum", {"value": value, "allowed": list(schema.get("enum", []))})
+    if kind == "pattern" and schema.get("title") in PATTERNS:
+        return Message("schema.pattern", {"value": value, "pattern": PATTERNS[schema["title"]]})
+    if kind == "required":
+        missing = [f for f in schema.get("required", []) if f not in (error.instance or {})]
+        return Message("schema.required", {"fields": missing})
+    if kind == "minItems":
+        return Message("schema.empty-list")
+    if kind == "minLength":
+        return Message("schema.empty")
+    if kind == "uniqueItems":
+        return Message("schema.unique")
+    if kind == "type":
+        return Message(
+            "schema.type", {"value": json.dumps(error.instance), "type": schema.get("type")}
+        )
+    if kind == "additionalProperties":
+        known = set(schema.get("properties", {}))
+        extra = sorted(k for k in (error.instance or {}) if k not in known)
+        return Message("schema.unknown-field", {"fields": extra})
+    return text_message(error.message)
 
 
 def read_json_file(path: str | Path, error: type[Exception]) -> object:
-    """The JSON in a file; a missing file or a syntax error raises `error([message])`."""
+    """The JSON in a file; a missing file or a syntax error raises `error([DocumentError])`."""
+    where = Where(str(path))
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise error([f"{path}: cannot read the file ({exc.strerror or exc})"]) from exc
+        reason = Message("file.unreadable", {"reason": str(exc.strerror or exc)})
+        raise error([DocumentError(where, reason)]) from exc
     except UnicodeDecodeError as exc:
-        message = f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
-        raise error([message]) from exc
+        raise error([DocumentError(where, Message("file.not-utf8", {"byte": exc.start}))]) from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        where = f"{path}: line {exc.lineno}, column {exc.colno}"
-        raise error([f"{where}: not valid JSON ({exc.msg}); fix the file's syntax"]) from exc
+        syntax = {"line": exc.lineno, "column": exc.colno, "reason": exc.msg}
+        raise error([DocumentError(where, Message("file.not-json", syntax))]) from exc
 
 
 # --- appointments --------------------------------------------------------------------------
@@ -142,23 +216,26 @@ def appointment_to_json(problem: Problem, a: Appointment) -> dict[str, Any]:
     return obj
 
 
-def appointment_time_errors(zone: ZoneInfo, obj: Mapping[str, Any], where: str) -> list[str]:
+def appointment_time_errors(
+    zone: ZoneInfo, obj: Mapping[str, Any], where: Where
+) -> list[DocumentError]:
     """Why a schema-valid appointment's start and end do not make one stretch of one day."""
     try:
         start_day, start = local_time(zone, obj["start"])
         end_day, end = local_time(zone, obj["end"])
     except ValueError as exc:
-        return [f"{where}: start/end is not a real time ({exc}); use YYYY-MM-DDTHH:MM:SS+01:00"]
+        return [DocumentError(where, Message("appointment.bad-time", {"reason": str(exc)}))]
     if end_day != start_day:
-        return [f"{where}: starts on {start_day} but ends on {end_day}; keep it within one day"]
+        days = {"start_day": str(start_day), "end_day": str(end_day)}
+        return [DocumentError(where, Message("appointment.two-days", days))]
     if end <= start:
-        return [f"{where}: ends at or before it starts; make `end` later than `start`"]
+        return [DocumentError(where, Message("appointment.ends-first"))]
     return []
 
 
 def appointment_reference_errors(
-    ids: Mapping[str, set[str]], obj: Mapping[str, Any], where: str
-) -> list[str]:
+    ids: Mapping[str, set[str]], obj: Mapping[str, Any], where: Where
+) -> list[DocumentError]:
     """References of an appointment to ids that `ids` (kind -> known ids) does not hold."""
     wanted: list[tuple[str, str, object]] = [
         ("therapist", "therapist", obj.get("therapist")),
@@ -169,13 +246,18 @@ def appointment_reference_errors(
     ]
     wanted += [("participants", "referral", p) for p in obj.get("participants", [])]
     return [
-        f'{where}.{field}: unknown {kind} "{value}"; use the id of an existing {kind}'
+        DocumentError(replace(where, field=(field,)), unknown_id(kind, value))
         for field, kind, value in wanted
         if value is not None and value not in ids[kind]
     ]
 
 
-def appointment_from_json(problem: Problem, obj: dict[str, Any], where: str) -> Appointment:
+def unknown_id(what: str, value: object) -> Message:
+    """A reference to an id the document does not have."""
+    return Message("unknown-id", {"what": what, "key": str(value)})
+
+
+def appointment_from_json(problem: Problem, obj: dict[str, Any], where: Where) -> Appointment:
     """The appointment a schema-valid plan/1 object describes; PlanError if its times are wrong."""
     zone = ZoneInfo(problem.timezone)
     errors = appointment_time_errors(zone, obj, where)
@@ -217,11 +299,21 @@ def plan_document(problem: Problem, solution: Solution) -> dict[str, Any]:
         "status": solution.status,
         "appointments": [appointment_to_json(problem, a) for a in solution.appointments],
         "unplaced": [
-            {"referral": u.referral, "sessions": u.sessions, "reasons": list(u.reasons)}
+            {
+                "referral": u.referral,
+                "sessions": u.sessions,
+                "reasons": render_all(u.reasons),
+                "details": [to_json(m) for m in u.reasons],
+            }
             for u in solution.unplaced
         ],
         "warnings": [
-            {"referral": w.referral, "code": w.code, "message": w.message}
+            {
+                "referral": w.referral,
+                "code": w.code,
+                "message": render(w.message),
+                "detail": to_json(w.message),
+            }
             for w in solution.warnings
         ],
         "stats": stats_to_json(solution.stats),
@@ -251,40 +343,39 @@ def problem_ids(problem: Problem) -> dict[str, set[str]]:
     }
 
 
-def duplicate_id_errors(items: list[dict[str, Any]], where: str, key: str = "id") -> list[str]:
-    """Ids used by more than one item of a list."""
+def duplicate_id_errors(
+    items: list[dict[str, Any]], kind: str, key: str = "id"
+) -> list[DocumentError]:
+    """Ids used by more than one item of the list `kind`."""
     first: dict[str, int] = {}
     errors = []
     for i, item in enumerate(items):
         value = item[key]
         if value in first:
-            errors.append(
-                f'{where}[{i}] ({value}): {key} "{value}" is used again (first at '
-                f"{where}[{first[value]}]); give each its own {key}"
-            )
+            used = {"field": key, "key": str(value), "first_at": f"{kind}[{first[value]}]"}
+            errors.append(DocumentError(Where(kind, i, str(value)), Message("id-used-again", used)))
         first.setdefault(value, i)
     return errors
 
 
-def plan_content_errors(problem: Problem, doc: dict[str, Any]) -> list[str]:
+def plan_content_errors(problem: Problem, doc: dict[str, Any]) -> list[DocumentError]:
     """What a schema-valid plan says that does not fit its scenario."""
     errors = []
     if doc["week"] != problem.week:
-        errors.append(f"week: the plan is for {doc['week']} but the scenario for {problem.week}")
+        weeks = {"plan_week": doc["week"], "week": problem.week}
+        errors.append(DocumentError(Where("week"), Message("plan.other-week", weeks)))
     zone = ZoneInfo(problem.timezone)
     ids = problem_ids(problem)
     errors += duplicate_id_errors(doc["appointments"], "appointments")
     for i, obj in enumerate(doc["appointments"]):
-        where = f"appointments[{i}] ({obj['id']})"
+        where = Where("appointments", i, str(obj["id"]))
         errors += appointment_time_errors(zone, obj, where)
         errors += appointment_reference_errors(ids, obj, where)
     for field in ("unplaced", "warnings"):
         for i, obj in enumerate(doc[field]):
             if obj["referral"] not in ids["referral"]:
-                errors.append(
-                    f'{field}[{i}].referral: unknown referral "{obj["referral"]}"; '
-                    "use the id of a referral of the scenario"
-                )
+                where = Where(field, i, None, ("referral",))
+                errors.append(DocumentError(where, unknown_id("referral", obj["referral"])))
     return errors
 
 
@@ -300,13 +391,22 @@ def read_plan(problem: Problem, doc: dict[str, Any]) -> Solution:
         status=cast(Status, doc["status"]),
         appointments=tuple(appointment_in_zone(zone, a) for a in doc["appointments"]),
         unplaced=tuple(
-            Unplaced(u["referral"], u["sessions"], tuple(u["reasons"])) for u in doc["unplaced"]
+            Unplaced(u["referral"], u["sessions"], reasons_of(u)) for u in doc["unplaced"]
         ),
         warnings=tuple(
-            PlanWarning(w["referral"], w["code"], w["message"]) for w in doc["warnings"]
+            PlanWarning(w["referral"], w["code"], from_json(w.get("detail", w["message"])))
+            for w in doc["warnings"]
         ),
         stats=stats_from_json(doc["stats"]),
     )
+
+
+def reasons_of(unplaced: Mapping[str, Any]) -> tuple[Message, ...]:
+    """An unplaced entry's reasons: as data where the plan carries them, else as its text."""
+    details = unplaced.get("details") or []
+    if len(details) == len(unplaced["reasons"]):
+        return tuple(from_json(d) for d in details)
+    return tuple(text_message(text) for text in unplaced["reasons"])
 
 
 def stats_from_json(obj: dict[str, Any]) -> Stats:
@@ -324,5 +424,5 @@ def load_plan(problem: Problem, path: str | Path) -> Solution:
     """Read a plan/1 file for the given scenario; PlanError with every problem found."""
     doc = read_json_file(path, PlanError)
     if not isinstance(doc, dict):
-        raise PlanError([f"{path}: a plan/1 document is a JSON object"])
+        raise PlanError([DocumentError(Where(str(path)), Message("file.not-object"))])
     return read_plan(problem, doc)

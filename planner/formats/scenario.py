@@ -18,13 +18,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from planner.formats.holidays import danish_public_holidays
 from planner.formats.plan import (
     SCENARIO_SCHEMA,
+    DocumentError,
     appointment_in_zone,
     appointment_reference_errors,
     appointment_time_errors,
     duplicate_id_errors,
     read_json_file,
     schema_errors,
+    texts,
+    unknown_id,
 )
+from planner.text.messages import Where
 from solver.problem import (
     WEEKDAYS,
     Appointment,
@@ -32,6 +36,7 @@ from solver.problem import (
     Citizen,
     Day,
     Meeting,
+    Message,
     Mode,
     Package,
     Problem,
@@ -43,7 +48,6 @@ from solver.problem import (
     Travel,
     Weekday,
     Window,
-    clock,
     minutes_of,
 )
 
@@ -62,25 +66,34 @@ ENTITIES = {
 
 
 class ScenarioError(Exception):
-    """A scenario/1 document that cannot be planned, with every problem found."""
+    """A scenario/1 document that cannot be planned, with every problem found.
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
+    `found` holds each error as data (record, field, message); `errors` the same in English.
+    """
+
+    def __init__(self, errors: list[DocumentError]) -> None:
+        self.found = errors
+        self.errors = texts(errors)
+        super().__init__("\n".join(self.errors))
 
 
 # --- small helpers -------------------------------------------------------------------------
 
 
-def span(start: int, end: int) -> str:
-    return f"{clock(start)}–{clock(end)}"
-
-
-def entries(doc: Doc, kind: str) -> Iterator[tuple[str, Doc]]:
+def entries(doc: Doc, kind: str) -> Iterator[tuple[Where, Doc]]:
     """Each item of a list with its location, e.g. `referrals[12] (r013)`."""
     key = ENTITIES[kind][0] if kind in ENTITIES else "id"
     for i, item in enumerate(doc.get(kind, [])):
-        yield f"{kind}[{i}] ({item[key]})", item
+        yield Where(kind, i, str(item[key])), item
+
+
+def at(where: Where, *field: str | int) -> Where:
+    """A field inside a record: at(referral, "citizen") is `referrals[0] (r001).citizen`."""
+    return Where(where.kind, where.index, where.key, (*where.field, *field))
+
+
+def error(where: Where, code: str, **params: Any) -> DocumentError:
+    return DocumentError(where, Message(code, params))
 
 
 def by_id(doc: Doc, kind: str) -> dict[str, Doc]:
@@ -120,18 +133,6 @@ def zone_or_none(name: str) -> ZoneInfo | None:
         return None
 
 
-def article(profession: str) -> str:
-    return f"an {profession}" if profession[0] in "aeiou" else f"a {profession}"
-
-
-def qualification(profession: str, skills: list[str]) -> str:
-    """`physio with skills 'neuro', 'team'`, as a coordinator would say it."""
-    if not skills:
-        return profession
-    names = ", ".join(f"'{s}'" for s in skills)
-    return f"{profession} with skill{'s' if len(skills) > 1 else ''} {names}"
-
-
 def weekly_minutes(doc: Doc, referral: Doc) -> tuple[int, int] | None:
     """The minutes a week a referral asks for and per session; None if its class is unknown."""
     per_session = referral["session_minutes"]
@@ -146,34 +147,33 @@ def weekly_minutes(doc: Doc, referral: Doc) -> tuple[int, int] | None:
 # --- checks of the document as a whole ----------------------------------------------------
 
 
-def check_timezone(doc: Doc) -> list[str]:
+def check_timezone(doc: Doc) -> list[DocumentError]:
     """Times are read in the scenario's time zone, so it must be one the computer knows."""
     if zone_or_none(doc["timezone"]) is not None:
         return []
-    return [f'timezone: "{doc["timezone"]}" is not a time zone name; use "Europe/Copenhagen"']
+    return [error(Where("timezone"), "scenario.timezone", value=doc["timezone"])]
 
 
-def check_week(doc: Doc) -> list[str]:
+def check_week(doc: Doc) -> list[DocumentError]:
     """The week to plan must exist in its year's ISO calendar."""
     if week_monday(doc["week"]) is not None:
         return []
     year = int(doc["week"][:4])
     weeks = date(year, 12, 28).isocalendar().week
-    return [
-        f"week: {doc['week']} does not exist, {year} has {weeks} ISO weeks; "
-        f"use a week from {year}-W01 to {year}-W{weeks}"
-    ]
+    return [error(Where("week"), "scenario.week", value=doc["week"], year=year, weeks=weeks)]
 
 
-def check_slot_minutes(doc: Doc) -> list[str]:
+def check_slot_minutes(doc: Doc) -> list[DocumentError]:
     """Start times fall on a grid that must divide the hour evenly."""
     if doc["slot_minutes"] in SLOT_MINUTES:
         return []
-    allowed = ", ".join(str(m) for m in SLOT_MINUTES[:-1]) + f" or {SLOT_MINUTES[-1]}"
-    return [f"slot_minutes: {doc['slot_minutes']} does not divide an hour evenly; use {allowed}"]
+    allowed = list(SLOT_MINUTES)
+    return [
+        error(Where("slot_minutes"), "scenario.slot", value=doc["slot_minutes"], one_of=allowed)
+    ]
 
 
-def check_unique_ids(doc: Doc) -> list[str]:
+def check_unique_ids(doc: Doc) -> list[DocumentError]:
     """No two centres, rooms, therapists, ... or appointments of one list share an id."""
     errors = []
     for kind, (key, _) in ENTITIES.items():
@@ -187,7 +187,7 @@ def check_unique_ids(doc: Doc) -> list[str]:
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-def check_safe_ids(doc: Doc) -> list[str]:
+def check_safe_ids(doc: Doc) -> list[DocumentError]:
     """Ids are 1 to 64 letters (a-z, A-Z), digits, ".", "_" and "-", starting with a letter or
     digit: a "/" would break the pages' addresses, a line break the letters' file names."""
     errors = []
@@ -195,52 +195,50 @@ def check_safe_ids(doc: Doc) -> list[str]:
         for i, obj in enumerate(doc.get(kind, [])):
             value = obj.get(key) if isinstance(obj, dict) else None
             if isinstance(value, str) and not SAFE_ID.fullmatch(value):
-                errors.append(
-                    f"{kind}[{i}].{key}: {json.dumps(value)} may hold only letters a-z, digits, "
-                    '".", "_" and "-" (at most 64, starting with a letter or digit); rename it'
-                )
+                where = Where(kind, i, None, (key,))
+                errors.append(error(where, "scenario.unsafe-id", value=json.dumps(value)))
     return errors
 
 
 # --- references ----------------------------------------------------------------------------
 
 
-def unknown(where: str, kind: str, value: str) -> str:
-    return f'{where}: unknown {kind} "{value}"; use the id of an existing {kind}'
+def unknown(where: Where, kind: str, value: str) -> DocumentError:
+    return DocumentError(where, unknown_id(kind, value))
 
 
-def check_room_centres(doc: Doc) -> list[str]:
+def check_room_centres(doc: Doc) -> list[DocumentError]:
     """Every room belongs to a centre of the scenario."""
     centres = by_id(doc, "centres")
     return [
-        unknown(f"{where}.centre", "centre", room["centre"])
+        unknown(at(where, "centre"), "centre", room["centre"])
         for where, room in entries(doc, "rooms")
         if room["centre"] not in centres
     ]
 
 
-def check_therapist_centres(doc: Doc) -> list[str]:
+def check_therapist_centres(doc: Doc) -> list[DocumentError]:
     """A therapist can only work at centres of the scenario."""
     centres = by_id(doc, "centres")
     return [
-        unknown(f"{where}.centres[{j}]", "centre", name)
+        unknown(at(where, "centres", j), "centre", name)
         for where, therapist in entries(doc, "therapists")
         for j, name in enumerate(therapist["centres"])
         if name not in centres
     ]
 
 
-def check_class_centres(doc: Doc) -> list[str]:
+def check_class_centres(doc: Doc) -> list[DocumentError]:
     """Every team class meets at a centre of the scenario."""
     centres = by_id(doc, "centres")
     return [
-        unknown(f"{where}.centre", "centre", team["centre"])
+        unknown(at(where, "centre"), "centre", team["centre"])
         for where, team in entries(doc, "classes")
         if team["centre"] not in centres
     ]
 
 
-def check_referral_references(doc: Doc) -> list[str]:
+def check_referral_references(doc: Doc) -> list[DocumentError]:
     """A referral's citizen, package and any class, centre or contact it names exist."""
     ids = known_ids(doc)
     fields = (
@@ -251,41 +249,41 @@ def check_referral_references(doc: Doc) -> list[str]:
         ("contact", "therapist"),
     )
     return [
-        unknown(f"{where}.{field}", kind, referral[field])
+        unknown(at(where, field), kind, referral[field])
         for where, referral in entries(doc, "referrals")
         for field, kind in fields
         if referral.get(field) is not None and referral[field] not in ids[kind]
     ]
 
 
-def check_appointment_references(doc: Doc) -> list[str]:
+def check_appointment_references(doc: Doc) -> list[DocumentError]:
     """Pinned and previous appointments name therapists, rooms, referrals etc. that exist."""
     ids = known_ids(doc)
     return [
-        error
+        found
         for kind in ("pinned", "previous")
         for where, obj in entries(doc, kind)
-        for error in appointment_reference_errors(ids, obj, where)
+        for found in appointment_reference_errors(ids, obj, where)
     ]
 
 
 # --- appointments carried over -------------------------------------------------------------
 
 
-def check_appointment_times(doc: Doc) -> list[str]:
+def check_appointment_times(doc: Doc) -> list[DocumentError]:
     """Pinned and previous appointments have real start and end times within one day."""
     zone = zone_or_none(doc["timezone"])
     if zone is None:
         return []  # reported by check_timezone; times cannot be read without it
     return [
-        error
+        found
         for kind in ("pinned", "previous")
         for where, obj in entries(doc, kind)
-        for error in appointment_time_errors(zone, obj, where)
+        for found in appointment_time_errors(zone, obj, where)
     ]
 
 
-def check_pinned_in_week(doc: Doc) -> list[str]:
+def check_pinned_in_week(doc: Doc) -> list[DocumentError]:
     """A pinned appointment must lie in the planned week, or the plan cannot keep it."""
     zone, monday = zone_or_none(doc["timezone"]), week_monday(doc["week"])
     if zone is None or monday is None:
@@ -297,7 +295,7 @@ def check_pinned_in_week(doc: Doc) -> list[str]:
         day = appointment_in_zone(zone, obj).day
         if not monday <= day < monday + timedelta(days=7):
             errors.append(
-                f"{where}: {day} is not in week {doc['week']}; pin only appointments of the week"
+                error(where, "scenario.pin-outside-week", pinned_on=str(day), week=doc["week"])
             )
     return errors
 
@@ -305,19 +303,17 @@ def check_pinned_in_week(doc: Doc) -> list[str]:
 # --- packages and referrals ----------------------------------------------------------------
 
 
-def check_package_range(doc: Doc) -> list[str]:
+def check_package_range(doc: Doc) -> list[DocumentError]:
     """A package's weekly minutes run from the lower to the higher number."""
     errors = []
     for where, package in entries(doc, "packages"):
         low, high = package["weekly_minutes"]
         if low > high:
-            errors.append(
-                f"{where}.weekly_minutes: {low} is more than {high}; write it as [{high}, {low}]"
-            )
+            errors.append(error(at(where, "weekly_minutes"), "package.range", low=low, high=high))
     return errors
 
 
-def check_weekly_minutes(doc: Doc) -> list[str]:
+def check_weekly_minutes(doc: Doc) -> list[DocumentError]:
     """A referral's weekly time lies inside its package's guideline range, or says why not."""
     packages = by_id(doc, "packages")
     errors = []
@@ -328,23 +324,24 @@ def check_weekly_minutes(doc: Doc) -> list[str]:
         (low, high), (total, each) = package["weekly_minutes"], asked
         if low <= high and not low <= total <= high:  # a reversed range is reported apart
             errors.append(
-                f"{where}: {referral['sessions_per_week']} × {each} min = {total} min a week "
-                f"is outside {package['code']}'s {low}–{high} min; "
-                'add "exception": "<reason>" if this is intended'
-            )
+                error(
+                    where, "referral.weekly-minutes", sessions=referral["sessions_per_week"],
+                    each=each, total=total, package=package["code"], low=low, high=high,
+                )
+            )  # fmt: skip
     return errors
 
 
-def check_team_has_class(doc: Doc) -> list[str]:
+def check_team_has_class(doc: Doc) -> list[DocumentError]:
     """A team referral says which team class the citizen joins."""
     return [
-        f'{where}: a team referral needs a "class"; name the team class the citizen joins'
+        error(where, "referral.team-needs-class")
         for where, referral in entries(doc, "referrals")
         if referral["mode"] == "team" and not referral.get("class")
     ]
 
 
-def check_team_centre(doc: Doc) -> list[str]:
+def check_team_centre(doc: Doc) -> list[DocumentError]:
     """A team referral's sessions are at its class's centre, so a centre it names is that one."""
     classes = by_id(doc, "classes")
     errors = []
@@ -353,13 +350,15 @@ def check_team_centre(doc: Doc) -> list[str]:
         wanted = referral.get("centre")
         if referral["mode"] == "team" and team and wanted and wanted != team["centre"]:
             errors.append(
-                f'{where}.centre: "{wanted}" is not the centre of class {team["id"]} '
-                f'("{team["centre"]}"); set it to "{team["centre"]}" or leave it out'
-            )
+                error(
+                    at(where, "centre"), "referral.team-centre", value=wanted,
+                    team_class=team["id"], centre=team["centre"],
+                )
+            )  # fmt: skip
     return errors
 
 
-def check_contact_profession(doc: Doc) -> list[str]:
+def check_contact_profession(doc: Doc) -> list[DocumentError]:
     """The contact therapist is of the profession the referral asks for."""
     therapists = by_id(doc, "therapists")
     errors = []
@@ -367,14 +366,15 @@ def check_contact_profession(doc: Doc) -> list[str]:
         contact = therapists.get(referral.get("contact") or "")
         if contact and contact["profession"] != referral["profession"]:
             errors.append(
-                f"{where}.contact: {contact['id']} is {article(contact['profession'])} but the "
-                f"referral is for {article(referral['profession'])}; "
-                f"name {article(referral['profession'])} as contact"
-            )
+                error(
+                    at(where, "contact"), "referral.contact-profession", contact=contact["id"],
+                    therapist_profession=contact["profession"], profession=referral["profession"],
+                )
+            )  # fmt: skip
     return errors
 
 
-def check_delivered(doc: Doc) -> list[str]:
+def check_delivered(doc: Doc) -> list[DocumentError]:
     """A referral cannot have had more sessions than its package allows."""
     packages = by_id(doc, "packages")
     errors = []
@@ -383,27 +383,29 @@ def check_delivered(doc: Doc) -> list[str]:
         cap, delivered = package.get("max_sessions"), referral.get("delivered", 0)
         if cap is not None and delivered > cap:
             errors.append(
-                f"{where}.delivered: {delivered} sessions is more than {package['code']}'s "
-                f"max_sessions of {cap}; correct the count or close the referral"
-            )
+                error(
+                    at(where, "delivered"), "referral.delivered", delivered=delivered,
+                    package=package["code"], cap=cap,
+                )
+            )  # fmt: skip
     return errors
 
 
-def check_dates(doc: Doc) -> list[str]:
+def check_dates(doc: Doc) -> list[DocumentError]:
     """Absence, earliest and discharge dates are real calendar dates."""
     found = [
-        (f"{where}.absent[{j}]", text)
+        (at(where, "absent", j), text)
         for where, therapist in entries(doc, "therapists")
         for j, text in enumerate(therapist.get("absent", []))
     ]
     found += [
-        (f"{where}.{field}", referral[field])
+        (at(where, field), referral[field])
         for where, referral in entries(doc, "referrals")
         for field in ("earliest", "discharged")
         if referral.get(field) is not None
     ]
     return [
-        f'{where}: "{text}" is not a real date; write it as YYYY-MM-DD'
+        error(where, "scenario.not-a-date", value=text)
         for where, text in found
         if real_date(text) is None
     ]
@@ -412,20 +414,18 @@ def check_dates(doc: Doc) -> list[str]:
 # --- classes -------------------------------------------------------------------------------
 
 
-def check_meeting_choice(doc: Doc) -> list[str]:
+def check_meeting_choice(doc: Doc) -> list[DocumentError]:
     """A class either has fixed `meetings` or lets the planner choose `meetings_per_week`."""
     errors = []
     for where, team in entries(doc, "classes"):
         fixed, chosen = "meetings" in team, "meetings_per_week" in team
         if fixed == chosen:
-            which = "both" if fixed else "neither"
-            errors.append(
-                f'{where}: has {which} "meetings" and "meetings_per_week"; give exactly one'
-            )
+            code = "class.both-meetings" if fixed else "class.no-meetings"
+            errors.append(error(where, code))
     return errors
 
 
-def check_instructor(doc: Doc) -> list[str]:
+def check_instructor(doc: Doc) -> list[DocumentError]:
     """Some therapist working at the class's centre can lead it."""
     centres, errors = by_id(doc, "centres"), []
     for where, team in entries(doc, "classes"):
@@ -440,40 +440,46 @@ def check_instructor(doc: Doc) -> list[str]:
             for t in doc["therapists"]
         ):
             errors.append(
-                f"{where}.instructor: no {qualification(need['profession'], skills)} works at "
-                f"{team['centre']}; give a therapist there what it takes or change the instructor"
-            )
+                error(
+                    at(where, "instructor"), "class.no-instructor", profession=need["profession"],
+                    skills=list(skills), centre=team["centre"],
+                )
+            )  # fmt: skip
     return errors
 
 
-def check_class_room(doc: Doc) -> list[str]:
+def check_class_room(doc: Doc) -> list[DocumentError]:
     """The class's centre has a room of the kind the class needs."""
     kinds = {(room["centre"], room["kind"]) for room in doc["rooms"]}
     centres = by_id(doc, "centres")
     return [
-        f'{where}.room_kind: {team["centre"]} has no room of kind "{team["room_kind"]}"; '
-        "add one or change the room kind"
+        error(
+            at(where, "room_kind"),
+            "class.no-room",
+            centre=team["centre"],
+            room_kind=team["room_kind"],
+        )
         for where, team in entries(doc, "classes")
         if team["centre"] in centres and (team["centre"], team["room_kind"]) not in kinds
     ]
 
 
-def meeting_error(centre: Doc, length: int, meeting: Doc, where: str) -> str | None:
+def meeting_error(centre: Doc, length: int, meeting: Doc, where: Where) -> DocumentError | None:
     """Why one fixed meeting does not fit its centre's opening hours, if it does not."""
     day, start = meeting["day"], minutes_of(meeting["start"])
     hours = centre["open"].get(day)
     if hours is None:
-        return f"{where}: {centre['id']} is closed on {day}; move the meeting to an open day"
+        return error(where, "class.meeting-closed", centre=centre["id"], day=day)
     opens, closes = minutes_of(hours[0]), minutes_of(hours[1])
     if opens <= start and start + length <= closes:
         return None
-    return (
-        f"{where}: {day} {span(start, start + length)} is outside {centre['id']}'s opening "
-        f"hours {span(opens, closes)}; move the meeting or change the opening hours"
-    )
+    return error(
+        where, "class.meeting-outside-hours", day=day, start=start, end=start + length,
+        centre=centre["id"], opens=opens, closes=closes,
+    )  # fmt: skip
 
 
-def check_meetings_open(doc: Doc) -> list[str]:
+def check_meetings_open(doc: Doc) -> list[DocumentError]:
     """A fixed class meeting lies inside its centre's opening hours on an open weekday."""
     centres = by_id(doc, "centres")
     errors = []
@@ -482,17 +488,16 @@ def check_meetings_open(doc: Doc) -> list[str]:
         if centre is None:
             continue  # reported by check_class_centres
         for j, meeting in enumerate(team.get("meetings", [])):
-            error = meeting_error(centre, team["minutes"], meeting, f"{where}.meetings[{j}]")
-            errors += [error] if error else []
+            found = meeting_error(centre, team["minutes"], meeting, at(where, "meetings", j))
+            errors += [found] if found else []
     return errors
 
 
-def check_meetings_on_grid(doc: Doc) -> list[str]:
+def check_meetings_on_grid(doc: Doc) -> list[DocumentError]:
     """A fixed class meeting starts on the scenario's slot grid."""
     slot = doc["slot_minutes"]
     return [
-        f"{where}.meetings[{j}]: {meeting['start']} is not on the {slot}-minute grid; "
-        f"start at a multiple of {slot} minutes"
+        error(at(where, "meetings", j), "class.meeting-off-grid", value=meeting["start"], slot=slot)
         for where, team in entries(doc, "classes")
         for j, meeting in enumerate(team.get("meetings", []))
         if minutes_of(meeting["start"]) % slot
@@ -502,26 +507,21 @@ def check_meetings_on_grid(doc: Doc) -> list[str]:
 # --- time windows --------------------------------------------------------------------------
 
 
-def window_errors(windows: list[list[str]], where: str) -> list[str]:
+def window_errors(windows: list[list[str]], where: Where) -> list[DocumentError]:
     """Reversed windows, and windows that overlap an earlier one, of one weekday."""
     errors, spans = [], []
     for first, last in windows:
         start, end = minutes_of(first), minutes_of(last)
         if end <= start:
-            errors.append(
-                f"{where}: {first}–{last} does not end after it starts; "
-                "give the start before the end"
-            )
+            errors.append(error(where, "window.backwards", start=start, end=end))
         else:
             spans.append((start, end))
     spans.sort()
     # Compare with the longest-reaching earlier window, so a window inside another is caught too.
     for (start1, end1), (start2, end2) in zip(running_widest(spans), spans[1:], strict=False):
         if start2 < end1:
-            errors.append(
-                f"{where}: {span(start1, end1)} overlaps {span(start2, end2)}; "
-                "merge the two windows into one"
-            )
+            spans_ = {"start": start1, "end": end1, "start2": start2, "end2": end2}
+            errors.append(error(where, "window.overlap", **spans_))
     return errors
 
 
@@ -536,29 +536,29 @@ def running_widest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return result
 
 
-def week_window_errors(days: dict[str, list[list[str]]], where: str) -> list[str]:
+def week_window_errors(days: dict[str, list[list[str]]], where: Where) -> list[DocumentError]:
     return [
-        error
+        found
         for day in WEEKDAYS
         if day in days
-        for error in window_errors(days[day], f"{where}.{day}")
+        for found in window_errors(days[day], at(where, day))
     ]
 
 
-def check_windows(doc: Doc) -> list[str]:
+def check_windows(doc: Doc) -> list[DocumentError]:
     """Opening hours, working hours and availability run forwards and do not overlap."""
     errors = []
     for where, centre in entries(doc, "centres"):
         days = {day: [pair] for day, pair in centre["open"].items()}
-        errors += week_window_errors(days, f"{where}.open")
+        errors += week_window_errors(days, at(where, "open"))
     for where, therapist in entries(doc, "therapists"):
-        errors += week_window_errors(therapist["hours"], f"{where}.hours")
+        errors += week_window_errors(therapist["hours"], at(where, "hours"))
     for where, citizen in entries(doc, "citizens"):
-        errors += week_window_errors(citizen.get("available", {}), f"{where}.available")
+        errors += week_window_errors(citizen.get("available", {}), at(where, "available"))
     return errors
 
 
-SEMANTIC_CHECKS: tuple[Callable[[Doc], list[str]], ...] = (
+SEMANTIC_CHECKS: tuple[Callable[[Doc], list[DocumentError]], ...] = (
     check_timezone,
     check_week,
     check_slot_minutes,
@@ -587,12 +587,17 @@ SEMANTIC_CHECKS: tuple[Callable[[Doc], list[str]], ...] = (
 )
 
 
-def check_scenario(doc: Doc) -> list[str]:
-    """Every error in a scenario/1 document, each starting with where it is; [] when it is good."""
+def scenario_errors(doc: Doc) -> list[DocumentError]:
+    """Every error in a scenario/1 document, each with its record and field; [] when it is good."""
     errors = schema_errors(SCENARIO_SCHEMA, doc, "scenario")
     if errors:
         return errors  # the semantic checks rely on the document's shape
-    return [error for check in SEMANTIC_CHECKS for error in check(doc)]
+    return [found for check in SEMANTIC_CHECKS for found in check(doc)]
+
+
+def check_scenario(doc: Doc) -> list[str]:
+    """Every error in a scenario/1 document in English, each starting with where it is."""
+    return texts(scenario_errors(doc))
 
 
 # --- building the Problem ------------------------------------------------------------------
@@ -708,7 +713,7 @@ def build_appointments(doc: Doc, kind: str) -> tuple[Appointment, ...]:
 
 def parse_scenario(doc: Doc) -> Problem:
     """The solver's Problem for a scenario/1 document; ScenarioError with every error otherwise."""
-    errors = check_scenario(doc)
+    errors = scenario_errors(doc)
     if errors:
         raise ScenarioError(errors)
     return build_problem(doc)
@@ -742,5 +747,5 @@ def load_scenario(path: str | Path) -> Problem:
     """Read and check a scenario/1 file; ScenarioError with every problem found."""
     doc = read_json_file(path, ScenarioError)
     if not isinstance(doc, dict):
-        raise ScenarioError([f"{path}: a scenario/1 document is a JSON object"])
+        raise ScenarioError([DocumentError(Where(str(path)), Message("file.not-object"))])
     return parse_scenario(doc)

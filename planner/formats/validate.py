@@ -1,7 +1,8 @@
 """The plan validator: checks a plan against its week, rule by rule, without a solver.
 
 This is the runnable specification of `docs/rules.md`. Every rule there has one function here,
-named after the rule, that yields plain-English messages for a coordinator; `check_plan` runs
+named after the rule, that yields messages for a coordinator as data (a code from
+planner/text/messages.py, which starts with the rule's id, and its parameters); `check_plan` runs
 them all. It needs no solver (of `solver` only the plain data in `solver.problem`), so it can
 check plans from any source, and every test that solves something can check the result with it.
 """
@@ -15,16 +16,17 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from planner.formats.plan import PlanError, read_plan
+from planner.text.messages import Lang, render, text_message
 from solver.problem import (
     INDIVIDUAL_ROOM_KINDS,
     WEEKDAYS,
     Appointment,
     Centre,
+    Message,
     Problem,
     Referral,
     Solution,
     Window,
-    clock,
     requested_sessions,
     travel_minutes,
 )
@@ -41,11 +43,15 @@ class Violation:
     """One broken rule, named as in docs/rules.md, with a message a coordinator can act on."""
 
     rule: str
-    message: str
+    message: Message
+
+    def text(self, lang: Lang = "en") -> str:
+        """The violation as a sentence in English (the CLI's, plan/1's) or Danish."""
+        return render(self.message, lang)
 
 
 @dataclass(frozen=True)
-class Session:
+class PlacedSession:
     """One session of a referral: an individual, home or online appointment, or a team seat."""
 
     referral: str
@@ -59,19 +65,15 @@ class Session:
 # --- Reading times and appointments aloud -------------------------------------------------------
 
 
-def day_name(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()].title()} {day.isoformat()}"
+def when(day: date, start: int, end: int) -> dict[str, Any]:
+    """A stretch of a day as message data (rendered `Tue 2026-12-08 10:00–11:00`)."""
+    return {"date": day.isoformat(), "start": start, "end": end}
 
 
-def when(day: date, start: int, end: int) -> str:
-    """A stretch of a day as a coordinator reads it: `Tue 2026-12-08 10:00–11:00`."""
-    return f"{day_name(day)} {clock(start)}–{clock(end)}"
-
-
-def describe(appt: Appointment) -> str:
-    """An appointment by id, whom it is for and when."""
-    whom = f"class {appt.team_class}" if appt.kind == "team" else f"referral {appt.referral}"
-    return f"Appointment {appt.id} ({whom}, {when(appt.day, appt.start, appt.end)})"
+def describe(appt: Appointment) -> dict[str, Any]:
+    """An appointment by id, whom it is for and when, as message data."""
+    whom = {"class": appt.team_class} if appt.kind == "team" else {"referral": appt.referral}
+    return {"id": appt.id, **whom, **when(appt.day, appt.start, appt.end)}
 
 
 def weekday(day: date) -> str:
@@ -94,17 +96,8 @@ def group(items: Iterable[T], key: Callable[[T], K]) -> dict[K, list[T]]:
     return dict(groups)
 
 
-def article(noun: str) -> str:
-    return f"an {noun}" if noun[:1] in tuple("aeiou") else f"a {noun}"
-
-
-def count(n: int, noun: str) -> str:
-    """`1 session`, `2 sessions`."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def ids(appts: Iterable[Appointment]) -> str:
-    return ", ".join(appt.id for appt in appts)
+def ids(appts: Iterable[Appointment]) -> list[str]:
+    return [appt.id for appt in appts]
 
 
 def overlapping_pairs(
@@ -164,24 +157,24 @@ class PlanIndex:
         return self.centres.get(appt.centre)
 
 
-def sessions_of(appt: Appointment) -> list[Session]:
+def sessions_of(appt: Appointment) -> list[PlacedSession]:
     """A team meeting places one session per participant (listed twice still counts once)."""
     if appt.kind == "team":
-        return [Session(referral, appt) for referral in dict.fromkeys(appt.participants)]
-    return [Session(appt.referral, appt)] if appt.referral is not None else []
+        return [PlacedSession(referral, appt) for referral in dict.fromkeys(appt.participants)]
+    return [PlacedSession(appt.referral, appt)] if appt.referral is not None else []
 
 
 # --- Integrity: the plan names things that exist, once ------------------------------------------
 
 
-def unique_ids(plan: PlanIndex) -> Iterator[str]:
+def unique_ids(plan: PlanIndex) -> Iterator[Message]:
     """Every appointment has its own id, so a coordinator can point at it."""
     for appt_id, count in Counter(appt.id for appt in plan.appointments).items():
         if count > 1:
-            yield f"Appointment id {appt_id} is used by {count} appointments."
+            yield Message("unique-ids", {"id": appt_id, "count": count})
 
 
-def unknown_reference(plan: PlanIndex) -> Iterator[str]:
+def unknown_reference(plan: PlanIndex) -> Iterator[Message]:
     """An appointment names only therapists, centres, rooms, referrals and classes of the week."""
     tables: dict[str, dict[str, Any]] = {
         "therapist": plan.therapists,
@@ -202,45 +195,55 @@ def unknown_reference(plan: PlanIndex) -> Iterator[str]:
         for what, values in named.items():
             for value in values:
                 if value is None:
-                    yield f"{describe(appt)} names no {what}."
+                    yield Message(
+                        "unknown-reference.none", {"appointment": describe(appt), "what": what}
+                    )
                 elif value not in tables[what]:
-                    yield f"{describe(appt)} names {what} {value}, which is not in the scenario."
+                    yield Message(
+                        "unknown-reference",
+                        {"appointment": describe(appt), "what": what, "key": value},
+                    )
 
 
-def end_after_start(plan: PlanIndex) -> Iterator[str]:
+def end_after_start(plan: PlanIndex) -> Iterator[Message]:
     """An appointment ends after it starts."""
     for appt in plan.appointments:
         if appt.end <= appt.start:
-            yield f"{describe(appt)} ends at {clock(appt.end)}, not after its start."
+            yield Message("end-after-start", {"appointment": describe(appt), "end": appt.end})
 
 
 # --- The week -----------------------------------------------------------------------------------
 
 
-def plannable_day(plan: PlanIndex) -> Iterator[str]:
+def plannable_day(plan: PlanIndex) -> Iterator[Message]:
     """Appointments fall on the week's weekdays that are no public holiday."""
     days = {day.date for day in plan.problem.days if day.weekday not in ("sat", "sun")}
     for appt in plan.appointments:
         if appt.day in days:
             continue
         if appt.day in plan.problem.holidays:
-            reason = "a public holiday"
+            code = "plannable-day.holiday"
         elif appt.day.weekday() >= 5:
-            reason = "a weekend day"
+            code = "plannable-day.weekend"
         else:
-            reason = f"outside week {plan.problem.week}"
-        yield f"{describe(appt)} is on {day_name(appt.day)}, {reason}."
+            code = "plannable-day"
+        yield Message(
+            code,
+            {"appointment": describe(appt), "day": appt.day.isoformat(), "week": plan.problem.week},
+        )
 
 
-def slot_grid(plan: PlanIndex) -> Iterator[str]:
+def slot_grid(plan: PlanIndex) -> Iterator[Message]:
     """Every appointment starts on the scenario's time grid."""
     slot = plan.problem.slot_minutes
     for appt in plan.appointments:
         if appt.start % slot:
-            yield f"{describe(appt)} starts at {clock(appt.start)}, off the {slot}-minute grid."
+            yield Message(
+                "slot-grid", {"appointment": describe(appt), "start": appt.start, "slot": slot}
+            )
 
 
-def centre_open(plan: PlanIndex) -> Iterator[str]:
+def centre_open(plan: PlanIndex) -> Iterator[Message]:
     """The day's centre is open, and each appointment with its drive lies in opening hours."""
     for appt in plan.appointments:
         centre = plan.centre_of(appt)
@@ -249,18 +252,28 @@ def centre_open(plan: PlanIndex) -> Iterator[str]:
         hours = centre.open.get(weekday(appt.day))
         start, end = busy(appt)
         if hours is None:
-            yield f"{describe(appt)}: centre {centre.id} is closed on {day_name(appt.day)}."
+            yield Message(
+                "centre-open.closed",
+                {"appointment": describe(appt), "centre": centre.id, "day": appt.day.isoformat()},
+            )
         elif not hours.contains(start, end):
-            yield (
-                f"{describe(appt)} takes {clock(start)}–{clock(end)} with travel, outside "
-                f"centre {centre.id}'s opening hours {clock(hours.start)}–{clock(hours.end)}."
+            yield Message(
+                "centre-open",
+                {
+                    "appointment": describe(appt),
+                    "start": start,
+                    "end": end,
+                    "centre": centre.id,
+                    "opens": hours.start,
+                    "closes": hours.end,
+                },
             )
 
 
 # --- Therapists ---------------------------------------------------------------------------------
 
 
-def therapist_qualified(plan: PlanIndex) -> Iterator[str]:
+def therapist_qualified(plan: PlanIndex) -> Iterator[Message]:
     """A session is given by a therapist of the right profession holding every needed skill."""
     for appt in plan.appointments:
         therapist = plan.therapists.get(appt.therapist)
@@ -269,11 +282,16 @@ def therapist_qualified(plan: PlanIndex) -> Iterator[str]:
             continue
         profession, skills = need
         if not therapist.can_give(profession, skills):
-            wanted = " with skills " + ", ".join(sorted(skills)) if skills else ""
-            yield (
-                f"{describe(appt)} needs {article(profession)}{wanted}; therapist "
-                f"{therapist.id} is {article(therapist.profession)} with skills "
-                f"{', '.join(sorted(therapist.skills)) or 'none'}."
+            yield Message(
+                "therapist-qualified",
+                {
+                    "appointment": describe(appt),
+                    "profession": profession,
+                    "needed_skills": sorted(skills),
+                    "therapist": therapist.id,
+                    "therapist_profession": therapist.profession,
+                    "therapist_skills": sorted(therapist.skills),
+                },
             )
 
 
@@ -287,7 +305,7 @@ def needed_qualification(plan: PlanIndex, appt: Appointment) -> tuple[str, froze
     return (referral.profession, referral.skills) if referral else None
 
 
-def therapist_hours(plan: PlanIndex) -> Iterator[str]:
+def therapist_hours(plan: PlanIndex) -> Iterator[Message]:
     """A therapist works only inside their working hours, travel included."""
     for appt in plan.appointments:
         therapist = plan.therapists.get(appt.therapist)
@@ -296,52 +314,79 @@ def therapist_hours(plan: PlanIndex) -> Iterator[str]:
         windows = therapist.hours.get(weekday(appt.day), ())
         start, end = busy(appt)
         if not inside(windows, start, end):
-            hours = ", ".join(f"{clock(w.start)}–{clock(w.end)}" for w in windows) or "none"
-            yield (
-                f"{describe(appt)} keeps therapist {therapist.id} busy {clock(start)}–"
-                f"{clock(end)}, outside their hours that day ({hours})."
+            hours = [[w.start, w.end] for w in windows]
+            yield Message(
+                "therapist-hours",
+                {
+                    "appointment": describe(appt),
+                    "therapist": therapist.id,
+                    "start": start,
+                    "end": end,
+                    "hours": hours,
+                },
             )
 
 
-def therapist_absent(plan: PlanIndex) -> Iterator[str]:
+def therapist_absent(plan: PlanIndex) -> Iterator[Message]:
     """A therapist has no appointments on a day they are away."""
     for appt in plan.appointments:
         therapist = plan.therapists.get(appt.therapist)
         if therapist is not None and appt.day in therapist.absent:
-            yield f"{describe(appt)}: therapist {therapist.id} is absent on {day_name(appt.day)}."
+            yield Message(
+                "therapist-absent",
+                {
+                    "appointment": describe(appt),
+                    "therapist": therapist.id,
+                    "day": appt.day.isoformat(),
+                },
+            )
 
 
-def therapist_one_centre(plan: PlanIndex) -> Iterator[str]:
+def therapist_one_centre(plan: PlanIndex) -> Iterator[Message]:
     """A therapist spends each day at one centre, one of those they work at."""
     for (therapist_id, day), appts in plan.by_therapist_day.items():
         centres = sorted({appt.centre for appt in appts})
         if len(centres) > 1:
-            yield (
-                f"Therapist {therapist_id} is at several centres on {day_name(day)} "
-                f"({', '.join(centres)}): appointments {ids(appts)}."
+            yield Message(
+                "therapist-one-centre",
+                {
+                    "therapist": therapist_id,
+                    "day": day.isoformat(),
+                    "centres": centres,
+                    "appointments": ids(appts),
+                },
             )
         therapist = plan.therapists.get(therapist_id)
         if therapist is None:
             continue
         for centre in centres:
             if centre not in therapist.centres:
-                yield (
-                    f"Therapist {therapist_id} works at centre {centre} on {day_name(day)}, "
-                    f"but only at {', '.join(therapist.centres)}."
+                yield Message(
+                    "therapist-one-centre.elsewhere",
+                    {
+                        "therapist": therapist_id,
+                        "centre": centre,
+                        "day": day.isoformat(),
+                        "own_centres": list(therapist.centres),
+                    },
                 )
 
 
-def therapist_overlap(plan: PlanIndex) -> Iterator[str]:
+def therapist_overlap(plan: PlanIndex) -> Iterator[Message]:
     """A therapist does one thing at a time, travel included; back-to-back is fine."""
     for (therapist_id, _day), appts in plan.by_therapist_day.items():
         for first, second in overlapping_pairs(appts, busy):
-            yield (
-                f"Therapist {therapist_id} is double-booked: {describe(first)} and "
-                f"{describe(second)} overlap (travel included)."
+            yield Message(
+                "therapist-overlap",
+                {
+                    "therapist": therapist_id,
+                    "appointment": describe(first),
+                    "appointment2": describe(second),
+                },
             )
 
 
-def therapist_max_minutes(plan: PlanIndex) -> Iterator[str]:
+def therapist_max_minutes(plan: PlanIndex) -> Iterator[Message]:
     """A therapist's planned minutes in the week, travel included, stay within their cap."""
     minutes: Counter[str] = Counter()
     for appt in plan.appointments:
@@ -350,23 +395,23 @@ def therapist_max_minutes(plan: PlanIndex) -> Iterator[str]:
     for therapist_id, planned in minutes.items():
         therapist = plan.therapists.get(therapist_id)
         if therapist and therapist.max_minutes is not None and planned > therapist.max_minutes:
-            yield (
-                f"Therapist {therapist_id} is planned {planned} minutes this week, travel "
-                f"included, over their maximum of {therapist.max_minutes}."
+            yield Message(
+                "therapist-max-minutes",
+                {"therapist": therapist_id, "minutes": planned, "maximum": therapist.max_minutes},
             )
 
 
 # --- Home visits and travel ---------------------------------------------------------------------
 
 
-def travel(plan: PlanIndex) -> Iterator[str]:
+def travel(plan: PlanIndex) -> Iterator[Message]:
     """A home visit leaves time for the drive there and back; other appointments have no travel."""
     for appts in plan.by_therapist_day.values():
         ordered = sorted(appts, key=lambda appt: (appt.start, appt.end, appt.id))
         for i, appt in enumerate(ordered):
             if appt.kind != "home":
                 if appt.travel_before or appt.travel_after:
-                    yield f"{describe(appt)} is no home visit but has travel minutes."
+                    yield Message("travel.not-home", {"appointment": describe(appt)})
                 continue
             previous = ordered[i - 1] if i > 0 else None
             following = ordered[i + 1] if i + 1 < len(ordered) else None
@@ -375,48 +420,52 @@ def travel(plan: PlanIndex) -> Iterator[str]:
 
 def home_travel(
     plan: PlanIndex, appt: Appointment, previous: Appointment | None, following: Appointment | None
-) -> Iterator[str]:
+) -> Iterator[Message]:
     """One home visit's drive: from the centre or a chained visit, and on or back to the centre."""
     point, centre = plan.home_point(appt), plan.centre_of(appt)
     if point is None or centre is None:
         return
-    origin, origin_name = (centre.lat, centre.lon), f"centre {centre.id}"
+    origin, code, origin_id = (centre.lat, centre.lon), "travel.there", centre.id
     chained = previous is not None and previous.kind == "home" and previous.travel_after == 0
     if chained and previous is not None and (previous_point := plan.home_point(previous)):
-        origin, origin_name = previous_point, f"the previous home visit {previous.id}"
+        origin, code, origin_id = previous_point, "travel.there-chained", previous.id
     there = travel_minutes(plan.problem.travel, *origin, *point)
     if appt.travel_before < there:
-        yield (
-            f"{describe(appt)} allows {appt.travel_before} minutes to drive there, "
-            f"but the drive from {origin_name} takes {there}."
+        yield Message(
+            code,
+            {
+                "appointment": describe(appt),
+                "allowed": appt.travel_before,
+                "origin": origin_id,
+                "needed": there,
+            },
         )
     back = travel_minutes(plan.problem.travel, *point, centre.lat, centre.lon)
+    params = {"appointment": describe(appt), "centre": centre.id, "needed": back}
     if appt.travel_after == 0:
-        if following is None or following.kind != "home":
-            after = f"{following.id} is no home visit" if following else "nothing follows it"
-            yield (
-                f"{describe(appt)} has no drive back, but {after}; driving back to "
-                f"centre {centre.id} takes {back} minutes."
-            )
+        if following is None:
+            yield Message("travel.no-way-back", params)
+        elif following.kind != "home":
+            yield Message("travel.no-way-back-next", {**params, "next": following.id})
     elif appt.travel_after < back:
-        yield (
-            f"{describe(appt)} allows {appt.travel_after} minutes to drive back, "
-            f"but the drive to centre {centre.id} takes {back}."
-        )
+        yield Message("travel.back", {**params, "allowed": appt.travel_after})
 
 
 # --- Rooms --------------------------------------------------------------------------------------
 
 
-def room_kind(plan: PlanIndex) -> Iterator[str]:
+def room_kind(plan: PlanIndex) -> Iterator[Message]:
     """Each session uses the right kind of room at the right centre, or none away from one."""
     for appt in plan.appointments:
         if appt.kind in ("home", "online"):
             if appt.room is not None:
-                yield f"{describe(appt)} is a {appt.kind} session but books room {appt.room}."
+                yield Message(
+                    "room-kind.away",
+                    {"appointment": describe(appt), "kind": appt.kind, "room": appt.room},
+                )
             continue
         if appt.room is None:
-            yield f"{describe(appt)} has no room."
+            yield Message("room-kind.none", {"appointment": describe(appt)})
             continue
         room = plan.rooms.get(appt.room)
         if room is None:
@@ -429,16 +478,28 @@ def room_kind(plan: PlanIndex) -> Iterator[str]:
         else:
             kinds, centre = INDIVIDUAL_ROOM_KINDS, appt.centre
         if room.kind not in kinds:
-            wanted = " or ".join(sorted(kinds))
-            yield (
-                f"{describe(appt)} is in room {room.id} of kind {room.kind}; "
-                f"it needs a room of kind {wanted}."
+            yield Message(
+                "room-kind",
+                {
+                    "appointment": describe(appt),
+                    "room": room.id,
+                    "room_kind": room.kind,
+                    "room_kinds": sorted(kinds),
+                },
             )
         if room.centre != centre:
-            yield f"{describe(appt)} is in room {room.id} at {room.centre}; it belongs at {centre}."
+            yield Message(
+                "room-kind.centre",
+                {
+                    "appointment": describe(appt),
+                    "room": room.id,
+                    "room_centre": room.centre,
+                    "centre": centre,
+                },
+            )
 
 
-def room_capacity(plan: PlanIndex) -> Iterator[str]:
+def room_capacity(plan: PlanIndex) -> Iterator[Message]:
     """A room holds no more individual sessions at once than its capacity."""
     for (room_id, day), appts in plan.by_room_day.items():
         room = plan.rooms.get(room_id or "")
@@ -450,13 +511,20 @@ def room_capacity(plan: PlanIndex) -> Iterator[str]:
                 continue
             active = [other for other in active if other.end > appt.start] + [appt]
             if len(active) > room.capacity:
-                yield (
-                    f"Room {room.id} holds {room.capacity}, but {len(active)} sessions are in it "
-                    f"at {day_name(day)} {clock(appt.start)}: {ids(active)}."
+                yield Message(
+                    "room-capacity",
+                    {
+                        "room": room.id,
+                        "capacity": room.capacity,
+                        "sessions": len(active),
+                        "day": day.isoformat(),
+                        "start": appt.start,
+                        "appointments": ids(active),
+                    },
                 )
 
 
-def room_team_alone(plan: PlanIndex) -> Iterator[str]:
+def room_team_alone(plan: PlanIndex) -> Iterator[Message]:
     """A team meeting has its room to itself."""
     for (room_id, _day), appts in plan.by_room_day.items():
         for i, team in enumerate(appts):
@@ -467,30 +535,39 @@ def room_team_alone(plan: PlanIndex) -> Iterator[str]:
                 if j == i or (other.kind == "team" and j < i):
                     continue  # a pair of meetings is reported once
                 if other.start < team.end and team.start < other.end:
-                    yield (
-                        f"Room {room_id} is shared by a team meeting: {describe(team)} and "
-                        f"{describe(other)} overlap."
+                    yield Message(
+                        "room-team-alone",
+                        {
+                            "room": room_id,
+                            "appointment": describe(team),
+                            "appointment2": describe(other),
+                        },
                     )
 
 
 # --- Citizens -----------------------------------------------------------------------------------
 
 
-def citizen_one_a_day(plan: PlanIndex) -> Iterator[str]:
+def citizen_one_a_day(plan: PlanIndex) -> Iterator[Message]:
     """A citizen has at most one appointment a day, team seats included."""
     by_citizen_day = group(
         plan.sessions, lambda session: (plan.citizen_of(session.referral), session.appointment.day)
     )
     for (citizen_id, day), sessions in by_citizen_day.items():
         if citizen_id is not None and len(sessions) > 1:
-            listed = ", ".join(f"{s.appointment.id} ({s.referral})" for s in sessions)
-            yield (
-                f"Citizen {citizen_id} has {len(sessions)} appointments on {day_name(day)}: "
-                f"{listed}."
+            listed = [f"{s.appointment.id} ({s.referral})" for s in sessions]
+            yield Message(
+                "citizen-one-a-day",
+                {
+                    "citizen": citizen_id,
+                    "count": len(sessions),
+                    "day": day.isoformat(),
+                    "appointments": listed,
+                },
             )
 
 
-def citizen_available(plan: PlanIndex) -> Iterator[str]:
+def citizen_available(plan: PlanIndex) -> Iterator[Message]:
     """A citizen is seen only when they said they are available."""
     for session in plan.sessions:
         citizen = plan.citizens.get(plan.citizen_of(session.referral) or "")
@@ -499,45 +576,63 @@ def citizen_available(plan: PlanIndex) -> Iterator[str]:
         appt = session.appointment
         windows = citizen.available.get(weekday(appt.day), ())
         if not inside(windows, appt.start, appt.end):
-            yield (
-                f"{describe(appt)}: citizen {citizen.id} (referral {session.referral}) is not "
-                f"available then."
+            yield Message(
+                "citizen-available",
+                {
+                    "appointment": describe(appt),
+                    "citizen": citizen.id,
+                    "referral": session.referral,
+                },
             )
 
 
-def citizen_earliest(plan: PlanIndex) -> Iterator[str]:
+def citizen_earliest(plan: PlanIndex) -> Iterator[Message]:
     """No session of a referral comes before the referral's earliest date."""
     for session in plan.sessions:
         referral = plan.referrals.get(session.referral)
         if referral and referral.earliest and session.appointment.day < referral.earliest:
-            yield (
-                f"{describe(session.appointment)}: referral {referral.id} may start "
-                f"{referral.earliest.isoformat()} at the earliest."
+            yield Message(
+                "citizen-earliest",
+                {
+                    "appointment": describe(session.appointment),
+                    "referral": referral.id,
+                    "earliest": referral.earliest.isoformat(),
+                },
             )
 
 
 # --- Referrals ----------------------------------------------------------------------------------
 
 
-def referral_count(plan: PlanIndex) -> Iterator[str]:
+def referral_count(plan: PlanIndex) -> Iterator[Message]:
     """A referral gets no more sessions than it asks for and its package has left."""
     for referral_id, sessions in plan.sessions_by_referral.items():
         requested = plan.requested.get(referral_id)
         if requested is not None and len(sessions) > requested:
-            yield (
-                f"Referral {referral_id} has {len(sessions)} sessions, but asks for "
-                f"{requested}: {ids(s.appointment for s in sessions)}."
+            yield Message(
+                "referral-count",
+                {
+                    "referral": referral_id,
+                    "count": len(sessions),
+                    "requested": requested,
+                    "appointments": ids(s.appointment for s in sessions),
+                },
             )
 
 
-def referral_distinct_days(plan: PlanIndex) -> Iterator[str]:
+def referral_distinct_days(plan: PlanIndex) -> Iterator[Message]:
     """A referral's sessions fall on different days."""
     for referral_id, sessions in plan.sessions_by_referral.items():
         for day, same_day in group(sessions, lambda s: s.appointment.day).items():
             if len(same_day) > 1:
-                yield (
-                    f"Referral {referral_id} has {len(same_day)} sessions on {day_name(day)}: "
-                    f"{ids(s.appointment for s in same_day)}."
+                yield Message(
+                    "referral-distinct-days",
+                    {
+                        "referral": referral_id,
+                        "count": len(same_day),
+                        "day": day.isoformat(),
+                        "appointments": ids(s.appointment for s in same_day),
+                    },
                 )
 
 
@@ -545,29 +640,39 @@ def referral_distinct_days(plan: PlanIndex) -> Iterator[str]:
 KIND_FOR_MODE = {"centre": "individual", "home": "home", "online": "online", "team": "individual"}
 
 
-def referral_kind(plan: PlanIndex) -> Iterator[str]:
+def referral_kind(plan: PlanIndex) -> Iterator[Message]:
     """A referral is given the kind of session its mode asks for."""
     for appt in plan.appointments:
         if appt.kind not in KINDS:
-            yield f"{describe(appt)} is of kind {appt.kind!r}, not one of {', '.join(KINDS)}."
+            yield Message(
+                "referral-kind.unknown",
+                {"appointment": describe(appt), "kind": appt.kind, "kinds": list(KINDS)},
+            )
             continue
         referral = plan.referrals.get(appt.referral or "")
         if appt.kind == "team" or referral is None:
             continue
         if KIND_FOR_MODE.get(referral.mode) != appt.kind:
-            yield (
-                f"{describe(appt)} is {article(appt.kind)} session, but referral {referral.id} "
-                f"is for {referral.mode} sessions."
+            yield Message(
+                "referral-kind",
+                {
+                    "appointment": describe(appt),
+                    "kind": appt.kind,
+                    "referral": referral.id,
+                    "mode": referral.mode,
+                },
             )
 
 
-def referral_duration(plan: PlanIndex) -> Iterator[str]:
+def referral_duration(plan: PlanIndex) -> Iterator[Message]:
     """A session lasts the referral's session minutes; a team seat the class's minutes."""
     for appt in plan.appointments:
         minutes = expected_minutes(plan, appt)
         if minutes is not None and appt.end - appt.start != minutes:
-            lasts = count(appt.end - appt.start, "minute")
-            yield f"{describe(appt)} lasts {lasts} instead of {minutes}."
+            yield Message(
+                "referral-duration",
+                {"appointment": describe(appt), "lasts": appt.end - appt.start, "minutes": minutes},
+            )
 
 
 def expected_minutes(plan: PlanIndex, appt: Appointment) -> int | None:
@@ -578,12 +683,15 @@ def expected_minutes(plan: PlanIndex, appt: Appointment) -> int | None:
     return referral.session_minutes if referral else None
 
 
-def referral_centre(plan: PlanIndex) -> Iterator[str]:
+def referral_centre(plan: PlanIndex) -> Iterator[Message]:
     """A referral's sessions are at its centre; team seats and their intro/final at the class's."""
     for appt in plan.appointments:
         centre = expected_centre(plan, appt)
         if centre is not None and appt.centre != centre:
-            yield f"{describe(appt)} is at centre {appt.centre}; it belongs at {centre}."
+            yield Message(
+                "referral-centre",
+                {"appointment": describe(appt), "at": appt.centre, "centre": centre},
+            )
 
 
 def expected_centre(plan: PlanIndex, appt: Appointment) -> str | None:
@@ -599,33 +707,34 @@ def expected_centre(plan: PlanIndex, appt: Appointment) -> str | None:
     return referral.centre
 
 
-def team_intro_final(plan: PlanIndex) -> Iterator[str]:
+def team_intro_final(plan: PlanIndex) -> Iterator[Message]:
     """A team referral is seen alone only for its start assessment before and re-test after."""
     for referral in plan.problem.referrals:
         if referral.mode == "team":
             yield from intro_final_of(referral, plan.sessions_by_referral.get(referral.id, []))
 
 
-def intro_final_of(referral: Referral, sessions: list[Session]) -> Iterator[str]:
+def intro_final_of(referral: Referral, sessions: list[PlacedSession]) -> Iterator[Message]:
     alone = sorted(s.appointment.day for s in sessions if not s.seat)
     seats = [s.appointment for s in sessions if s.seat]
     allowed = int(referral.intro) + int(referral.final)
     if len(alone) > allowed:
-        yield (
-            f"Referral {referral.id} has {count(len(alone), 'individual session')}, but a team "
-            f"referral is seen alone only for its start assessment and re-test ({allowed} here)."
+        yield Message(
+            "team-intro-final", {"referral": referral.id, "alone": len(alone), "allowed": allowed}
         )
     if referral.intro:
         early = [seat for seat in seats if not alone or seat.day <= alone[0]]
         if early:
-            yield (
-                f"Referral {referral.id} has team seats before its start assessment: {ids(early)}."
+            yield Message(
+                "team-intro-final.early", {"referral": referral.id, "appointments": ids(early)}
             )
     # With both flags and one individual session, that one is the intro: the re-test is unplaced.
     if referral.final and not (referral.intro and len(alone) < 2):
         late = [seat for seat in seats if not alone or seat.day >= alone[-1]]
         if late:
-            yield f"Referral {referral.id} has team seats after its re-test: {ids(late)}."
+            yield Message(
+                "team-intro-final.late", {"referral": referral.id, "appointments": ids(late)}
+            )
 
 
 #: What a pinned appointment keeps, and how a coordinator calls it.
@@ -639,7 +748,7 @@ PINNED_FIELDS = {
 }
 
 
-def pinned(plan: PlanIndex) -> Iterator[str]:
+def pinned(plan: PlanIndex) -> Iterator[Message]:
     """A pinned appointment stays in the plan as it was fixed; a pinned team may gain people."""
     by_id: dict[str, Appointment] = {}
     for appt in plan.appointments:
@@ -647,61 +756,80 @@ def pinned(plan: PlanIndex) -> Iterator[str]:
     for pin in plan.problem.pinned:
         kept = by_id.get(pin.id)
         if kept is None:
-            yield f"Pinned appointment {pin.id} ({when(pin.day, pin.start, pin.end)}) is missing."
+            yield Message(
+                "pinned.missing", {"id": pin.id, "when": when(pin.day, pin.start, pin.end)}
+            )
             continue
         changes = pin_changes(pin, kept)
         if changes:
-            yield f"Pinned appointment {pin.id} was changed: {'; '.join(changes)}."
+            yield Message("pinned", {"id": pin.id, "changes": changes})
 
 
-def pin_changes(pin: Appointment, appt: Appointment) -> list[str]:
-    changes = [
-        f"{label} {getattr(appt, name) or 'none'} instead of {getattr(pin, name) or 'none'}"
+def pin_changes(pin: Appointment, appt: Appointment) -> list[dict[str, Any]]:
+    """What differs from the pin, each as {field, now, was} (time: {date, start, end})."""
+    changes: list[dict[str, Any]] = [
+        {"field": label, "now": getattr(appt, name), "was": getattr(pin, name)}
         for name, label in PINNED_FIELDS.items()
         if getattr(appt, name) != getattr(pin, name)
     ]
     if (appt.day, appt.start, appt.end) != (pin.day, pin.start, pin.end):
         changes.append(
-            f"time {when(appt.day, appt.start, appt.end)} instead of "
-            f"{when(pin.day, pin.start, pin.end)}"
+            {
+                "field": "time",
+                "now": when(appt.day, appt.start, appt.end),
+                "was": when(pin.day, pin.start, pin.end),
+            }
         )
     lost = [referral for referral in pin.participants if referral not in appt.participants]
     if lost:
-        changes.append(f"participants {', '.join(lost)} left out")
+        changes.append({"field": "participants", "now": lost, "was": None})
     return changes
 
 
 # --- Team classes -------------------------------------------------------------------------------
 
 
-def class_meetings(plan: PlanIndex) -> Iterator[str]:
+def class_meetings(plan: PlanIndex) -> Iterator[Message]:
     """A class meets only when it may, at most once a day, and never without participants."""
     for class_id, meetings in plan.meetings_by_class.items():
         team_class = plan.classes.get(class_id or "")
         for day, same_day in group(meetings, lambda appt: appt.day).items():
             if len(same_day) > 1:
-                yield (
-                    f"Class {class_id} meets {count(len(same_day), 'time')} on {day_name(day)}: "
-                    f"{ids(same_day)}."
+                yield Message(
+                    "class-meetings.same-day",
+                    {
+                        "team_class": class_id,
+                        "count": len(same_day),
+                        "day": day.isoformat(),
+                        "appointments": ids(same_day),
+                    },
                 )
         for appt in meetings:
             if not appt.participants:
-                yield f"{describe(appt)} has no participants; an empty meeting is not held."
+                yield Message("class-meetings.empty", {"appointment": describe(appt)})
         if team_class is None:
             continue
         if team_class.fixed:
             allowed = {(m.day, m.start) for m in team_class.meetings}
             for appt in meetings:
                 if (weekday(appt.day), appt.start) not in allowed:
-                    yield f"{describe(appt)} is not one of class {class_id}'s fixed meetings."
+                    yield Message(
+                        "class-meetings.not-fixed",
+                        {"appointment": describe(appt), "team_class": class_id},
+                    )
         elif len(meetings) > (team_class.meetings_per_week or 0):
-            yield (
-                f"Class {class_id} meets {count(len(meetings), 'time')}, more than its "
-                f"{count(team_class.meetings_per_week or 0, 'meeting')} a week: {ids(meetings)}."
+            yield Message(
+                "class-meetings",
+                {
+                    "team_class": class_id,
+                    "count": len(meetings),
+                    "per_week": team_class.meetings_per_week or 0,
+                    "appointments": ids(meetings),
+                },
             )
 
 
-def class_capacity(plan: PlanIndex) -> Iterator[str]:
+def class_capacity(plan: PlanIndex) -> Iterator[Message]:
     """A team meeting has no more participants than the class and its room hold."""
     for class_id, meetings in plan.meetings_by_class.items():
         team_class = plan.classes.get(class_id or "")
@@ -711,10 +839,17 @@ def class_capacity(plan: PlanIndex) -> Iterator[str]:
             room = plan.rooms.get(appt.room or "")
             seats = min(team_class.capacity, room.capacity if room else team_class.capacity)
             if len(appt.participants) > seats:
-                yield f"{describe(appt)} has {len(appt.participants)} participants, {seats} seats."
+                yield Message(
+                    "class-capacity",
+                    {
+                        "appointment": describe(appt),
+                        "count": len(appt.participants),
+                        "seats": seats,
+                    },
+                )
 
 
-def class_participants(plan: PlanIndex) -> Iterator[str]:
+def class_participants(plan: PlanIndex) -> Iterator[Message]:
     """Every participant of a team meeting is a referral to that class, listed once."""
     for appt in plan.appointments:
         if appt.kind != "team":
@@ -722,9 +857,14 @@ def class_participants(plan: PlanIndex) -> Iterator[str]:
         for referral_id, count in Counter(appt.participants).items():
             referral = plan.referrals.get(referral_id)
             if count > 1:
-                yield f"{describe(appt)} lists participant {referral_id} {count} times."
+                yield Message(
+                    "class-participants.twice",
+                    {"appointment": describe(appt), "referral": referral_id, "count": count},
+                )
             if referral is not None and not belongs_to_class(referral, appt.team_class):
-                yield f"{describe(appt)}: referral {referral_id} is not a referral to this class."
+                yield Message(
+                    "class-participants", {"appointment": describe(appt), "referral": referral_id}
+                )
 
 
 def belongs_to_class(referral: Referral, class_id: str | None) -> bool:
@@ -734,36 +874,36 @@ def belongs_to_class(referral: Referral, class_id: str | None) -> bool:
 # --- The plan's own account ---------------------------------------------------------------------
 
 
-def unplaced(plan: PlanIndex) -> Iterator[str]:
+def unplaced(plan: PlanIndex) -> Iterator[Message]:
     """The plan lists each referral with missing sessions, how many are missing and why."""
     entries = group(plan.plan.unplaced, lambda entry: entry.referral)
     for referral in plan.problem.referrals:
         missing = plan.requested[referral.id] - plan.placed(referral.id)
         listed = entries.pop(referral.id, [])
+        params: dict[str, Any] = {"referral": referral.id}
         if len(listed) > 1:
-            yield f"Referral {referral.id} is listed {len(listed)} times as unplaced."
+            yield Message("unplaced.listed-twice", {**params, "count": len(listed)})
         entry = listed[0] if listed else None
         if entry is None:
             if missing > 0:
-                yield (
-                    f"Referral {referral.id} misses {missing} of its {plan.requested[referral.id]} "
-                    "sessions, but the plan does not list it as unplaced."
+                requested = plan.requested[referral.id]
+                yield Message(
+                    "unplaced.not-listed", {**params, "missing": missing, "requested": requested}
                 )
         elif missing <= 0:
-            yield f"Referral {referral.id} is listed as unplaced, but all its sessions are placed."
+            yield Message("unplaced.all-placed", params)
         else:
             if entry.sessions != missing:
-                yield (
-                    f"Referral {referral.id} is listed with {entry.sessions} unplaced sessions, "
-                    f"but misses {missing}."
+                yield Message(
+                    "unplaced.wrong-count", {**params, "missing": missing, "listed": entry.sessions}
                 )
             if not entry.reasons:
-                yield f"Referral {referral.id} is listed as unplaced without a reason."
+                yield Message("unplaced.no-reason", params)
     for referral_id in entries:
-        yield f"The unplaced list names referral {referral_id}, which is not in the scenario."
+        yield Message("unplaced.unknown", {"referral": referral_id})
 
 
-def start_deadline(plan: PlanIndex) -> Iterator[str]:
+def start_deadline(plan: PlanIndex) -> Iterator[Message]:
     """A SUL §140 start that comes later than 7 days after discharge, or not at all, is warned."""
     warned = {w.referral for w in plan.plan.warnings if w.code == "start-deadline"}
     for referral in plan.problem.referrals:
@@ -773,33 +913,30 @@ def start_deadline(plan: PlanIndex) -> Iterator[str]:
         days = [
             session.appointment.day for session in plan.sessions_by_referral.get(referral.id, [])
         ]
+        params = {"referral": referral.id, "discharged": referral.discharged.isoformat()}
         if not days:
-            yield (
-                f"Referral {referral.id} (discharged {referral.discharged.isoformat()}) has no "
-                "first session, but the plan has no start-deadline warning."
-            )
+            yield Message("start-deadline.no-start", params)
         elif min(days) > deadline:
-            yield (
-                f"Referral {referral.id} starts {day_name(min(days))}, more than "
-                f"{START_DEADLINE_DAYS} days after discharge on {referral.discharged.isoformat()}, "
-                "but the plan has no start-deadline warning."
+            yield Message(
+                "start-deadline",
+                {**params, "day": min(days).isoformat(), "days": START_DEADLINE_DAYS},
             )
 
 
-def stats(plan: PlanIndex) -> Iterator[str]:
+def stats(plan: PlanIndex) -> Iterator[Message]:
     """The plan's totals of requested and placed sessions add up."""
     requested = sum(plan.requested.values())
     placed = len(plan.sessions)
     told = plan.plan.stats
     if told.sessions_requested != requested:
-        yield f"The plan says {told.sessions_requested} sessions were requested; it is {requested}."
+        yield Message("stats.requested", {"told": told.sessions_requested, "count": requested})
     if told.sessions_placed != placed:
-        yield f"The plan says {told.sessions_placed} sessions were placed; it is {placed}."
+        yield Message("stats.placed", {"told": told.sessions_placed, "count": placed})
 
 
 # --- Running them all ---------------------------------------------------------------------------
 
-Rule = Callable[[PlanIndex], Iterable[str]]
+Rule = Callable[[PlanIndex], Iterable[Message]]
 
 #: Every rule of docs/rules.md (plus the plan's integrity), in the page's order.
 RULES: tuple[Rule, ...] = (
@@ -863,5 +1000,5 @@ def check_plan_document(problem: Problem, doc: dict[str, Any]) -> list[Violation
     try:
         plan = read_plan(problem, doc)
     except PlanError as error:
-        return [Violation("schema", message) for message in error.errors]
+        return [Violation("schema", text_message(message)) for message in error.errors]
     return check_plan(problem, plan)

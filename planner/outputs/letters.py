@@ -33,11 +33,11 @@ from weasyprint.document import Document, Page
 
 from planner.db.models import Centre, Plan
 from planner.db.store import get, load_problem, load_solution
-from planner.errors import PlanStateError
+from planner.errors import NotFound, PlanStateError
 from planner.formats.scenario import week_monday
 from planner.outputs.timezone import vtimezone
 from planner.text.wording import MONTHS_DA, clock, day_text
-from solver.problem import Appointment, Problem, Referral, Solution
+from solver.problem import Appointment, Message, Problem, Referral, Solution
 
 # --- the words of a letter (every text a citizen reads that is not in the template) -----------
 
@@ -330,7 +330,7 @@ def letter(
     )
     person = week.citizen(citizen) or (previous.citizen(citizen) if previous else None)
     if person is None:
-        raise LookupError(f"there is no citizen {citizen} in week {week.problem.week}")
+        raise NotFound("citizen", citizen)
     name, address = person
     return Letter(
         citizen=citizen,
@@ -451,10 +451,7 @@ def plan_letters(plan_id: int, *, session: Session, made_on: date | None = None)
     """Every citizen's letter of a published plan; PlanStateError if the plan is not published."""
     plan = get(session, Plan, plan_id)
     if plan.status != "published":
-        raise PlanStateError(
-            f"Plan version {plan.version} er ikke offentliggjort. "
-            "Breve til borgere laves kun for ugens offentliggjorte plan."
-        )
+        raise PlanStateError(Message("plan.letters-not-published", {"version": plan.version}))
     week = plan_week(plan, session=session)
     before = previously_published(plan, session=session)
     previous = plan_week(before, session=session) if before else None
@@ -470,10 +467,10 @@ def plan_letters(plan_id: int, *, session: Session, made_on: date | None = None)
 def citizen_letter(
     plan_id: int, citizen: str, *, session: Session, made_on: date | None = None
 ) -> Letter:
-    """One citizen's letter of a published plan; LookupError for a citizen not in the week."""
+    """One citizen's letter of a published plan; NotFound for a citizen not in the week."""
     found = plan_letters(plan_id, session=session, made_on=made_on).letters.get(citizen)
     if found is None:
-        raise LookupError(f"there is no citizen {citizen} in plan {plan_id}")
+        raise NotFound("citizen", citizen)
     return found
 
 

@@ -32,11 +32,14 @@ from planner.db.store import (
     load_problem,
     load_solution,
     save_plan,
+    stored_message,
+    stored_reasons,
 )
-from planner.errors import PlanStateError
+from planner.errors import NotFound, PlanStateError
 from planner.formats.plan import local_time, stats_to_json, timestamp
 from planner.plan.jobs import lock
 from planner.plan.stored import PlanWeek, locked_ids, placed_by_referral, plan_week
+from planner.text.messages import to_json
 from solver import problem as solved
 from solver.explain import start_deadline_message
 from solver.firstfit import Diary
@@ -53,6 +56,7 @@ from solver.problem import (
     INDIVIDUAL_ROOM_KINDS,
     Appointment,
     Kind,
+    Message,
     Problem,
     Referral,
     Solution,
@@ -62,16 +66,15 @@ from solver.problem import (
 )
 
 #: Why a referral misses sessions when only a change by hand made it so (the solver gave none).
-BY_HAND = "changed by hand"
+BY_HAND = Message("unplaced.by-hand")
 APPOINTMENT_ID = re.compile(r"a(\d+)")
-STATUS_DA = {"published": "offentliggjort", "superseded": "erstattet", "draft": "en kladde"}
 
 
 class ChangeRefused(ValueError):
     """A change by hand that would break a rule (or cannot be made); nothing was stored."""
 
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
+    def __init__(self, messages: list[Message]) -> None:
+        super().__init__("; ".join(m.code for m in messages))
         self.messages = messages
 
 
@@ -133,7 +136,9 @@ def in_order(referral: Referral, sessions: list[tuple[date, bool]], day: date, s
     if referral.mode != "team":
         return True
     seen = [
-        rules.Session(referral.id, Appointment("", "team" if s else "individual", "", "", d, 0, 0))
+        rules.PlacedSession(
+            referral.id, Appointment("", "team" if s else "individual", "", "", d, 0, 0)
+        )
         for d, s in [*sessions, (day, seat)]
     ]
     return next(iter(rules.intro_final_of(referral, seen)), None) is None
@@ -341,11 +346,11 @@ def seated(
     if slot.meeting is not None:
         meeting = find(solution, slot.meeting)
         if meeting.kind != "team":
-            raise ChangeRefused([f"Aftale {slot.meeting} er ikke et holdmøde."])
+            raise ChangeRefused([Message("change.not-a-meeting", {"id": slot.meeting})])
         joined = replace(meeting, participants=tuple(sorted([*meeting.participants, referral.id])))
         return [joined if a.id == meeting.id else a for a in solution.appointments]
     if referral.team_class is None:
-        raise ChangeRefused([f"Henvisning {referral.id} hører ikke til et hold."])
+        raise ChangeRefused([Message("change.not-team", {"referral": referral.id})])
     team = problem.team_class(referral.team_class)
     meeting = Appointment(
         id=next_id(problem, solution),
@@ -386,18 +391,18 @@ def find(solution: Solution, appointment_id: str) -> Appointment:
     for a in solution.appointments:
         if a.id == appointment_id:
             return a
-    raise ChangeRefused([f"Planen har ingen aftale {appointment_id}."])
+    raise ChangeRefused([Message("change.no-appointment", {"id": appointment_id})])
 
 
 def known_references(problem: Problem, slot: Slot) -> None:
     """The therapist, centre and room chosen exist in the week (the form could name others)."""
-    errors = []
+    errors: list[Message] = []
     if slot.therapist not in {t.id for t in problem.therapists}:
-        errors.append(f"Terapeut {slot.therapist} findes ikke i ugen; vælg en fra listen.")
+        errors.append(Message("change.unknown-therapist", {"therapist": slot.therapist}))
     if slot.centre not in {c.id for c in problem.centres}:
-        errors.append(f"Center {slot.centre} findes ikke i ugen; vælg et fra listen.")
+        errors.append(Message("change.unknown-centre", {"centre": slot.centre}))
     if slot.room is not None and slot.room not in {r.id for r in problem.rooms}:
-        errors.append(f"Lokale {slot.room} findes ikke i ugen; vælg et fra listen.")
+        errors.append(Message("change.unknown-room", {"room": slot.room}))
     if errors:
         raise ChangeRefused(errors)
 
@@ -464,7 +469,7 @@ def checked(problem: Problem, changed: Solution) -> Solution:
     """The changed plan if it keeps every rule; ChangeRefused with the validator's words if not."""
     violations = rules.check_plan(problem, changed)
     if violations:
-        raise ChangeRefused([f"{v.rule}: {v.message}" for v in violations])
+        raise ChangeRefused([v.message for v in violations])
     return changed
 
 
@@ -482,8 +487,7 @@ def refuse_read_only(plan: Plan) -> None:
     """PlanStateError for a published or superseded plan: only drafts change."""
     if plan.status != "draft":
         raise PlanStateError(
-            f"Plan version {plan.version} er {STATUS_DA[plan.status]} og kan ikke ændres. "
-            "Lav en ny kladde af den for at ændre den."
+            Message("plan.read-only", {"version": plan.version, "status": plan.status})
         )
 
 
@@ -491,7 +495,7 @@ def place_session(plan_id: int, referral_id: str, slot: Slot, *, session: Sessio
     """Place a missing session by hand; returns the id of the appointment it is in."""
     week = editable_week(plan_id, session=session)
     if referral_id not in {r.id for r in week.problem.referrals}:
-        raise LookupError(f"the week has no referral {referral_id}")
+        raise NotFound("referral", referral_id)
     changed = checked(week.problem, with_session(week.problem, week.solution, referral_id, slot))
     store(session, week, changed)
     before = {a.id: a for a in week.solution.appointments}
@@ -508,7 +512,7 @@ def move_appointment(plan_id: int, appointment_id: str, slot: Slot, *, session: 
 
 
 def move_in(week: PlanWeek, appointment_id: str, slot: Slot, *, session: Session) -> None:
-    week.appointment(appointment_id)  # LookupError for an appointment the plan does not have
+    week.appointment(appointment_id)  # NotFound for an appointment the plan does not have
     refuse_fixed(week, appointment_id)
     changed = checked(week.problem, with_move(week.problem, week.solution, appointment_id, slot))
     store(session, week, changed)
@@ -526,7 +530,7 @@ def move_to(
         day, start = local_time(ZoneInfo(week.problem.timezone), when)
     except ValueError as e:
         raise ChangeRefused(
-            [f"start: {when!r} er ikke et tidspunkt med UTC-forskydning ({e})"]
+            [Message("change.bad-start", {"value": when, "reason": str(e)})]
         ) from None
     rooms = {r.id: r.centre for r in week.problem.rooms}
     if room is not None:
@@ -545,11 +549,9 @@ def move_to(
 def refuse_fixed(week: PlanWeek, appointment_id: str) -> None:
     """A locked appointment stays where it is until unlocked; a pinned one always does."""
     if appointment_id in week.locked:
-        raise ChangeRefused([f"Aftale {appointment_id} er låst. Lås den op for at flytte den."])
+        raise ChangeRefused([Message("change.locked", {"id": appointment_id})])
     if appointment_id in {a.id for a in week.problem.pinned}:
-        raise ChangeRefused(
-            [f"Aftale {appointment_id} er fastlagt i ugens data og kan ikke flyttes."]
-        )
+        raise ChangeRefused([Message("change.pinned", {"id": appointment_id})])
 
 
 def set_locked(plan_id: int, appointment_id: str, locked: bool, *, session: Session) -> bool:
@@ -562,7 +564,7 @@ def set_locked(plan_id: int, appointment_id: str, locked: bool, *, session: Sess
     )
     row = session.exec(query).first()
     if row is None:
-        raise LookupError(f"plan {plan_id} has no appointment {appointment_id}")
+        raise NotFound("appointment", appointment_id)
     claim(session, plan_id, seen)
     row.locked = locked
     session.add(row)
@@ -571,15 +573,21 @@ def set_locked(plan_id: int, appointment_id: str, locked: bool, *, session: Sess
 
 
 def copy_as_draft(plan_id: int, *, session: Session) -> Plan:
-    """Lav ny kladde: the plan copied into the week's next draft version, locks kept."""
+    """Lav ny kladde: the plan copied into the week's next draft version, locks kept.
+
+    PlanStateError for a draft, and for a plan the week's changed data makes break a rule."""
     plan = get(session, Plan, plan_id)
     if plan.status == "draft":
-        raise PlanStateError(f"Plan version {plan.version} er allerede en kladde")
+        raise PlanStateError(Message("plan.already-draft", {"version": plan.version}))
     kept = set(locked_ids(plan_id, session=session))
     problem = load_problem(plan.scenario_id, session=session)
     old = load_solution(plan_id, session=session)
     # The week's data may have changed since: recount, and copy only what keeps the rules.
-    copy = checked(problem, accounted(problem, old, old.appointments))
+    try:
+        copy = checked(problem, accounted(problem, old, old.appointments))
+    except ChangeRefused as refused:
+        problems = [to_json(m) for m in refused.messages[:3]]
+        raise PlanStateError(Message("change.copy-breaks-rules", {"problems": problems})) from None
     draft_id = save_plan(plan.scenario_id, copy, session=session)
     lock(draft_id, kept, session=session)
     return get(session, Plan, draft_id)
@@ -608,12 +616,15 @@ def store(session: Session, week: PlanWeek, changed: Solution) -> None:
         session.delete(row)
     plan.unplaced = [
         PlanUnplaced(
-            plan_id=week.plan_id, referral=u.referral, sessions=u.sessions, reasons=list(u.reasons)
+            plan_id=week.plan_id, referral=u.referral, sessions=u.sessions,
+            reasons=stored_reasons(u),
         )
         for u in changed.unplaced
-    ]
+    ]  # fmt: skip
     plan.warnings = [
-        PlanWarning(plan_id=week.plan_id, referral=w.referral, code=w.code, message=w.message)
+        PlanWarning(
+            plan_id=week.plan_id, referral=w.referral, code=w.code, message=stored_message(w)
+        )
         for w in changed.warnings
     ]
     plan.stats = stats_to_json(changed.stats)
@@ -673,18 +684,18 @@ class ReferralAdjust:
     citizen: str
     requested: int
     placed: int
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
     appointments: list[Appointment]
     slots: list[Slot]
 
 
 def referral_adjust(plan_id: int, referral_id: str, *, session: Session) -> ReferralAdjust:
     """A referral of a plan with the free slots for its missing sessions (none if read-only);
-    LookupError if there is no such plan or referral."""
+    NotFound if there is no such plan or referral."""
     week = plan_week(plan_id, session=session)
     problem, solution = week.problem, week.solution
     if referral_id not in {r.id for r in problem.referrals}:
-        raise LookupError(f"the week has no referral {referral_id}")
+        raise NotFound("referral", referral_id)
     referral = problem.referral(referral_id)
     mine = [
         a
@@ -717,7 +728,7 @@ class AppointmentAdjust:
 
 def appointment_adjust(plan_id: int, appointment_id: str, *, session: Session) -> AppointmentAdjust:
     """An appointment with the slots it could move to (none when it is locked, pinned or the
-    plan read-only); LookupError if there is no such plan or appointment."""
+    plan read-only); NotFound if there is no such plan or appointment."""
     week = plan_week(plan_id, session=session)
     a = week.appointment(appointment_id)
     locked = a.id in week.locked

@@ -186,7 +186,8 @@ def run_job(url: str, job_id: int) -> None:
         solution = solve(problem, job.time_limit, workers=2, progress=progress)
         broken = check_plan(problem, solution)
         if broken:  # never store a plan that breaks a rule
-            raise RuntimeError(f"the plan breaks {len(broken)} rules: {broken}")
+            rules = "; ".join(f"{v.rule}: {v.text()}" for v in broken)
+            raise RuntimeError(f"the plan breaks {len(broken)} rules: {rules}")
         with Session(engine) as session:
             plan_id = save_plan(job.scenario_id, solution, session=session)
             lock(plan_id, {a.id for a in problem.pinned}, session=session)

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from planner.db.models import Appointment as AppointmentRow
 from planner.db.models import Plan, Scenario
 from planner.db.store import get, load_problem, load_solution
+from planner.errors import NotFound
 from solver.problem import Appointment, Problem, Solution
 
 
@@ -34,15 +35,15 @@ class PlanWeek:
         return self.plan.status == "draft"
 
     def appointment(self, appointment_id: str) -> Appointment:
-        """One appointment of the plan by id; LookupError if the plan has none such."""
+        """One appointment of the plan by id; NotFound if the plan has none such."""
         for a in self.solution.appointments:
             if a.id == appointment_id:
                 return a
-        raise LookupError(f"plan {self.plan.id} has no appointment {appointment_id}")
+        raise NotFound("appointment", appointment_id)
 
 
 def plan_week(plan_id: int, *, session: Session) -> PlanWeek:
-    """A saved plan and its week; LookupError if there is no such plan."""
+    """A saved plan and its week; NotFound if there is no such plan."""
     plan = get(session, Plan, plan_id)
     scenario = get(session, Scenario, plan.scenario_id)
     return PlanWeek(

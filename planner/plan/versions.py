@@ -7,10 +7,11 @@ from sqlmodel import Session, col, select
 from planner.db.models import Plan, Scenario
 from planner.db.revision import claim, lock_week_plans
 from planner.db.store import get, publish_plan
-from planner.errors import PlanStateError
-from planner.formats.validate import check_plan
+from planner.errors import NotFound, PlanStateError
+from planner.formats.validate import Violation, check_plan
 from planner.outputs.feeds import record_publication
 from planner.plan.stored import plan_week
+from solver.problem import Message
 
 
 def weeks(*, session: Session) -> list[Scenario]:
@@ -36,17 +37,16 @@ def plan_of_week(scenario_id: int, plan_id: int | None, *, session: Session) -> 
         return current_plan(scenario_id, session=session)
     plan = get(session, Plan, plan_id)
     if plan.scenario_id != scenario_id:
-        raise LookupError(f"plan {plan_id} is not a plan of week {scenario_id}")
+        raise NotFound("plan", plan_id)
     return plan
 
 
 class PlanBreaksRules(PlanStateError):
     """Publishing refused: the draft breaks rules against the week's data as it is now."""
 
-    def __init__(self, version: int, violations: list[str]) -> None:
+    def __init__(self, version: int, violations: list[Violation]) -> None:
         super().__init__(
-            f"Plan version {version} kan ikke offentliggøres, fordi den bryder "
-            f"{len(violations)} regler med ugens data, som de er nu. Ret aftalerne først."
+            Message("plan.publish-breaks-rules", {"version": version, "n": len(violations)})
         )
         self.violations = violations
 
@@ -62,14 +62,12 @@ def publish(plan_id: int, *, session: Session) -> Plan:
     """
     plan = get(session, Plan, plan_id)
     if plan.status != "draft":
-        raise PlanStateError(
-            f"Plan version {plan.version} er ikke en kladde og kan ikke offentliggøres"
-        )
+        raise PlanStateError(Message("plan.publish-not-draft", {"version": plan.version}))
     seen = plan.revision
     week = plan_week(plan_id, session=session)
     violations = check_plan(week.problem, week.solution)
     if violations:
-        raise PlanBreaksRules(plan.version, [f"{v.rule}: {v.message}" for v in violations])
+        raise PlanBreaksRules(plan.version, violations)
     claim(session, plan_id, seen)
     lock_week_plans(session, plan.week)
     record_publication(plan_id, session=session)

@@ -31,6 +31,7 @@ from planner.db.models import (
 from planner.db.store import export_plan, get
 from planner.errors import NotFound, PlanStateError
 from planner.register.store import RegisterError, by_key, change, planned_end
+from solver.problem import Message
 
 #: Where to look when a session did not take place, in the coordinator's words.
 NO_SHOWS_IN_A_ROW = 2
@@ -194,12 +195,9 @@ def record_many(
     many changed anything. Every item is checked first: one bad item stores nothing."""
     plan = session.get(Plan, plan_id)
     if plan is None:
-        raise NotFound(f"plan {plan_id} findes ikke")
+        raise NotFound("plan", plan_id)
     if plan.status != "published":
-        raise PlanStateError(
-            f"Plan version {plan.version} er ikke offentliggjort: fremmøde registreres kun på "
-            "den offentliggjorte plan"
-        )
+        raise PlanStateError(Message("attendance.not-published", {"version": plan.version}))
     rows = {
         a.key: a for a in session.exec(select(Appointment).where(Appointment.plan_id == plan_id))
     }
@@ -208,7 +206,7 @@ def record_many(
     for appointment, referral, status in items:
         row = rows.get(appointment)
         if row is None:
-            raise NotFound(f"plan {plan_id} har ingen aftale {appointment}")
+            raise NotFound("appointment", appointment, plan=plan_id)
         if status not in ATTENDANCE_STATUSES:
             errors.append(f'status: "{status}" is not one of {", ".join(ATTENDANCE_STATUSES)}')
         elif referral not in referrals_of(row):

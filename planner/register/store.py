@@ -30,7 +30,7 @@ from planner.db.models import (
     RegisterTherapist,
 )
 from planner.errors import NotFound
-from planner.formats.scenario import ScenarioError, check_scenario, week_monday
+from planner.formats.scenario import ScenarioError, check_scenario, scenario_errors, week_monday
 
 Doc = dict[str, Any]
 Row = TypeVar("Row", bound=SQLModel)
@@ -81,7 +81,7 @@ def course(key: str, *, session: Session) -> Course:
     """The course of a referral id; NotFound if the register has none."""
     found = session.exec(select(Course).where(Course.key == key)).first()
     if found is None:
-        raise NotFound(f"forløb {key} findes ikke")
+        raise NotFound("course", key)
     return found
 
 
@@ -121,7 +121,7 @@ def import_register(doc: Doc, *, session: Session, by: str = "") -> dict[str, in
 
     ScenarioError (nothing written) if the document is not valid scenario/1.
     """
-    errors = check_scenario(doc)
+    errors = scenario_errors(doc)
     if errors:
         raise ScenarioError(errors)
     monday = week_monday(doc["week"])

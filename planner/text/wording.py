@@ -1,15 +1,11 @@
-"""Danish wording of the solver's reasons and warnings, for the Danish UI and letters.
+"""Danish calendar words for pages and letters: weekdays, months, clock times, short names.
 
-The solver and plan/1 speak English (the exchange format's language); a coordinator reads
-Danish. Each sentence the solver writes (solver/explain.py) has one pattern here; a sentence
-without a pattern is shown as it is, and a test keeps every pattern the Norddjurs week produces
-covered.
+Messages (reasons, warnings, violations, errors) are rendered from their codes in
+planner/text/messages.py, never from a sentence.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from datetime import date as Date
 
 from solver.problem import WEEKDAYS
@@ -41,99 +37,3 @@ def short_name(name: str) -> str:
     if len(parts) < 2:
         return " ".join(parts)
     return f"{parts[0]} {parts[-1][0]}."
-
-
-# --- the solver's sentences -----------------------------------------------------------------
-
-WHO = {
-    "physiotherapist": "fysioterapeut",
-    "occupational therapist": "ergoterapeut",
-    "assistant": "træningsassistent",
-}
-DAYS = {"Mon": "man", "Tue": "tir", "Wed": "ons", "Thu": "tor", "Fri": "fre", "Sat": "lør",
-        "Sun": "søn"}  # fmt: skip
-
-
-def who(text: str) -> str:
-    """'occupational therapist with skill 'kol'' → 'ergoterapeut med kompetencen 'kol''."""
-    text = text.replace(" or a meeting of the class", " eller et møde på holdet")
-    text = re.sub(r" with skills ", " med kompetencerne ", text)
-    text = re.sub(r" with skill ", " med kompetencen ", text)
-    for english, danish in WHO.items():
-        text = text.replace(english, danish)
-    return text
-
-
-def days(text: str) -> str:
-    """'Fri 14:00–16:00; Mon 09:00–12:00' with Danish day names and 'kl.'-free clock times."""
-    text = text.replace("whenever the centre is open", "når centret har åbent")
-    text = text.replace("no day this week", "ingen dag i denne uge")
-    return re.sub(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b", lambda m: DAYS[m.group(1)], text)
-
-
-def where(text: str) -> str:
-    return text.replace(" or ", " eller ")
-
-
-def date(text: str) -> str:
-    """'2026-12-04' → '4.12.2026'."""
-    year, month, day = text.split("-")
-    return f"{int(day)}.{int(month)}.{year}"
-
-
-Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
-RULES: list[Rule] = [
-    (re.compile(r"no (?P<who>.+?) at (?P<where>.+) has time for the visit and the drive "
-                r"while the citizen is available \((?P<days>.*)\)"),
-     lambda m: f"ingen {who(m['who'])} fra {where(m['where'])} har tid til besøget og kørslen, "
-               f"mens borgeren kan ({days(m['days'])})"),
-    (re.compile(r"no (?P<who>.+?) at (?P<where>.+) is free while the citizen is available "
-                r"\((?P<days>.*)\)"),
-     lambda m: f"ingen {who(m['who'])} på {where(m['where'])} er ledig, mens borgeren kan "
-               f"({days(m['days'])})"),
-    (re.compile(r"no (?P<who>.+?) at (?P<where>.+) works on the days this week allows"),
-     lambda m: f"ingen {who(m['who'])} på {where(m['where'])} arbejder på de dage, ugen tillader"),
-    (re.compile(r"no (?P<who>.+?) works at (?P<where>.+)"),
-     lambda m: f"ingen {who(m['who'])} arbejder på {where(m['where'])}"),
-    (re.compile(r"the earliest start (?P<d>[\d-]+) is after the week's last working day"),
-     lambda m: f"tidligste start {date(m['d'])} ligger efter ugens sidste arbejdsdag"),
-    (re.compile(r"the citizen cannot come to any meeting of (?P<c>.+) \((?P<t>.*)\), "
-                r"or no instructor is free then"),
-     lambda m: f"borgeren kan ikke komme til nogen af mødetiderne på {m['c']} "
-               f"({days(m['t'])}), eller ingen instruktør er ledig da"),
-    (re.compile(r"no meeting of (?P<c>.+) can be held while the citizen is available"),
-     lambda m: f"{m['c']} kan ikke mødes, mens borgeren kan"),
-    (re.compile(r"only (?P<b>\d+) of the (?P<n>\d+) requested sessions can fit: the citizen can "
-                r"come on too few of the days when an? (?P<who>.+) is free"),
-     lambda m: f"kun {m['b']} af de {m['n']} ønskede sessioner kan passes ind: borgeren kan "
-               f"komme på for få af de dage, hvor en {who(m['who'])} er ledig"),
-    (re.compile(r"the citizen's other sessions take some of the possible days \((?P<d>.*)\)"),
-     lambda m: f"borgerens andre sessioner optager nogle af de mulige dage ({days(m['d'])})"),
-    (re.compile(r"the meetings of (?P<c>.+) the citizen can come to are full or cannot be held"),
-     lambda m: f"de møder på {m['c']}, borgeren kan komme til, er fulde eller kan ikke holdes"),
-    (re.compile(r"every (?P<who>.+) is booked while the citizen is available"),
-     lambda m: f"alle med rette fag ({who(m['who'])}) er optaget, mens borgeren kan"),
-    (re.compile(r"no session this week; discharged (?P<d>[\d-]+), "
-                r"training must start by (?P<e>[\d-]+)"),
-     lambda m: f"ingen session i denne uge; udskrevet {date(m['d'])}, træningen skal starte "
-               f"senest {date(m['e'])}"),
-    (re.compile(r"first session (?P<d>[\d-]+) is (?P<n>\d+) days after discharge"),
-     lambda m: f"første session {date(m['d'])} er {m['n']} dage efter udskrivelsen"),
-    (re.compile(r"(?P<code>\S+) has (?P<n>\d+) sessions? left \((?P<x>\d+) of (?P<m>\d+) "
-                r"delivered\): (?P<n2>\d+) of (?P<k>\d+) weekly sessions requested"),
-     lambda m: f"{m['code']} har {m['n']} {'session' if m['n'] == '1' else 'sessioner'} tilbage "
-               f"({m['x']} af {m['m']} givet): {m['n2']} af {m['k']} ugentlige sessioner ønskes"),
-]  # fmt: skip
-
-
-def in_danish(sentence: str) -> str:
-    """The solver's sentence in Danish, or unchanged when no pattern knows it."""
-    for pattern, danish in RULES:
-        found = pattern.fullmatch(sentence)
-        if found:
-            return danish(found)
-    return sentence
-
-
-def known(sentence: str) -> bool:
-    return any(pattern.fullmatch(sentence) for pattern, _ in RULES)

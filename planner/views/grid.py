@@ -31,6 +31,7 @@ from planner.db.models import (
     TherapistHours,
 )
 from planner.db.store import get
+from planner.errors import NotFound
 from planner.formats.scenario import plannable_days
 from planner.plan.stored import PlanWeek, placed_by_referral, plan_week
 from planner.text.wording import short_name
@@ -75,7 +76,7 @@ class GridWeek:
 
 
 def grid_week(plan_id: int, *, session: Session) -> GridWeek:
-    """A saved plan for the grids; LookupError if there is no such plan."""
+    """A saved plan for the grids; NotFound if there is no such plan."""
     plan = get(session, Plan, plan_id)
     scenario = get(session, Scenario, plan.scenario_id)
     appointments, locked = appointments_of(plan_id, session=session)
@@ -352,10 +353,10 @@ class CentreWeek:
 
 
 def centre_week(plan_id: int, centre_key: str, *, session: Session) -> CentreWeek:
-    """A centre's rooms by day and time; LookupError if there is no such plan or centre."""
+    """A centre's rooms by day and time; NotFound if there is no such plan or centre."""
     week = grid_week(plan_id, session=session)
     if centre_key not in week.names.centres:
-        raise LookupError(f"the week has no centre {centre_key}")
+        raise NotFound("centre", centre_key)
     opening = windows_of(session, CentreOpening, "centre_id", Centre, week.scenario, centre_key)
     rooms = [(k, n) for k, (n, c) in week.names.rooms.items() if c == centre_key]
     by_day: dict[date, list[Entry]] = defaultdict(list)
@@ -414,10 +415,10 @@ class TherapistWeek:
 def therapist_week(
     plan_id: int, therapist_key: str, *, session: Session, naming: Naming = "full"
 ) -> TherapistWeek:
-    """A therapist's days and times; LookupError if there is no such plan or therapist."""
+    """A therapist's days and times; NotFound if there is no such plan or therapist."""
     week = grid_week(plan_id, session=session)
     if therapist_key not in week.names.therapists:
-        raise LookupError(f"the week has no therapist {therapist_key}")
+        raise NotFound("therapist", therapist_key)
     mine = [a for a in week.appointments if a.therapist == therapist_key]
     entries = [entry_of(week.names, a, week.locked, naming) for a in mine]
     columns = [Column(d.date.isoformat(), "", d.date) for d in week.days]
@@ -443,7 +444,7 @@ def own_week(therapist_key: str | None, *, session: Session) -> TherapistWeek | 
         return None
     try:
         return therapist_week(plan.id, therapist_key, session=session, naming="short")
-    except LookupError:  # the therapist is not in that week's data
+    except NotFound:  # the therapist is not in that week's data
         return None
 
 
@@ -489,11 +490,11 @@ class ClassWeek:
 
 
 def class_week(plan_id: int, class_key: str, *, session: Session) -> ClassWeek:
-    """A team class's meetings with their participants; LookupError if there is none such."""
+    """A team class's meetings with their participants; NotFound if there is none such."""
     week = plan_week(plan_id, session=session)
     problem = week.problem
     if class_key not in {c.id for c in problem.classes}:
-        raise LookupError(f"the week has no class {class_key}")
+        raise NotFound("class", class_key)
     team = problem.team_class(class_key)
     names = names_of(problem)
     meetings = [
@@ -544,7 +545,7 @@ class GridIndex:
 
 
 def grid_index(plan_id: int, *, session: Session) -> GridIndex:
-    """Every centre, therapist and class of the plan's week; LookupError if there is no plan."""
+    """Every centre, therapist and class of the plan's week; NotFound if there is no plan."""
     week = grid_week(plan_id, session=session)
     names = week.names
     centres: dict[str, int] = defaultdict(int)

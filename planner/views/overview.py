@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from planner.plan.stored import placed_by_referral
-from solver.problem import Appointment, Problem, Solution, requested_sessions
+from solver.problem import Appointment, Message, Problem, Solution, requested_sessions
 
 NO_CENTRE = ""  # referrals that may go to any centre
 
@@ -34,7 +34,7 @@ class MissingSessions:
     package: str
     centre: str
     sessions: int
-    reasons: tuple[str, ...]
+    reasons: tuple[Message, ...]
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class StartAtRisk:
 
     referral: str
     citizen: str
-    message: str
+    message: Message
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ from planner.db.store import (
     referral_row,
     therapist_row,
 )
+from planner.errors import NotFound
+from planner.formats.plan import DocumentError
 from planner.formats.scenario import (
     ENTITIES,
     build_centre,
@@ -51,8 +53,9 @@ from planner.formats.scenario import (
     build_class,
     build_referral,
     build_therapist,
-    check_scenario,
+    scenario_errors,
 )
+from planner.text.messages import Lang, Message, Where, render, to_json
 from planner.text.wording import DAY_NAMES_DA
 from solver.problem import WEEKDAYS
 
@@ -90,25 +93,36 @@ WEEK_GROUPS = {
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?")
 DANISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-LOCATION = re.compile(r"(?P<kind>\w+)\[(?P<index>\d+)\](?: \((?P<id>[^)]*)\))?(?P<path>[^:]*)")
-PATH_PART = re.compile(r"\.(\w+)|\[(\d+)\]")
-#: jsonschema's words for the range checks a form can break, said in Danish.
-SCHEMA_DANISH = (
-    (re.compile(r".* is less than the minimum of (\S+)$"), "skal være mindst {0}"),
-    (re.compile(r".* is greater than the maximum of (\S+)$"), "må højst være {0}"),
-    (re.compile(r".* is less than or equal to the minimum of (\S+)$"), "skal være over {0}"),
-    (re.compile(r"\[\] (should be non-empty|is too short)$"), "vælg mindst én"),
-    (re.compile(r".* (should be non-empty|is too short)$"), "skal udfyldes"),
-    (re.compile(r".* has non-unique elements$"), "står flere gange; skriv hver kun én gang"),
-)
+#: Messages about a whole entity that belong beside one of its fields, by code.
+WHOLE_ENTITY_FIELDS = {
+    "id-used-again": "id",
+    "referral.weekly-minutes": "sessions_per_week",
+    "referral.team-needs-class": "class",
+    "class.both-meetings": "meetings_per_week",
+    "class.no-meetings": "meetings_per_week",
+}
 
 
 class EditError(Exception):
-    """A change that was not stored, with the messages per form field (GENERAL: the form)."""
+    """A change that was not stored, with the messages per form field (GENERAL: the form).
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+    A field's messages say what is wrong with it; the page puts the field's label before them.
+    """
+
+    def __init__(self, errors: dict[str, list[Message]]) -> None:
+        super().__init__("; ".join(m.code for ms in errors.values() for m in ms))
         self.errors = errors
+
+    def texts(self, lang: Lang = "da") -> dict[str, list[str]]:
+        """The messages as the Danish page shows them: `Navn: skal udfyldes`."""
+        return {name: [labelled(name, m, lang) for m in ms] for name, ms in self.errors.items()}
+
+
+def labelled(name: str, message: Message, lang: Lang, labels: Mapping[str, str] = {}) -> str:
+    """A field's message with the field's label before it (a form message as it is)."""
+    label = labels.get(name) or next((ls[name] for ls in LABELS.values() if name in ls), "")
+    text = render(message, lang)
+    return f"{label}: {text}" if name != GENERAL and label else text
 
 
 # --- labels ---------------------------------------------------------------------------------
@@ -168,20 +182,20 @@ class FormReader:
     def __init__(self, form: Form, labels: Mapping[str, str]) -> None:
         self.form = form
         self.labels = labels
-        self.errors: dict[str, list[str]] = {}
+        self.errors: dict[str, list[Message]] = {}
 
     def raw(self, name: str) -> str:
         values = self.form.get(name) or [""]
         return values[0].strip()
 
-    def fail(self, name: str, text: str) -> None:
-        self.errors.setdefault(name, []).append(f"{self.labels[name]}: {text}")
+    def fail(self, name: str, code: str, **params: Any) -> None:
+        self.errors.setdefault(name, []).append(Message(code, params))
 
     def text(self, name: str) -> str:
         """A text that must be filled in."""
         value = self.raw(name)
         if not value:
-            self.fail(name, "skal udfyldes")
+            self.fail(name, "form.required")
         return value
 
     def optional(self, name: str) -> str | None:
@@ -190,7 +204,7 @@ class FormReader:
     def integer(self, name: str) -> int:
         value = self.optional_integer(name)
         if value is None and name not in self.errors:
-            self.fail(name, "skal udfyldes")
+            self.fail(name, "form.required")
         return value or 0
 
     def optional_integer(self, name: str) -> int | None:
@@ -198,7 +212,7 @@ class FormReader:
         if not value:
             return None
         if not re.fullmatch(r"-?\d+", value):
-            self.fail(name, f'"{value}" er ikke et helt tal; skriv fx 45')
+            self.fail(name, "form.not-integer", value=value)
             return None
         return int(value)
 
@@ -209,7 +223,7 @@ class FormReader:
         except ValueError:
             number = math.nan
         if not math.isfinite(number):
-            self.fail(name, "skriv et decimaltal, fx 56,431" if value else "skal udfyldes")
+            self.fail(name, "form.not-decimal" if value else "form.required")
             return 0.0
         return number
 
@@ -217,7 +231,7 @@ class FormReader:
         """One of a fixed list of values (a profession, a mode)."""
         value = self.raw(name)
         if value not in options:
-            self.fail(name, "vælg en af mulighederne")
+            self.fail(name, "form.choose")
         return value
 
     def flag(self, name: str) -> bool:
@@ -234,7 +248,7 @@ class FormReader:
         found = TIME.fullmatch(text.strip())
         hour, minute = (int(found.group(1)), int(found.group(2) or 0)) if found else (99, 0)
         if hour > 23 or minute > 59:
-            self.fail(name, f'"{text.strip()}" er ikke et klokkeslæt; skriv tider som {example}')
+            self.fail(name, "form.not-clock", value=text.strip(), example=example)
             return None
         return f"{hour:02d}:{minute:02d}"
 
@@ -245,7 +259,7 @@ class FormReader:
         for part in filter(None, (p.strip() for p in re.split(r"[,;]", self.raw(name)))):
             ends = re.split(r"\s*[-–—]\s*", part)
             if len(ends) != 2:
-                self.fail(name, f'"{part}" er ikke et tidsrum; skriv tider som {example}')
+                self.fail(name, "form.not-window", value=part, example=example)
                 continue
             start, end = (self.clock(name, t, example) for t in ends)
             if start and end:
@@ -265,7 +279,7 @@ class FormReader:
             return date.fromisoformat(iso).isoformat() if len(iso) == 10 else None
         except ValueError:
             pass
-        self.fail(name, f'"{text}" er ikke en dato; skriv datoer som 2026-12-08')
+        self.fail(name, "form.not-date", value=text)
         return None
 
     def dates(self, name: str) -> list[str]:
@@ -328,7 +342,7 @@ def read_class(r: FormReader, key: str) -> Doc:
     if per_week is None:
         return {**team, "meetings": meetings}
     if meetings:
-        r.fail("meetings_per_week", "udfyld enten faste mødetider eller møder pr. uge, ikke begge")
+        r.fail("meetings_per_week", "form.meetings-both")
     return {**team, "meetings_per_week": per_week}
 
 
@@ -344,7 +358,7 @@ def read_citizen(r: FormReader, key: str) -> Doc:
     if not r.flag("always_available"):
         return {**citizen, "available": available}
     if available:
-        r.fail("always_available", "fjern fluebenet eller tiderne; de siger hver sit")
+        r.fail("always_available", "form.available-both")
     return citizen
 
 
@@ -375,7 +389,7 @@ def read_centre(r: FormReader, key: str) -> Doc:
     opening = r.week("open")
     for day, windows in opening.items():
         if len(windows) > 1:
-            r.fail(f"open_{day}", "et center har ét tidsrum om dagen; skriv fx 08:00-16:00")
+            r.fail(f"open_{day}", "form.one-opening")
     return {
         "id": key,
         "name": r.text("name"),
@@ -390,10 +404,10 @@ def read_centre_contact(r: FormReader) -> dict[str, Any]:
     """A centre's phone line for citizens' letters (not part of scenario/1)."""
     phone = r.optional("phone")
     if phone and not re.fullmatch(r"\+?[0-9][0-9 -]{5,19}", phone):
-        r.fail("phone", f'"{phone}" er ikke et telefonnummer; skriv fx 89 59 30 11')
+        r.fail("phone", "form.not-phone", value=phone)
     hours = r.optional("phone_hours")
     if hours and len(hours) > 100:
-        r.fail("phone_hours", "højst 100 tegn; skriv fx hverdage kl. 8.00-9.00")
+        r.fail("phone_hours", "form.phone-hours-long")
     return {"phone": phone, "phone_hours": hours}
 
 
@@ -545,35 +559,27 @@ def new_id(reader: FormReader, doc: Doc, kind: str) -> str:
     """The id typed for a new entity: a short word of letters, digits, - _ . and not yet used."""
     key = reader.raw("id")
     if not ID_PATTERN.fullmatch(key):
-        reader.fail("id", "skriv højst 40 bogstaver, tal, - _ eller . uden mellemrum, fx t026")
+        reader.fail("id", "form.bad-id")
     elif key in ids_of(doc, kind):
         suggestion = proposed_id(doc, kind)
-        hint = f"; vælg et andet, fx {suggestion}" if suggestion else "; vælg et andet"
-        reader.fail("id", f"{key} er allerede brugt{hint}")
+        if suggestion:
+            reader.fail("id", "form.id-used", key=key, suggestion=suggestion)
+        else:
+            reader.fail("id", "form.id-used-no-suggestion", key=key)
     return key
 
 
-# --- mapping check_scenario's messages to fields -------------------------------------------
+# --- placing check_scenario's errors beside the form's fields ----------------------------
 
 
-def path_parts(path: str) -> list[str | int]:
-    return [name if name else int(index) for name, index in PATH_PART.findall(path)]
-
-
-def field_of(kind: str, parts: list[str | int], message: str, obj: Doc) -> str:
-    """The form field a message about the edited entity concerns (GENERAL if none)."""
-    fields = LABELS[kind]
+def form_field(kind: str, found: DocumentError, obj: Doc) -> str:
+    """The form field an error about the edited entity concerns (GENERAL if none)."""
+    fields, parts = LABELS[kind], found.where.field
     if not parts:
-        whole_entity = {
-            "is used again": "id",
-            "a week is outside": "sessions_per_week",
-            'needs a "class"': "class",
-            '"meetings" and "meetings_per_week"': "meetings_per_week",
-        }
-        return next((f for text, f in whole_entity.items() if text in message), GENERAL)
+        return WHOLE_ENTITY_FIELDS.get(found.message.code, GENERAL)
     head = parts[0]
     if head == "instructor":
-        return "instructor_skills" if parts[1:2] == ["skills"] else "instructor_profession"
+        return "instructor_skills" if parts[1:2] == ("skills",) else "instructor_profession"
     if head == "meetings" and len(parts) > 1 and isinstance(parts[1], int):
         return f"meetings_{obj['meetings'][parts[1]]['day']}"
     if head in WEEK_GROUPS and len(parts) > 1:
@@ -583,37 +589,39 @@ def field_of(kind: str, parts: list[str | int], message: str, obj: Doc) -> str:
     return str(head) if head in fields else GENERAL
 
 
-def danish_schema_message(message: str) -> str:
-    for pattern, danish in SCHEMA_DANISH:
-        found = pattern.fullmatch(message)
-        if found:
-            return danish.format(*found.groups())
-    return message
+def elsewhere(found: DocumentError) -> Message:
+    """An error about another entity of the week: `Hold balance (room_kind): ...`."""
+    where = found.where
+    params = {
+        "what": where.kind,
+        "key": where.key or where.index,
+        "problem": to_json(found.message),
+    }
+    if not where.field:
+        return Message("edit.elsewhere", params)
+    return Message("edit.elsewhere-field", {**params, "field": field_path(where)})
 
 
-def where_text(location: re.Match[str], doc: Doc) -> str:
-    """`Henvisning r0001 (citizen)` for the location `referrals[0] (r0001).citizen`."""
-    kind, index = location["kind"], int(location["index"])
-    items = doc.get(kind, [])
-    key = location["id"] or (items[index].get(id_key(kind), index) if index < len(items) else index)
-    path = location["path"].lstrip(".")
-    return f"{KIND_NAMES.get(kind, kind)} {key}" + (f" ({path})" if path else "")
+def field_path(where: Where) -> str:
+    """`hours.mon[0]`: the path inside a record."""
+    return Where("", field=where.field).path().lstrip(".")
 
 
-def field_errors(errors: list[str], kind: str, index: int, doc: Doc) -> dict[str, list[str]]:
-    """check_scenario's messages by the field of the edited entity they concern."""
-    found: dict[str, list[str]] = {}
+def field_errors(
+    errors: list[DocumentError], kind: str, index: int, doc: Doc
+) -> dict[str, list[Message]]:
+    """check_scenario's errors by the field of the edited entity they concern."""
+    found: dict[str, list[Message]] = {}
     obj = doc[kind][index]
     for error in errors:
-        location = LOCATION.match(error)
-        message = error[location.end() + 2 :] if location else error
-        if location and location["kind"] == kind and int(location["index"]) == index:
-            name = field_of(kind, path_parts(location["path"]), message, obj)
-            label = LABELS[kind].get(name, KIND_NAMES[kind])
-            found.setdefault(name, []).append(f"{label}: {danish_schema_message(message)}")
+        if error.where.kind == kind and error.where.index == index:
+            found.setdefault(form_field(kind, error, obj), []).append(error.message)
+        elif error.where.index is not None:
+            found.setdefault(GENERAL, []).append(elsewhere(error))
         else:
-            where = where_text(location, doc) if location else ""
-            found.setdefault(GENERAL, []).append(f"{where}: {message}" if where else message)
+            found.setdefault(GENERAL, []).append(Message("edit.week", {
+                "field": error.where.path(), "problem": to_json(error.message)
+            }))  # fmt: skip
     return found
 
 
@@ -621,11 +629,11 @@ def field_errors(errors: list[str], kind: str, index: int, doc: Doc) -> dict[str
 
 
 def entity_index(doc: Doc, kind: str, key: str) -> int:
-    """Where an entity sits in its list; LookupError when the week has none with that id."""
+    """Where an entity sits in its list; NotFound when the week has none with that id."""
     try:
         return ids_of(doc, kind).index(key)
     except ValueError:
-        raise LookupError(f"{kind} has no {key}") from None
+        raise NotFound(kind, key) from None
 
 
 def save_entity(
@@ -644,7 +652,7 @@ def save_entity(
     if reader.errors:
         raise EditError(reader.errors)
     doc[kind][index : index + 1] = [obj]
-    errors = check_scenario(doc)
+    errors = scenario_errors(doc)
     if errors:
         raise EditError(field_errors(errors, kind, index, doc))
     write_entity(session, scenario_id, kind, obj, extra)
@@ -688,20 +696,18 @@ def write_entity(
 
 def delete_entity(scenario_id: int, kind: str, key: str, *, session: Session) -> None:
     """Delete a room, a citizen or a referral; EditError saying what still uses it otherwise."""
-    name = f"{KIND_NAMES[kind]} {key}"
+    name = {"what": kind, "key": key}
     if kind not in DELETABLE:
-        raise EditError({GENERAL: [f"{name} kan ikke slettes her; ret den i stedet."]})
+        raise EditError({GENERAL: [Message("edit.not-deletable", name)]})
     doc = export_scenario(scenario_id, session=session)
     del doc[kind][entity_index(doc, kind, key)]
-    reasons = [still_used(error, doc) for error in check_scenario(doc)]
+    reasons = [still_used(error) for error in scenario_errors(doc)]
     versions = saved_plan_versions(session, scenario_id, kind, key)
     if versions:
-        reasons.append(
-            f"gemte planer for ugen (version {', '.join(map(str, versions))}) har aftaler med "
-            "den, og de beholder deres aftaler"
-        )
+        reasons.append(Message("edit.saved-plans", {"versions": versions}))
     if reasons:
-        raise EditError({GENERAL: [f"{name} kan ikke slettes: {r}." for r in reasons]})
+        refused = [Message("edit.cannot-delete", {**name, "problem": to_json(r)}) for r in reasons]
+        raise EditError({GENERAL: refused})
     row = stored_row(session, SPECS[kind].table, scenario_id, key)
     try:
         session.delete(row)
@@ -713,15 +719,13 @@ def delete_entity(scenario_id: int, kind: str, key: str, *, session: Session) ->
         raise
 
 
-def still_used(error: str, doc: Doc) -> str:
+def still_used(error: DocumentError) -> Message:
     """What a check of the week without the entity found, e.g. `henvisning r0001 bruger den`."""
-    location = LOCATION.match(error)
-    if location is None:
-        return error
-    where = where_text(location, doc)
-    if "unknown " in error:
-        return f"{where[0].lower()}{where[1:]} henviser stadig til den"
-    return f"{where}: {error[location.end() + 2 :]}"
+    where = error.where
+    if error.message.code == "unknown-id" and where.index is not None:
+        params = {"what": where.kind, "key": where.key, "field": field_path(where)}
+        return Message("edit.still-referenced", params)
+    return elsewhere(error)
 
 
 def saved_plan_versions(session: Session, scenario_id: int, kind: str, key: str) -> list[int]:
@@ -797,7 +801,7 @@ class EditForm:
 def entity_form(
     scenario_id: int, kind: str, key: str | None = None, *, session: Session
 ) -> EditForm:
-    """The form for a new entity, or the one to change entity `key` (LookupError if none)."""
+    """The form for a new entity, or the one to change entity `key` (NotFound if none)."""
     doc = export_scenario(scenario_id, session=session)
     spec = SPECS[kind]
     if key is None:

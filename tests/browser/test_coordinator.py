@@ -58,7 +58,7 @@ def violations(page: Any, plan: int) -> list[str]:
     """The validator's verdict on a plan the app made, read through the JSON API."""
     scenario = page.request.get("/api/weeks/1/scenario").json()
     doc = page.request.get(f"/api/plans/{plan}").json()
-    return [f"{v.rule}: {v.message}" for v in check_plan_document(parse_scenario(scenario), doc)]
+    return [f"{v.rule}: {v.text()}" for v in check_plan_document(parse_scenario(scenario), doc)]
 
 
 def test_coordinator_plans_adjusts_and_publishes_a_week(page: Any, screenshots: Path) -> None:

@@ -136,7 +136,7 @@ def test_validate_json_array_exits_2(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (
         f"{path} is not a valid scenario/1 document (1 error):\n"
-        f"  - {path}: a scenario/1 document is a JSON object\n"
+        f"  - {path}: the document must be a JSON object\n"
     )
 
 

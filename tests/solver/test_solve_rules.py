@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from solver.problem import Message
 from tests import factories as f
 from tests.planning import of, placed, plan
 
@@ -30,7 +31,10 @@ def test_unqualified_therapist_places_nothing_and_says_why():
     solution = plan(one_referral(profession="ot", package="TG1"))
     assert placed(solution) == 0
     assert solution.unplaced[0].reasons == (
-        "no occupational therapist works at Træningscenter Auning",
+        Message(
+            "unplaced.nobody-qualified",
+            {"profession": "ot", "skills": [], "centres": ["Træningscenter Auning"]},
+        ),
     )
 
 
@@ -38,7 +42,10 @@ def test_skill_missing_places_nothing():
     solution = plan(one_referral(skills=["neuro"]))
     assert placed(solution) == 0
     assert solution.unplaced[0].reasons == (
-        "no physiotherapist with skill 'neuro' works at Træningscenter Auning",
+        Message(
+            "unplaced.nobody-qualified",
+            {"profession": "physio", "skills": ["neuro"], "centres": ["Træningscenter Auning"]},
+        ),
     )
 
 
@@ -48,12 +55,10 @@ def test_therapist_hours_outside_citizen_window_place_nothing():
     doc["citizens"][0]["available"] = {"mon": [["08:00", "12:00"]], "tue": [["08:00", "12:00"]]}
     solution = plan(doc)
     assert placed(solution) == 0
-    assert (
-        solution.unplaced[0]
-        .reasons[0]
-        .startswith(
-            "no physiotherapist at Træningscenter Auning is free while the citizen is available"
-        )
+    reason = solution.unplaced[0].reasons[0]
+    assert (reason.code, reason.params["centres"]) == (
+        "unplaced.nobody-free",
+        ["Træningscenter Auning"],
     )
 
 
@@ -228,8 +233,10 @@ def test_referral_sessions_fall_on_different_days():
     solution = plan(doc)
     assert placed(solution) == 1
     assert solution.unplaced[0].reasons == (
-        "only 1 of the 2 requested sessions can fit: the citizen can come on too few of the days "
-        "when a physiotherapist is free",
+        Message(
+            "unplaced.too-few-days",
+            {"fit": 1, "requested": 2, "profession": "physio", "skills": [], "or_class": False},
+        ),
     )
 
 
@@ -329,7 +336,7 @@ def test_sul_start_late_gets_a_warning():
     doc = one_referral(discharged="2026-11-30", intro=True, earliest="2026-12-08")
     solution = plan(doc)
     assert [(w.code, w.message) for w in solution.warnings] == [
-        ("start-deadline", "first session 2026-12-08 is 8 days after discharge")
+        ("start-deadline", Message("warning.late-start", {"first": "2026-12-08", "days": 8}))
     ]
 
 

@@ -139,8 +139,8 @@ def test_a_rule_of_the_week_is_shown_at_the_weekday_it_concerns(
 
     assert response.status_code == 422
     assert (
-        '<p class="field-error" id="hours_tue-error">Arbejdstid tirsdag: 16:00–08:00 does not '
-        "end after it starts; give the start before the end</p>"
+        '<p class="field-error" id="hours_tue-error">Arbejdstid tirsdag: 16.00–08.00 slutter '
+        "ikke efter, at det starter; skriv starten før slutningen</p>"
     ) in response.text
     assert 'aria-invalid="true" aria-describedby="hours-hint hours_tue-error"' in response.text
     assert exported(engine, week) == before

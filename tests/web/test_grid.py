@@ -176,7 +176,7 @@ def test_a_slot_that_breaks_a_rule_or_is_malformed_is_refused_and_nothing_is_sto
 
     assert (clash.status_code, bad_start.status_code, bad_day.status_code) == (422, 422, 422)
     assert "Ændringen blev afvist, fordi den bryder reglerne. Intet er gemt." in clash.text
-    assert "therapist-overlap" in clash.text
+    assert '<li data-code="therapist-overlap">Terapeut t02 er dobbeltbooket: ' in clash.text
     assert "Feltet &#39;start&#39; skal være minutter efter midnat" in bad_start.text
     assert "Feltet &#39;day&#39; skal være en dato som 2026-12-07." in bad_day.text
     assert solution(engine, plan) == before

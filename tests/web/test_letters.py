@@ -23,6 +23,7 @@ from planner.db.store import save_plan
 from planner.formats.scenario import parse_scenario
 from planner.outputs.feeds import citizen_uids
 from planner.plan.versions import publish
+from planner.text.messages import text_message
 from planner.tools.demo import give_centres_phone
 from solver.problem import Appointment, Problem, Solution, Unplaced
 from tests.databases import stored_plan_violations
@@ -60,7 +61,9 @@ def without(solution: Solution, gone: list[Appointment]) -> Solution:
         dataclasses.replace(u, sessions=u.sessions + missing.pop(u.referral, 0))
         for u in solution.unplaced
     ]
-    unplaced += [Unplaced(r, n, ("aflyst af koordinatoren",)) for r, n in missing.items() if r]
+    unplaced += [
+        Unplaced(r, n, (text_message("aflyst af koordinatoren"),)) for r, n in missing.items() if r
+    ]
     return dataclasses.replace(
         solution,
         appointments=tuple(a for a in solution.appointments if a not in gone),

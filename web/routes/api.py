@@ -17,7 +17,6 @@ from pydantic import BaseModel, Field
 
 from planner.db.models import Plan, Scenario, SolveJob, UserAccount
 from planner.db.store import export_scenario, import_scenario
-from planner.errors import PlanStateError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import cancel_job, read_job, start_solve
 from planner.plan.versions import PlanBreaksRules, publish, scenario_plans, weeks
@@ -218,6 +217,4 @@ def publish_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
     try:
         return publish(plan_id, session=session)
     except PlanBreaksRules as e:
-        raise HTTPException(409, e.violations) from None
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
+        raise HTTPException(409, [f"{v.rule}: {v.text()}" for v in e.violations]) from None

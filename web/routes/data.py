@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from planner.db.models import Scenario
+from planner.text.messages import Lang, Message
 from planner.week.edit import (
     DAY_NAMES,
     DELETABLE,
@@ -30,12 +31,14 @@ from planner.week.edit import (
     EditError,
     delete_entity,
     entity_form,
+    labelled,
     list_entities,
     save_entity,
     week_choices,
 )
 from web.access import logged
 from web.deps import CSRF_FIELD, CoordinatorDep, SessionDep, check_csrf, found
+from web.i18n import language, translator
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -93,23 +96,33 @@ def form_page(
     *,
     session: Session,
     choices: Choices | None = None,
-    errors: dict[str, list[str]] | None = None,
+    errors: dict[str, list[Message]] | None = None,
     status_code: int = 200,
 ) -> Response:
     """The form for a new entity (no key) or for changing one, with any errors beside fields."""
     choices = choices or week_choices(scenario.id or 0, session=session)
+    shown = error_texts(request, kind, errors or {})
     context = {
         **page_context(scenario, kind),
         "key": key,
         "values": values,
-        "errors": errors or {},
-        "general": (errors or {}).get(GENERAL, []),
+        "errors": shown,
+        "general": shown.get(GENERAL, []),
         "choices": choices,
         "room_kind_options": [(k, ROOM_KINDS.get(k, k)) for k in choices.room_kinds],
         "new_title": NEW_TITLES[kind],
         "singular": KIND_NAMES[kind],
     }
     return render(request, "data/form.html", context, status_code=status_code)
+
+
+def error_texts(
+    request: Request, kind: str, errors: dict[str, list[Message]]
+) -> dict[str, list[str]]:
+    """Each field's messages in the reader's language, after the field's label."""
+    lang: Lang = "en" if language(request) == "en" else "da"
+    labels = {name: translator(lang)(label) for name, label in LABELS[kind].items()}
+    return {n: [labelled(n, m, lang, labels) for m in ms] for n, ms in errors.items()}
 
 
 def add_routes(kind: str) -> None:
@@ -160,10 +173,7 @@ def add_routes(kind: str) -> None:
         request: Request, scenario_id: int, key: str, account: CoordinatorDep, session: SessionDep
     ) -> Response:
         scenario = found(session, Scenario, scenario_id)
-        try:
-            form = entity_form(scenario_id, kind, key, session=session)
-        except LookupError:
-            raise HTTPException(404) from None
+        form = entity_form(scenario_id, kind, key, session=session)
         if kind == "citizens":
             logged(request, account, "read", [key], session, scenario_id)
         return form_page(
@@ -188,8 +198,6 @@ def add_routes(kind: str) -> None:
             scenario = found(session, Scenario, scenario_id)
             try:
                 delete_entity(scenario_id, kind, key, session=session)
-            except LookupError:
-                raise HTTPException(404) from None
             except EditError as e:
                 form = entity_form(scenario_id, kind, key, session=session)
                 return form_page(
@@ -207,8 +215,6 @@ async def save(
     values = await posted(request)
     try:
         saved = save_entity(scenario_id, kind, values, key=key, session=session)
-    except LookupError:
-        raise HTTPException(404) from None
     except EditError as e:
         return form_page(request, scenario, kind, key, values, session=session,
                          errors=e.errors, status_code=422)  # fmt: skip

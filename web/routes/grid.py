@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from planner.db.models import Plan, UserAccount
-from planner.errors import PlanStateError
 from planner.outputs.feeds import FeedError, feed_url, webcal
 from planner.plan.edit import (
     ChangeRefused,
@@ -26,6 +25,7 @@ from planner.plan.edit import (
 )
 from planner.plan.stored import PlanWeek
 from planner.security.access import appointment_citizens, referral_citizens
+from planner.text.messages import Message
 from planner.views.grid import (
     GridWeek,
     centre_week,
@@ -45,20 +45,13 @@ KINDS = ("individual", "home", "online", "team")
 FormText = Annotated[str, Form()]
 
 
-def not_found(error: LookupError) -> HTTPException:
-    return HTTPException(404, str(error))
-
-
 # --- the grids ----------------------------------------------------------------------------------
 
 
 @router.get("/plans/{plan_id}/grid")
 def grids(request: Request, plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
     """The plan as a grid: which centre, therapist or class to show."""
-    try:
-        index = grid_index(plan_id, session=session)
-    except LookupError as e:
-        raise not_found(e) from None
+    index = grid_index(plan_id, session=session)
     return render(request, "grid/index.html", {"index": index, **week_context(index.week)})
 
 
@@ -67,10 +60,7 @@ def centre(
     request: Request, plan_id: int, centre_key: str, _: CoordinatorDep, session: SessionDep
 ) -> Response:
     """A centre's week: rooms against time, day by day."""
-    try:
-        grid = centre_week(plan_id, centre_key, session=session)
-    except LookupError as e:
-        raise not_found(e) from None
+    grid = centre_week(plan_id, centre_key, session=session)
     return render(request, "grid/centre.html", {"grid": grid, **week_context(grid.week)})
 
 
@@ -79,10 +69,7 @@ def therapist(
     request: Request, plan_id: int, therapist_key: str, _: CoordinatorDep, session: SessionDep
 ) -> Response:
     """A therapist's week: the days against time."""
-    try:
-        grid = therapist_week(plan_id, therapist_key, session=session)
-    except LookupError as e:
-        raise not_found(e) from None
+    grid = therapist_week(plan_id, therapist_key, session=session)
     context = {"grid": grid, "links": True, **week_context(grid.week)}
     return render(request, "grid/therapist.html", context)
 
@@ -92,10 +79,7 @@ def team_class(
     request: Request, plan_id: int, class_key: str, _: CoordinatorDep, session: SessionDep
 ) -> Response:
     """A team class's meetings with their participants."""
-    try:
-        week = class_week(plan_id, class_key, session=session)
-    except LookupError as e:
-        raise not_found(e) from None
+    week = class_week(plan_id, class_key, session=session)
     return render(request, "grid/class.html", {"team": week, **week_context(week.week)})
 
 
@@ -215,12 +199,9 @@ def referral_page(
     therapist: str | None,
     *,
     placed: str | None = None,
-    errors: list[str] | None = None,
+    errors: list[Message] | None = None,
 ) -> Response:
-    try:
-        page = referral_adjust(plan_id, referral_key, session=session)
-    except LookupError as e:
-        raise not_found(e) from None
+    page = referral_adjust(plan_id, referral_key, session=session)
     rows = slot_rows(page.slots, chosen_day(day), therapist or None)
     context = {
         "page": page,
@@ -251,10 +232,6 @@ def place(
     log_referral(request, account, plan_id, referral_key, session)
     try:
         appointment = place_session(plan_id, referral_key, slot, session=session)
-    except LookupError as e:
-        raise not_found(e) from None
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
     except ChangeRefused as e:
         session.rollback()
         return referral_page(request, plan_id, referral_key, session, None, None, errors=e.messages)
@@ -289,12 +266,9 @@ def appointment_page(
     therapist: str | None,
     *,
     moved: bool = False,
-    errors: list[str] | None = None,
+    errors: list[Message] | None = None,
 ) -> Response:
-    try:
-        page = appointment_adjust(plan_id, appointment_key, session=session)
-    except LookupError as e:
-        raise not_found(e) from None
+    page = appointment_adjust(plan_id, appointment_key, session=session)
     context = {
         "page": page,
         "rows": slot_rows(page.slots, chosen_day(day), therapist or None),
@@ -324,10 +298,6 @@ def move(
     log_appointment(request, account, plan_id, appointment_key, session)
     try:
         move_appointment(plan_id, appointment_key, slot, session=session)
-    except LookupError as e:
-        raise not_found(e) from None
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
     except ChangeRefused as e:
         session.rollback()
         return appointment_page(request, plan_id, appointment_key, session, None, None,
@@ -348,12 +318,7 @@ def toggle_lock(
     """Lock an appointment (a re-solve keeps it) or unlock it; HTMX gets the lock box back."""
     if locked not in ("0", "1"):
         raise HTTPException(422, "Feltet 'locked' skal være 1 (lås) eller 0 (lås op).")
-    try:
-        state = set_locked(plan_id, appointment_key, locked == "1", session=session)
-    except LookupError as e:
-        raise not_found(e) from None
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
+    state = set_locked(plan_id, appointment_key, locked == "1", session=session)
     if request.headers.get("hx-request"):
         context = {"plan_id": plan_id, "key": appointment_key, "locked": state, "editable": True}
         return render(request, "grid/partials/lock.html", context)
@@ -363,17 +328,6 @@ def toggle_lock(
 @router.post("/plans/{plan_id}/copy")
 def new_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
     """Lav ny kladde: a read-only plan copied into a new draft to change, locks kept."""
-    try:
-        draft = copy_as_draft(plan_id, session=session)
-    except LookupError as e:
-        raise not_found(e) from None
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
-    except ChangeRefused as e:  # the week's data changed so that the old plan breaks rules now
-        raise HTTPException(
-            409,
-            "Planen kan ikke kopieres, fordi ugens data er ændret, så den "
-            f"bryder reglerne: {'; '.join(e.messages[:3])}. Lav en ny plan.",
-        ) from None
+    draft = copy_as_draft(plan_id, session=session)
     target = f"/weeks/{draft.scenario_id}?plan={draft.id}"
     return RedirectResponse(target, status_code=303)

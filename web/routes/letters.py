@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
 from planner.db.models import Scenario
-from planner.errors import PlanStateError
 from planner.outputs.feeds import citizen_uids
 from planner.outputs.letters import (
     Letter,
@@ -34,17 +31,6 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 PRIVATE = {"Cache-Control": "no-store"}
 
 
-@contextmanager
-def readable() -> Iterator[None]:
-    """A plan or citizen that does not exist is 404; a plan not published is 409."""
-    try:
-        yield
-    except LookupError:
-        raise HTTPException(404) from None
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
-
-
 def download(content: bytes, media_type: str, filename: str, *, inline: bool) -> Response:
     disposition = "inline" if inline else "attachment"
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)  # no quote, line break or path in a header
@@ -58,13 +44,11 @@ def file_stem(letter: Letter) -> str:
 
 
 def one_letter(plan_id: int, citizen_key: str, session: SessionDep) -> Letter:
-    with readable():
-        return citizen_letter(plan_id, citizen_key, session=session)
+    return citizen_letter(plan_id, citizen_key, session=session)
 
 
 def all_letters(plan_id: int, session: SessionDep) -> LetterRun:
-    with readable():
-        return plan_letters(plan_id, session=session)
+    return plan_letters(plan_id, session=session)
 
 
 @router.get("/plans/{plan_id}/letters")

@@ -11,10 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from planner.db.models import Plan, Scenario, SolveJob
 from planner.db.store import import_scenario, load_problem, load_solution
-from planner.errors import PlanStateError
+from planner.formats.plan import DocumentError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import active_job, cancel_job, read_job, start_solve
-from planner.plan.versions import PlanBreaksRules, plan_of_week, publish, scenario_plans, weeks
+from planner.plan.versions import plan_of_week, publish, scenario_plans, weeks
+from planner.text.messages import Message, Where
 from planner.views.overview import week_overview
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
@@ -39,6 +40,10 @@ def week_list(request: Request, _: CoordinatorDep, session: SessionDep) -> Respo
     return render(request, "weeks.html", {"weeks": weeks(session=session)})
 
 
+def upload_error(file: UploadFile, message: Message) -> ScenarioError:
+    return ScenarioError([DocumentError(Where(file.filename or "scenario"), message)])
+
+
 @router.post("/weeks/import")
 async def import_week(
     request: Request,
@@ -50,25 +55,25 @@ async def import_week(
     data = await file.read(MAX_UPLOAD + 1)
     try:
         # Parsing, checking and storing a big week takes seconds: never on the event loop.
-        scenario_id = await run_in_threadpool(imported, data, file.filename or "", session)
+        scenario_id = await run_in_threadpool(imported, data, file, session)
     except ScenarioError as e:
-        context = {"weeks": weeks(session=session), "import_errors": e.errors}
+        context = {"weeks": weeks(session=session), "import_errors": e.found}
         return render(request, "weeks.html", context, status_code=422)
     return RedirectResponse(f"/weeks/{scenario_id}", status_code=303)
 
 
-def imported(data: bytes, filename: str, session: SessionDep) -> int:
+def imported(data: bytes, file: UploadFile, session: SessionDep) -> int:
     """An uploaded scenario/1 file stored; ScenarioError (nothing stored) when it is bad."""
     if len(data) > MAX_UPLOAD:
-        raise ScenarioError([f"{filename}: filen er større end 20 MB"])
+        raise upload_error(file, Message("file.too-large", {"megabytes": MAX_UPLOAD >> 20}))
     try:
         doc = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ScenarioError([f"{filename}: ikke gyldig JSON ({e})"]) from None
+        raise upload_error(file, Message("file.not-json-data", {"reason": str(e)})) from None
     except RecursionError:
-        raise ScenarioError([f"{filename}: JSON'en er for dybt indlejret"]) from None
+        raise upload_error(file, Message("file.too-deep")) from None
     if not isinstance(doc, dict):
-        raise ScenarioError([f"{filename}: et scenario/1-dokument er et JSON-objekt"])
+        raise upload_error(file, Message("file.not-object"))
     return import_scenario(doc, session=session)
 
 
@@ -85,10 +90,7 @@ def overview(
     """The week at a glance, for its current plan (or the version asked for), of every centre
     or of one."""
     scenario = found(session, Scenario, scenario_id)
-    try:
-        shown = plan_of_week(scenario_id, plan, session=session)
-    except LookupError:
-        raise HTTPException(404) from None
+    shown = plan_of_week(scenario_id, plan, session=session)
     problem = load_problem(scenario_id, session=session)
     if centre is not None and centre not in {c.id for c in problem.centres}:
         raise HTTPException(404)
@@ -166,11 +168,6 @@ def versions(
 @router.post("/plans/{plan_id}/publish")
 def publish_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
     plan = found(session, Plan, plan_id)
-    try:
-        publish(plan_id, session=session)
-    except PlanBreaksRules as e:
-        raise HTTPException(409, " ".join([str(e), *e.violations])) from None
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
+    publish(plan_id, session=session)
     target = f"/weeks/{plan.scenario_id}?plan={plan_id}&published=1"
     return RedirectResponse(target, status_code=303)

@@ -23,6 +23,7 @@ from planner.db.store import (
 )
 from planner.formats.scenario import ScenarioError, parse_scenario
 from planner.formats.validate import check_plan_document
+from planner.text.messages import text_message
 from solver.problem import Appointment, PlanWarning, Solution, Stats, Unplaced
 from solver.solve import solve
 from tests.databases import BACKENDS, backend_engine
@@ -107,8 +108,8 @@ def small_solution(status: str = "feasible") -> Solution:
     return Solution(
         status=status,  # type: ignore[arg-type]
         appointments=(meeting,),
-        unplaced=(Unplaced("r001", 1, ("no room", "no therapist")),),
-        warnings=(PlanWarning("r001", "start-deadline", "late"),),
+        unplaced=(Unplaced("r001", 1, (text_message("no room"), text_message("no therapist"))),),
+        warnings=(PlanWarning("r001", "start-deadline", text_message("late")),),
         stats=Stats(2, 1, objective=10, bound=12, seconds=0.5, placed_bound=2),
     )
 

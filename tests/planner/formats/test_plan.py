@@ -20,7 +20,8 @@ from planner.formats.plan import (
     schema_errors,
 )
 from planner.formats.scenario import check_scenario, parse_scenario
-from solver.problem import Appointment, PlanWarning, Problem, Solution, Stats, Unplaced
+from planner.text.messages import Where
+from solver.problem import Appointment, Message, PlanWarning, Problem, Solution, Stats, Unplaced
 from tests.factories import referral, scenario, team_class
 
 EXCHANGE_FORMAT = Path(__file__).resolve().parents[3] / "docs" / "exchange-format.md"
@@ -62,12 +63,16 @@ def home_visit() -> Appointment:
     )
 
 
+BOOKED = Message("unplaced.all-booked", {"profession": "physio", "skills": []})
+LATE = Message("warning.late-start", {"first": "2026-12-14", "days": 9})
+
+
 def solution() -> Solution:
     return Solution(
         status="feasible",
         appointments=(meeting(), home_visit()),
-        unplaced=(Unplaced("r001", 1, ("no physio is free while the citizen is available",)),),
-        warnings=(PlanWarning("r002", "start-deadline", "first session is 9 days late"),),
+        unplaced=(Unplaced("r001", 1, (BOOKED,)),),
+        warnings=(PlanWarning("r002", "start-deadline", LATE),),
         stats=Stats(3, 2, objective=40812, bound=40900, seconds=7.4, placed_bound=3),
     )
 
@@ -163,14 +168,14 @@ def test_appointment_json_round_trip_carries_the_utc_offset(
     obj = appointment_to_json(week_problem, meeting(day))
 
     assert obj["start"] == start
-    assert appointment_from_json(week_problem, obj, "appointments[0]") == meeting(day)
+    assert appointment_from_json(week_problem, obj, Where("appointments", 0)) == meeting(day)
 
 
 def test_appointment_from_json_reads_utc_as_local_time() -> None:
     obj = appointment_to_json(problem(), meeting())
     obj.update(start="2026-12-08T09:00:00Z", end="2026-12-08T10:00:00+00:00")
 
-    assert appointment_from_json(problem(), obj, "appointments[0]") == meeting()
+    assert appointment_from_json(problem(), obj, Where("appointments", 0)) == meeting()
 
 
 def test_appointment_from_json_rejects_an_end_before_the_start() -> None:
@@ -178,7 +183,7 @@ def test_appointment_from_json_rejects_an_end_before_the_start() -> None:
     obj["end"] = "2026-12-08T09:45:00+01:00"
 
     with pytest.raises(PlanError) as raised:
-        appointment_from_json(problem(), obj, "appointments[3] (a0001)")
+        appointment_from_json(problem(), obj, Where("appointments", 3, "a0001"))
 
     assert raised.value.errors == [
         "appointments[3] (a0001): ends at or before it starts; make `end` later than `start`"
@@ -190,7 +195,7 @@ def test_appointment_from_json_rejects_an_appointment_past_midnight() -> None:
     obj["end"] = "2026-12-09T00:30:00+01:00"
 
     with pytest.raises(PlanError) as raised:
-        appointment_from_json(problem(), obj, "pinned[0]")
+        appointment_from_json(problem(), obj, Where("pinned", 0))
 
     assert raised.value.errors == [
         "pinned[0]: starts on 2026-12-08 but ends on 2026-12-09; keep it within one day"
@@ -216,14 +221,24 @@ def test_plan_document_holds_every_field() -> None:
             {
                 "referral": "r001",
                 "sessions": 1,
-                "reasons": ["no physio is free while the citizen is available"],
+                "reasons": ["every physiotherapist is booked while the citizen is available"],
+                "details": [
+                    {
+                        "code": "unplaced.all-booked",
+                        "params": {"profession": "physio", "skills": []},
+                    }
+                ],
             }
         ],
         "warnings": [
             {
                 "referral": "r002",
                 "code": "start-deadline",
-                "message": "first session is 9 days late",
+                "message": "first session 2026-12-14 is 9 days after discharge",
+                "detail": {
+                    "code": "warning.late-start",
+                    "params": {"first": "2026-12-14", "days": 9},
+                },
             }
         ],
         "stats": {
@@ -255,13 +270,15 @@ def test_read_plan_rejects_a_bad_plan_with_all_errors() -> None:
         read_plan(problem(), doc)
 
     assert raised.value.errors == [
-        "plan: Additional properties are not allowed ('extra' was unexpected)",
-        "appointments[0]: 'participants' is a required property",
-        "appointments[1].kind: 'visit' is not one of ['individual', 'home', 'online', 'team']",
-        "appointments[1].start: '2026-12-07 10:00' is not a timestamp as YYYY-MM-DDTHH:MM:SS+01:00",
-        "stats: 'sessions_placed' is a required property",
-        "status: 'done' is not one of ['optimal', 'feasible', 'infeasible', 'unknown']",
-        "unplaced[0].sessions: 0 is less than the minimum of 1",
+        "plan: unknown field extra; remove it or correct its spelling",
+        "appointments[0] (a0001): participants is missing; add it",
+        "appointments[1] (a0002).kind: 'visit' is not one of individual, home, online, team; "
+        "use one of them",
+        "appointments[1] (a0002).start: '2026-12-07 10:00' is not a timestamp as "
+        "YYYY-MM-DDTHH:MM:SS+01:00",
+        "stats: sessions_placed is missing; add it",
+        "status: 'done' is not one of optimal, feasible, infeasible, unknown; use one of them",
+        "unplaced[0].sessions: 0 is less than the minimum of 1; use 1 or more",
     ]
 
 
@@ -280,7 +297,7 @@ def test_read_plan_rejects_unknown_ids_duplicates_and_another_week() -> None:
         'appointments[1] (a0001).room: unknown room "nowhere"; use the id of an existing room',
         'appointments[1] (a0001).referral: unknown referral "r404"; '
         "use the id of an existing referral",
-        'warnings[0].referral: unknown referral "r405"; use the id of a referral of the scenario',
+        'warnings[0].referral: unknown referral "r405"; use the id of an existing referral',
     ]
 
 
@@ -316,7 +333,7 @@ def test_scenario_schema_checks_pinned_with_the_plan_appointment_definition() ->
     del pinned["referral"]
 
     assert check_scenario(scenario(pinned=[pinned])) == [
-        "pinned[0]: 'referral' is a required property"
+        "pinned[0] (a0002): referral is missing; add it"
     ]
 
 

@@ -5,7 +5,13 @@ from typing import Any
 
 import pytest
 
-from planner.formats.scenario import ScenarioError, check_scenario, load_scenario, parse_scenario
+from planner.formats.scenario import (
+    ScenarioError,
+    check_scenario,
+    load_scenario,
+    parse_scenario,
+    scenario_errors,
+)
 from solver.problem import (
     Appointment,
     Centre,
@@ -217,27 +223,29 @@ def test_check_scenario_schema_error_names_the_json_path() -> None:
     referrals[12]["sessions_per_week"] = -1
 
     assert check_scenario(scenario(referrals=referrals)) == [
-        "referrals[12].sessions_per_week: -1 is less than the minimum of 1"
+        "referrals[12] (r013).sessions_per_week: -1 is less than the minimum of 1; use 1 or more"
     ]
 
 
 def test_check_scenario_schema_catches_a_misspelt_field() -> None:
     assert check_scenario(scenario(referrals=[referral(exeption="lang genoptræning")])) == [
-        "referrals[0]: Additional properties are not allowed ('exeption' was unexpected)"
+        "referrals[0] (r001): unknown field exeption; remove it or correct its spelling"
     ]
 
 
 def test_check_scenario_schema_names_the_expected_time_format() -> None:
     doc = scenario(therapists=[therapist(hours={"mon": [["8:00", "16:00"]]})])
 
-    assert check_scenario(doc) == ["therapists[0].hours.mon[0][0]: '8:00' is not a time as HH:MM"]
+    assert check_scenario(doc) == [
+        "therapists[0] (t01).hours.mon[0][0]: '8:00' is not a time as HH:MM"
+    ]
 
 
 def test_check_scenario_semantic_checks_wait_for_the_schema() -> None:
     doc = scenario(slot_minutes=7, referrals=[referral(mode="walk")])
 
     assert check_scenario(doc) == [
-        "referrals[0].mode: 'walk' is not one of ['centre', 'home', 'online', 'team']"
+        "referrals[0] (r001).mode: 'walk' is not one of centre, home, online, team; use one of them"
     ]
 
 
@@ -435,8 +443,8 @@ def test_check_scenario_contact_of_the_wrong_profession() -> None:
     )
 
     assert check_scenario(doc) == [
-        "referrals[0] (r001).contact: t02 is an ot but the referral is for a physio; "
-        "name a physio as contact"
+        "referrals[0] (r001).contact: t02 is an occupational therapist but the referral is for a "
+        "physiotherapist; name a physiotherapist as contact"
     ]
 
 
@@ -514,7 +522,7 @@ def test_check_scenario_class_needs_meetings_or_meetings_per_week() -> None:
     both = team_class("b", meetings_per_week=2)
 
     assert check_scenario(scenario(classes=[neither, both])) == [
-        'classes[0] (a): has neither "meetings" and "meetings_per_week"; give exactly one',
+        'classes[0] (a): has neither "meetings" nor "meetings_per_week"; give exactly one',
         'classes[1] (b): has both "meetings" and "meetings_per_week"; give exactly one',
     ]
 
@@ -530,7 +538,8 @@ def test_check_scenario_instructor_nobody_can_be() -> None:
     doc = scenario(classes=[team_class(instructor={"profession": "ot", "skills": ["team"]})])
 
     assert check_scenario(doc) == [
-        "classes[0] (balance).instructor: no ot with skill 'team' works at auning; "
+        "classes[0] (balance).instructor: no occupational therapist with skill 'team' works "
+        "at auning; "
         "give a therapist there what it takes or change the instructor"
     ]
 
@@ -543,7 +552,8 @@ def test_check_scenario_instructor_must_work_at_the_class_centre() -> None:
     )
 
     assert check_scenario(doc) == [
-        "classes[0] (balance).instructor: no physio with skill 'team' works at glesborg; "
+        "classes[0] (balance).instructor: no physiotherapist with skill 'team' works at "
+        "glesborg; "
         "give a therapist there what it takes or change the instructor"
     ]
 
@@ -566,11 +576,11 @@ def test_check_scenario_meeting_outside_opening_hours_or_on_a_closed_day() -> No
     doc = scenario(classes=[team_class(meetings=meetings)])
 
     assert check_scenario(doc) == [
-        "classes[0] (balance).meetings[0]: mon 07:45–08:45 is outside auning's opening hours "
+        "classes[0] (balance).meetings[0]: Mon 07:45–08:45 is outside auning's opening hours "
         "08:00–16:00; move the meeting or change the opening hours",
-        "classes[0] (balance).meetings[1]: thu 15:30–16:30 is outside auning's opening hours "
+        "classes[0] (balance).meetings[1]: Thu 15:30–16:30 is outside auning's opening hours "
         "08:00–16:00; move the meeting or change the opening hours",
-        "classes[0] (balance).meetings[2]: auning is closed on sat; "
+        "classes[0] (balance).meetings[2]: auning is closed on Sat; "
         "move the meeting to an open day",
     ]
 
@@ -629,4 +639,68 @@ def test_load_scenario_needs_an_object(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as raised:
         load_scenario(path)
 
-    assert raised.value.errors == [f"{path}: a scenario/1 document is a JSON object"]
+    assert raised.value.errors == [f"{path}: the document must be a JSON object"]
+
+
+# --- schema errors name the record and the fix ---------------------------------------------
+
+
+def broken(**change: Any) -> dict[str, Any]:
+    """A good week with one record broken as `change` says (kind -> (field, value))."""
+    doc = scenario(
+        rooms=[room("auning-b1"), room("auning-sal", kind="hall", capacity=10)],
+        classes=[team_class()],
+    )
+    for kind, (field, value) in change.items():
+        doc[kind][0][field] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (
+            {"therapists": ("hours", {"mon": [["08:00", "25:00"]]})},
+            "therapists[0] (t01).hours.mon[0][1]: '25:00' is not a time as HH:MM",
+        ),
+        (
+            {"rooms": ("capacity", -1)},
+            "rooms[0] (auning-b1).capacity: -1 is less than the minimum of 1; use 1 or more",
+        ),
+        (
+            {"classes": ("meetings", [{"day": "mandag", "start": "10:00"}])},
+            "classes[0] (balance).meetings[0].day: 'mandag' is not one of mon, tue, wed, thu, "
+            "fri, sat, sun; use one of them",
+        ),
+        (
+            {"citizens": ("lat", 200)},
+            "citizens[0] (c001).lat: 200 is greater than the maximum of 90; use 90 or less",
+        ),
+        (
+            {"therapists": ("profession", "surgeon")},
+            "therapists[0] (t01).profession: 'surgeon' is not one of physio, ot, assistant; "
+            "use one of them",
+        ),
+        (
+            {"referrals": ("session_minutes", 0)},
+            "referrals[0] (r001).session_minutes: 0 is less than the minimum of 1; use 1 or more",
+        ),
+    ],
+)
+def test_check_scenario_schema_error_names_the_record_and_the_fix(
+    change: dict[str, Any], error: str
+) -> None:
+    assert check_scenario(broken(**change)) == [error]
+
+
+def test_check_scenario_schema_error_in_danish_names_the_record_too() -> None:
+    found = scenario_errors(broken(therapists=("profession", "surgeon")))
+
+    assert [e.text("da") for e in found] == [
+        "therapists[0] (t01).profession: 'surgeon' kan ikke bruges; vælg en af physio, ot, "
+        "assistant"
+    ]
+    assert [(e.where.kind, e.where.index, e.where.key, e.where.field) for e in found] == [
+        ("therapists", 0, "t01", ("profession",))
+    ]
+    assert [e.message.code for e in found] == ["schema.enum"]

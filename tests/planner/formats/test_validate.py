@@ -16,7 +16,8 @@ from typing import Any
 
 from planner.formats.plan import plan_document
 from planner.formats.scenario import parse_scenario
-from planner.formats.validate import RULES, Violation, check_plan, check_plan_document, rule_name
+from planner.formats.validate import RULES, check_plan, check_plan_document, rule_name
+from planner.text.messages import Message, text_message
 from solver.problem import (
     Appointment,
     PlanWarning,
@@ -76,6 +77,9 @@ def home(
     return appt(id, day, over.pop("start", "10:00"), **fields | over)
 
 
+FREE = text_message("no therapist free")
+
+
 def solution(problem: Problem, *appts: Appointment, **over: Any) -> Solution:
     """A plan of these appointments whose own account (unplaced, stats) adds up."""
     placed = Counter(
@@ -86,7 +90,9 @@ def solution(problem: Problem, *appts: Appointment, **over: Any) -> Solution:
     requested = {r.id: requested_sessions(problem, r) for r in problem.referrals}
     missing = {r: n - placed[r] for r, n in requested.items() if n > placed[r]}
     account = {
-        "unplaced": tuple(Unplaced(r, n, ("no therapist free",)) for r, n in missing.items()),
+        "unplaced": tuple(
+            Unplaced(r, n, (text_message("no therapist free"),)) for r, n in missing.items()
+        ),
         "stats": Stats(sum(requested.values()), sum(placed.values())),
     }
     return Solution("feasible", appts, **account | over)
@@ -738,7 +744,7 @@ def test_class_participants_edge_a_centre_referral_naming_the_class() -> None:
 
 
 def test_unplaced_allowed() -> None:
-    unplaced = (Unplaced("r001", 1, ("no therapist free on Wednesday",)),)
+    unplaced = (Unplaced("r001", 1, (text_message("no therapist free on Wednesday"),)),)
     assert broken(week(), appt(), unplaced=unplaced) == []
 
 
@@ -747,7 +753,9 @@ def test_unplaced_violated_by_a_missing_entry() -> None:
 
 
 def test_unplaced_violated_by_a_wrong_count() -> None:
-    assert broken(week(), appt(), unplaced=(Unplaced("r001", 2, ("busy",)),)) == ["unplaced"]
+    assert broken(week(), appt(), unplaced=(Unplaced("r001", 2, (text_message("busy"),)),)) == [
+        "unplaced"
+    ]
 
 
 def test_unplaced_violated_by_an_entry_without_a_reason() -> None:
@@ -763,7 +771,9 @@ def deadline_week() -> Problem:
     return team_week(team_referral(intro=True, discharged="2026-12-01"))
 
 
-LATE = PlanWarning("r001", "start-deadline", "first session 2026-12-09 is 8 days after discharge")
+LATE = PlanWarning(
+    "r001", "start-deadline", Message("warning.late-start", {"first": "2026-12-09", "days": 8})
+)
 
 
 def test_start_deadline_allowed_late_with_a_warning() -> None:
@@ -811,13 +821,17 @@ def test_check_plan_every_check_says_what_it_means() -> None:
 def test_check_plan_names_appointments_and_times() -> None:
     second = appt("a2", start="10:30", referral="r002", room="auning-sal")
     problem = week(**two_referrals())
-    assert check_plan(problem, solution(problem, appt(), second)) == [
-        Violation(
-            "therapist-overlap",
-            "Therapist t01 is double-booked: Appointment a1 (referral r001, Tue 2026-12-08 "
-            "10:00–10:45) and Appointment a2 (referral r002, Tue 2026-12-08 10:30–11:15) "
-            "overlap (travel included).",
-        )
+    violations = check_plan(problem, solution(problem, appt(), second))
+    assert [v.rule for v in violations] == ["therapist-overlap"]
+    assert [v.text() for v in violations] == [
+        "Therapist t01 is double-booked: Appointment a1 (referral r001, Tue 2026-12-08 "
+        "10:00–10:45) and Appointment a2 (referral r002, Tue 2026-12-08 10:30–11:15) "
+        "overlap (travel included)."
+    ]
+    assert [v.text("da") for v in violations] == [
+        "Terapeut t01 er dobbeltbooket: Aftale a1 (henvisning r001, tir 8.12.2026 "
+        "10.00–10.45) og Aftale a2 (henvisning r002, tir 8.12.2026 10.30–11.15) "
+        "overlapper (kørsel medregnet)."
     ]
 
 

@@ -42,6 +42,7 @@ from planner.outputs.feeds import (
     visible,
 )
 from planner.plan.versions import publish
+from planner.text.messages import text_message
 from planner.tools.demo import give_centres_phone
 from solver.problem import Appointment, Solution, Stats, Travel, Unplaced, travel_minutes
 from tests.databases import BACKENDS, backend_engine
@@ -174,7 +175,7 @@ def plan_b() -> Solution:
 
 def plan_c() -> Solution:
     """Plan A without Karen's Thursday session."""
-    return plan_of(A1, A3, a4(), unplaced=(Unplaced("r001", 1, ("ingen tid",)),))
+    return plan_of(A1, A3, a4(), unplaced=(Unplaced("r001", 1, (text_message("ingen tid"),)),))
 
 
 def plan_d() -> Solution:
@@ -523,7 +524,9 @@ def test_publishing_a_week_deletes_appointments_8_weeks_before_it(
     published(session, week, plan_a())
     # 2026 has 53 ISO weeks: 2027-W05 is 8 weeks after 2026-W50, 2027-W06 nine.
     nine_weeks_later = import_scenario(scenario(week="2027-W06"), session=session)
-    nothing = Solution("feasible", (), (Unplaced("r001", 2, ("ingen tid",)),), (), Stats(2, 0))
+    nothing = Solution(
+        "feasible", (), (Unplaced("r001", 2, (text_message("ingen tid"),)),), (), Stats(2, 0)
+    )
     assert check_plan(parse_scenario(scenario(week="2027-W06")), nothing) == []
     eight_weeks_later = import_scenario(scenario(week="2027-W05"), session=session)
 

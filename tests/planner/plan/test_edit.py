@@ -39,7 +39,7 @@ from planner.plan.jobs import start_solve
 from planner.plan.stored import locked_ids
 from planner.plan.versions import publish
 from solver.options import session_kind
-from solver.problem import Appointment, Problem, Solution, Stats, requested_sessions
+from solver.problem import Appointment, Message, Problem, Solution, Stats, requested_sessions
 from tests.databases import BACKENDS, backend_engine
 from tests.databases import stored_plan_violations as violations
 from tests.factories import citizen, package, referral, room, scenario, team_class, therapist
@@ -263,18 +263,21 @@ def test_placing_the_last_session_drops_the_referral_from_the_unplaced_list(
     assert done.stats.sessions_placed == base.stats.sessions_placed + 1
 
 
+BOOKED = Message("unplaced.all-booked", {"profession": "physio", "skills": []})
+
+
 def test_a_placed_session_keeps_the_reasons_the_solver_gave(
     problem: Problem, base: Solution
 ) -> None:
     told = replace(base, unplaced=tuple(
-        replace(u, reasons=("every physiotherapist is booked",)) if u.referral == "r003" else u
+        replace(u, reasons=(BOOKED,)) if u.referral == "r003" else u
         for u in base.unplaced
     ))  # fmt: skip
     intro = Slot("individual", MON, 480, "t01", "auning", "auning-b1")
     placed = with_session(problem, told, "r003", intro)
 
     r003 = next(u for u in placed.unplaced if u.referral == "r003")
-    assert (r003.sessions, r003.reasons) == (1, ("every physiotherapist is booked",))
+    assert (r003.sessions, r003.reasons) == (1, (BOOKED,))
     r001 = next(u for u in placed.unplaced if u.referral == "r001")
     assert r001.reasons == (BY_HAND,)
 
@@ -351,7 +354,7 @@ def test_a_clashing_slot_is_refused_with_the_rule_and_nothing_is_stored(engine: 
     with Session(engine) as session, pytest.raises(ChangeRefused) as refused:
         place_session(plan_id, "r001", clash, session=session)
 
-    assert [m.split(":")[0] for m in refused.value.messages] == ["therapist-overlap"]
+    assert [m.code for m in refused.value.messages] == ["therapist-overlap"]
     assert solution(engine, plan_id) == before
 
 

@@ -69,7 +69,7 @@ def rejected(session: Session, week: int, kind: str, form: Form, key: str | None
     with pytest.raises(EditError) as caught:
         save_entity(week, kind, form, key=key, session=session)
     assert export_scenario(week, session=session) == before
-    return caught.value.errors
+    return caught.value.texts()
 
 
 def stored(session: Session, week: int, kind: str, key: str) -> dict[str, Any]:
@@ -133,18 +133,18 @@ def test_therapist_edit_changes_that_therapist_and_nothing_else(
                                "skriv tider som 08:00-15:30"),
         ("hours_wed", "07:00-25:00", 'Arbejdstid onsdag: "25:00" er ikke et klokkeslæt; '
                                      "skriv tider som 08:00-15:30"),
-        ("hours_mon", "12:00-08:00", "Arbejdstid mandag: 12:00–08:00 does not end after it "
-                                     "starts; give the start before the end"),
-        ("hours_thu", "08:00-12:00, 11:00-14:00", "Arbejdstid torsdag: 08:00–12:00 overlaps "
-                                                  "11:00–14:00; merge the two windows into one"),
+        ("hours_mon", "12:00-08:00", "Arbejdstid mandag: 12.00–08.00 slutter ikke efter, at det "
+                                     "starter; skriv starten før slutningen"),
+        ("hours_thu", "08:00-12:00, 11:00-14:00", "Arbejdstid torsdag: 08.00–12.00 overlapper "
+                                                  "11.00–14.00; slå de to tidsrum sammen til ét"),
         ("absent", "2026-12-08, 2026-13-01", 'Fraværsdage: "2026-13-01" er ikke en dato; '
                                              "skriv datoer som 2026-12-08"),
         ("max_minutes", "mange", 'Højst minutter pr. uge: "mange" er ikke et helt tal; '
                                  "skriv fx 45"),
-        ("max_minutes", "-5", "Højst minutter pr. uge: skal være mindst 0"),
+        ("max_minutes", "-5", "Højst minutter pr. uge: skal være mindst 0 (ikke -5)"),
         ("centres", [], "Centre: vælg mindst én"),
-        ("centres", ["auning", "odder"], 'Centre: unknown centre "odder"; '
-                               "use the id of an existing centre"),
+        ("centres", ["auning", "odder"], 'Centre: ukendt center "odder"; '
+                               "vælg et id, der findes"),
     ],
 )  # fmt: skip
 def test_therapist_bad_input_is_rejected_at_its_field(
@@ -174,8 +174,8 @@ def test_therapist_edit_that_leaves_a_class_without_instructor_is_a_form_error(
 
     assert rejected(session, week, "therapists", form, key="t01") == {
         "": [
-            "Hold balance (instructor): no physio with skill 'team' works at auning; "
-            "give a therapist there what it takes or change the instructor"
+            "Hold balance (instructor): ingen fysioterapeut med kompetencen 'team' arbejder på "
+            "auning; giv en terapeut der det, der skal til, eller ret instruktøren"
         ]
     }
 
@@ -184,7 +184,7 @@ def test_therapist_cannot_be_deleted_by_a_form(session: Session, week: int) -> N
     with pytest.raises(EditError) as caught:
         delete_entity(week, "therapists", "t01", session=session)
 
-    assert caught.value.errors == {"": ["Terapeut t01 kan ikke slettes her; ret den i stedet."]}
+    assert caught.value.texts() == {"": ["Terapeut t01 kan ikke slettes her; ret den i stedet."]}
 
 
 # --- rooms ----------------------------------------------------------------------------------
@@ -206,11 +206,11 @@ def test_room_add_and_edit(session: Session, week: int) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("capacity", "0", "Kapacitet (personer ad gangen): skal være mindst 1"),
+        ("capacity", "0", "Kapacitet (personer ad gangen): skal være mindst 1 (ikke 0)"),
         ("capacity", "to", 'Kapacitet (personer ad gangen): "to" er ikke et helt tal; skriv fx 45'),
         ("capacity", "", "Kapacitet (personer ad gangen): skal udfyldes"),
         ("kind", "", "Type: skal udfyldes"),
-        ("centre", "odder", 'Center: unknown centre "odder"; use the id of an existing centre'),
+        ("centre", "odder", 'Center: ukendt center "odder"; vælg et id, der findes'),
     ],
 )
 def test_room_bad_input_is_rejected_at_its_field(
@@ -231,10 +231,10 @@ def test_room_delete_when_unused_and_refused_when_a_class_needs_it(
 
     assert [r["id"] for r in export_scenario(week, session=session)["rooms"]] == ["auning-sal"]
     assert export_scenario(week, session=session) == before
-    assert caught.value.errors == {
+    assert caught.value.texts() == {
         "": [
-            "Lokale auning-sal kan ikke slettes: Hold balance (room_kind): auning has no room of "
-            'kind "hall"; add one or change the room kind.'
+            "Lokale auning-sal kan ikke slettes: Hold balance (room_kind): auning har intet "
+            "lokale af typen sal; opret et eller vælg en anden type."
         ]
     }
 
@@ -265,17 +265,18 @@ def test_class_add_with_meetings_per_week_and_edit_its_meetings(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("meetings_mon", "07:00", "Mødetid mandag: mon 07:00–08:00 is outside auning's "
-                                  "opening hours 08:00–16:00; move the meeting or change the "
-                                  "opening hours"),
-        ("meetings_mon", "10:10", "Mødetid mandag: 10:10 is not on the 15-minute grid; "
-                                  "start at a multiple of 15 minutes"),
+        ("meetings_mon", "07:00", "Mødetid mandag: man 07.00–08.00 ligger uden for "
+                                  "aunings åbningstid 08.00–16.00; flyt mødet eller ret "
+                                  "åbningstiden"),
+        ("meetings_mon", "10:10", "Mødetid mandag: 10:10 ligger ikke på tidsrasteret på 15 "
+                                  "minutter; start på et multiplum af 15 minutter"),
         ("meetings_mon", "ti", 'Mødetid mandag: "ti" er ikke et klokkeslæt; skriv tider som 10:00'),
         ("meetings_per_week", "2", "Møder pr. uge (planlæggeren vælger tiderne): udfyld enten "
                                    "faste mødetider eller møder pr. uge, ikke begge"),
-        ("meetings_per_week", "8", "Møder pr. uge (planlæggeren vælger tiderne): må højst være 7"),
-        ("room_kind", "pool", 'Lokaletype: auning has no room of kind "pool"; '
-                              "add one or change the room kind"),
+        ("meetings_per_week", "8", "Møder pr. uge (planlæggeren vælger tiderne): må højst være 7 "
+                                   "(ikke 8)"),
+        ("room_kind", "pool", "Lokaletype: auning har intet lokale af typen bassin; "
+                              "opret et eller vælg en anden type"),
     ],
 )  # fmt: skip
 def test_class_bad_input_is_rejected_at_its_field(
@@ -296,8 +297,8 @@ def test_class_instructor_nobody_can_be_is_shown_at_the_instructor(
 
     assert rejected(session, week, "classes", form, key="balance") == {
         "instructor_profession": [
-            "Instruktørens faggruppe: no physio with skill 'neuro' works at auning; "
-            "give a therapist there what it takes or change the instructor"
+            "Instruktørens faggruppe: ingen fysioterapeut med kompetencen 'neuro' arbejder på "
+            "auning; giv en terapeut der det, der skal til, eller ret instruktøren"
         ]
     }
 
@@ -346,7 +347,7 @@ def test_citizen_with_no_window_at_all_is_never_available(session: Session, week
     [
         ("lat", "nord", "Breddegrad: skriv et decimaltal, fx 56,431"),
         ("lat", "", "Breddegrad: skal udfyldes"),
-        ("lon", "195", "Længdegrad: må højst være 180"),
+        ("lon", "195", "Længdegrad: må højst være 180 (ikke 195.0)"),
         ("available_mon", "9-12", "Kan komme, når centret har åbent: fjern fluebenet eller "
                                   "tiderne; de siger hver sit"),
     ],
@@ -365,8 +366,8 @@ def test_citizen_reversed_window_is_rejected_at_its_day(session: Session, week: 
 
     assert rejected(session, week, "citizens", form, key="c001") == {
         "available_tue": [
-            "Kan komme tirsdag: 14:00–10:00 does not end after it starts; "
-            "give the start before the end"
+            "Kan komme tirsdag: 14.00–10.00 slutter ikke efter, at det starter; "
+            "skriv starten før slutningen"
         ]
     }
 
@@ -381,7 +382,7 @@ def test_citizen_delete_without_referrals_and_refused_with_them(
 
     assert export_scenario(week, session=session) == before
     assert [c["id"] for c in before["citizens"]] == ["c001"]
-    assert caught.value.errors == {
+    assert caught.value.texts() == {
         "": [
             "Borger c001 kan ikke slettes: henvisning r001 (citizen) henviser stadig til den.",
             "Borger c001 kan ikke slettes: henvisning r002 (citizen) henviser stadig til den.",
@@ -414,18 +415,18 @@ def test_referral_add_and_edit(session: Session, week: int) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("sessions_per_week", "3", "Sessioner pr. uge: 3 × 45 min = 135 min a week is outside "
-                                   "TG1's 60–90 min; add \"exception\": \"<reason>\" if this is "
-                                   "intended"),
-        ("sessions_per_week", "8", "Sessioner pr. uge: må højst være 7"),
+        ("sessions_per_week", "3", "Sessioner pr. uge: 3 × 45 min = 135 min om ugen ligger "
+                                   "uden for TG1s 60–90 min; skriv en begrundelse for "
+                                   "afvigelsen, hvis det er meningen"),
+        ("sessions_per_week", "8", "Sessioner pr. uge: må højst være 7 (ikke 8)"),
         ("mode", "bus", "Form: vælg en af mulighederne"),
         ("earliest", "2026-02-30", 'Tidligst: "2026-02-30" er ikke en dato; '
                                    "skriv datoer som 2026-12-08"),
-        ("delivered", "16", "Sessioner givet før denne uge: 16 sessions is more than TG1's "
-                            "max_sessions of 15; correct the count or close the referral"),
-        ("citizen", "c999", 'Borger: unknown citizen "c999"; use the id of an existing citizen'),
-        ("contact", "t99", 'Kontaktterapeut: unknown therapist "t99"; '
-                           "use the id of an existing therapist"),
+        ("delivered", "16", "Sessioner givet før denne uge: 16 sessioner er flere end "
+                            "TG1s højst 15; ret tallet eller afslut henvisningen"),
+        ("citizen", "c999", 'Borger: ukendt borger "c999"; vælg et id, der findes'),
+        ("contact", "t99", 'Kontaktterapeut: ukendt terapeut "t99"; '
+                           "vælg et id, der findes"),
     ],
 )  # fmt: skip
 def test_referral_bad_input_is_rejected_at_its_field(
@@ -440,7 +441,7 @@ def test_referral_team_without_class_is_shown_at_the_class(session: Session, wee
     form = form_of(session, week, "referrals", "r001", mode="team")
 
     assert rejected(session, week, "referrals", form, key="r001") == {
-        "class": ['Hold: a team referral needs a "class"; name the team class the citizen joins']
+        "class": ["Hold: en holdhenvisning skal have et hold; vælg det hold, borgeren skal gå på"]
     }
 
 
@@ -460,7 +461,7 @@ def test_referral_in_a_saved_plan_is_not_deleted(session: Session, week: int) ->
         delete_entity(week, "referrals", "r001", session=session)
 
     assert export_scenario(week, session=session) == before
-    assert caught.value.errors == {
+    assert caught.value.texts() == {
         "": [
             "Henvisning r001 kan ikke slettes: gemte planer for ugen (version 1) har aftaler "
             "med den, og de beholder deres aftaler."
@@ -496,8 +497,8 @@ def test_centre_edit_stores_phone_and_opening_hours(session: Session, week: int)
                                     "skriv fx 89 59 30 11"),
         ("open_mon", "08:00-12:00, 13:00-16:00", "Åbent mandag: et center har ét tidsrum om "
                                                  "dagen; skriv fx 08:00-16:00"),
-        ("open_wed", "16-08", "Åbent onsdag: 16:00–08:00 does not end after it starts; "
-                              "give the start before the end"),
+        ("open_wed", "16-08", "Åbent onsdag: 16.00–08.00 slutter ikke efter, at det starter; "
+                              "skriv starten før slutningen"),
     ],
 )  # fmt: skip
 def test_centre_bad_input_is_rejected_at_its_field(
@@ -514,7 +515,7 @@ def test_centre_closing_on_a_meeting_day_names_the_class_meeting(
     form = form_of(session, week, "centres", "auning", open_tue="")
 
     assert rejected(session, week, "centres", form, key="auning") == {
-        "": ["Hold balance (meetings[0]): auning is closed on tue; move the meeting to an open day"]
+        "": ["Hold balance (meetings[0]): auning har lukket tir; flyt mødet til en dag med åbent"]
     }
 
 
