@@ -55,6 +55,7 @@ from solver.problem import (
     Solution,
     TeamClass,
     Unplaced,
+    awaits_start,
     requested_sessions,
 )
 
@@ -449,7 +450,7 @@ def start_warnings(
             others[w.referral].append(w)
     out: list[solved.PlanWarning] = []
     for r in problem.referrals:
-        if r.discharged is not None and r.intro:
+        if awaits_start(r):
             message = start_deadline_message(problem, r, session_days.get(r.id, []))
             if message:
                 out.append(solved.PlanWarning(r.id, "start-deadline", message))

@@ -35,7 +35,7 @@ from planner.register.attendance import (
     plan_with_attendance,
     record_attendance,
 )
-from planner.register.derive import SUL_140_DAYS, derive_week, start_deadline
+from planner.register.derive import derive_week, start_deadline
 from planner.register.store import add_course, by_key, end_course, import_register
 from planner.tools.generate import DJURSLAND_TOWNS, SCALES, Scale, build, pick_sites
 from planner.views.figures import Loaded, iso_week, load, median, percentile, week_figures

@@ -294,6 +294,21 @@ def test_moving_a_sul_140_start_past_its_seven_days_warns_about_it() -> None:
     assert check_plan(problem, late) == []
 
 
+def test_moving_a_sul_140_start_without_opstart_past_its_seven_days_warns_about_it() -> None:
+    doc = week()
+    doc["referrals"][0] |= {"discharged": "2026-12-01", "intro": False, "sessions_per_week": 1,
+                            "session_minutes": 60}  # fmt: skip
+    problem = parse_scenario(doc)
+    plan = plan_of(problem, (appt("a0001", MON, 540, 600, referral="r001", room="auning-b1"),))
+    late = with_move(
+        problem, plan, "a0001", Slot("individual", WED, 540, "t01", "auning", "auning-b1")
+    )
+
+    assert [w.code for w in plan.warnings] == []
+    assert [(w.referral, w.code) for w in late.warnings] == [("r001", "start-deadline")]
+    assert check_plan(problem, late) == []
+
+
 def test_next_id_is_fresh_past_the_plan_and_the_pinned_ids(
     problem: Problem, base: Solution
 ) -> None:
