@@ -120,7 +120,8 @@ def templates(doc: Doc) -> tuple[list[tuple[Doc, list[Doc]]], list[tuple[Doc, li
     for r in doc["referrals"]:
         by_citizen.setdefault(r["citizen"], []).append(r)
     citizens = {c["id"]: c for c in doc["citizens"]}
-    sul, other = [], []
+    sul: list[tuple[Doc, list[Doc]]] = []
+    other: list[tuple[Doc, list[Doc]]] = []
     for key, referrals in by_citizen.items():
         (sul if referrals[0]["package"].startswith("SUL") else other).append(
             (citizens[key], referrals)

@@ -196,7 +196,7 @@ def referral_page(
         page = referral_adjust(plan_id, referral_key, session=session)
     except LookupError as e:
         raise not_found(e) from None
-    rows = slot_rows(page.slots, chosen_day(day), therapist or None)
+    rows = slot_rows(page.slots, chosen_day(day), therapist or None, page.deadline)
     context = {
         "page": page,
         "rows": rows,
@@ -269,7 +269,7 @@ def appointment_page(
         raise not_found(e) from None
     context = {
         "page": page,
-        "rows": slot_rows(page.slots, chosen_day(day), therapist or None),
+        "rows": slot_rows(page.slots, chosen_day(day), therapist or None, page.deadline),
         "filters": {"day": day or "", "therapist": therapist or ""},
         "action": f"/plans/{plan_id}/appointments/{appointment_key}/move",
         "button": "Flyt hertil",
