@@ -10,7 +10,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -152,6 +152,7 @@ def simulate(
     import re
     import tempfile
 
+    from sqlalchemy import event
     from sqlmodel import Session
 
     from planner.db.engine import engine_from_url, migrate
@@ -173,6 +174,8 @@ def simulate(
         raise fail(errors, "Bad options")
     with tempfile.TemporaryDirectory() as folder:
         engine = engine_from_url(db if db is not None else Path(folder) / "simulate.db")
+        if engine.dialect.name == "sqlite":  # a run to read afterwards, not a ledger: no fsync
+            event.listen(engine, "connect", fast_sqlite)
         migrate(engine)
         with Session(engine) as session:
             result = run(
@@ -203,6 +206,13 @@ def simulate(
     )
     if not result.ok:
         raise typer.Exit(1)
+
+
+def fast_sqlite(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
 
 
 # --- output ----------------------------------------------------------------------------------

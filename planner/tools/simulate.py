@@ -36,7 +36,7 @@ from planner.register.attendance import (
     record_attendance,
 )
 from planner.register.derive import derive_week, start_deadline
-from planner.register.store import add_course, by_key, end_course, import_register
+from planner.register.store import add_courses, by_key, end_course, import_register
 from planner.tools.generate import DJURSLAND_TOWNS, SCALES, Scale, build, pick_sites
 from planner.views.figures import Loaded, iso_week, load, median, percentile, week_figures
 from solver.solve import solve
@@ -176,16 +176,24 @@ def draw_status(rng: random.Random, rates: dict[str, float]) -> str:
 
 
 def register_attendance(rng: random.Random, plan_id: int, *, session: Session) -> Counter[str]:
-    """Every session of a published plan registered: a centre cancels a whole appointment (all
-    its participants), a citizen cancels, does not come, or comes."""
+    """Every session of a published plan registered, in time order: a centre cancels a whole
+    appointment (all its participants), a citizen cancels, does not come, or comes. A course
+    whose start assessment did not take place cannot join its class yet: the centre cancels its
+    seats until the assessment is delivered (every course starts with an individual session)."""
     doc = plan_with_attendance(plan_id, session=session)
     centre = RATES["cancelled-by-centre"]
     citizen_rates = {k: v / (1 - centre) for k, v in RATES.items() if k != "cancelled-by-centre"}
     counts: Counter[str] = Counter()
+    done = delivered_counts(session)
+    begun = {c.key for c in session.exec(select(Course)).all() if delivered(c, done) > 0}
     for a in sorted(doc["appointments"], key=lambda a: (a["start"], a["id"])):
         by_centre = rng.random() < centre
         for referral in a.get("participants") or [a["referral"]]:
             status = "cancelled-by-centre" if by_centre else draw_status(rng, citizen_rates)
+            if a["kind"] == "team" and referral not in begun:
+                status = "cancelled-by-centre"
+            elif status == "delivered":
+                begun.add(referral)
             record_attendance(plan_id, a["id"], referral, status, session=session, by=BY)
             counts[status] += 1
     return counts
@@ -246,10 +254,9 @@ def simulate(
         arrived = 0
         if index > 0:  # week 0's new courses are the generated week's own
             count = max(0, round(rng.gauss(per_week, per_week**0.5)))
-            for citizen, referral, granted in arrivals(rng, pool, count, week, serial):
-                add_course(citizen, referral, granted, session=session, by=BY)
-                arrived += 1
-            serial += count
+            new = arrivals(rng, pool, count, week, serial)
+            add_courses([(c, r, granted, 0) for c, r, granted in new], session=session, by=BY)
+            arrived, serial = len(new), serial + count
         scenario_id = derive_week(week, session=session)
         problem = load_problem(scenario_id, session=session)
         solution = solve(problem, max(time_limit, 1.0), optimise=time_limit > 0)
