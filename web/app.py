@@ -19,6 +19,8 @@ from planner.db.engine import default_engine
 from planner.security.secret import server_secret
 from web.deps import LoginRequired
 from web.routes import api, auth, data, feeds, grid, letters, register_api, weeks
+from web.routes import figures as figures_routes
+from web.routes import waiting as waiting_routes
 from web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -33,6 +35,8 @@ ROUTERS = [
     data.router,
     grid.router,
     register_api.router,
+    waiting_routes.router,
+    figures_routes.router,
 ]
 
 

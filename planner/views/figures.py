@@ -257,3 +257,86 @@ def figures_csv(rows: list[WeekFigures]) -> str:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(WeekFigures))
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+#: A chart's drawing area in SVG user units.
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM = 360, 150, 18, 22
+
+
+@dataclass(frozen=True)
+class Bar:
+    week: str
+    label: str  # the week's short name under the bar, e.g. "U03"
+    value: float | None
+    text: str  # the value as written above the bar ("–" for none)
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One figure over the weeks as bars, with its text alternative."""
+
+    field: str
+    title: str
+    bars: tuple[Bar, ...]
+    width: int
+    height: int
+    baseline: float
+
+    @property
+    def description(self) -> str:
+        """The chart in words: every week's value (the text alternative)."""
+        return f"{self.title}: " + "; ".join(f"uge {b.week[-2:]}: {b.text}" for b in self.bars)
+
+
+def number_text(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
+
+
+def chart(rows: list[WeekFigures], name: str, title: str) -> Chart:
+    """A bar per week of the figure `name`, scaled to the largest value."""
+    values = [value(r, name) for r in rows]
+    numbers = [float(v) for v in values if isinstance(v, int | float)]
+    top = max(numbers, default=0.0) or 1.0
+    inner = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    baseline = CHART_HEIGHT - CHART_BOTTOM
+    step = CHART_WIDTH / max(1, len(rows))
+    bars = []
+    for i, (row, v) in enumerate(zip(rows, values, strict=True)):
+        amount = float(v) if isinstance(v, int | float) else None
+        height = 0.0 if amount is None else inner * amount / top
+        bars.append(
+            Bar(
+                week=row.week,
+                label=f"U{row.week[-2:]}",
+                value=amount,
+                text=number_text(amount),
+                x=round(i * step + step * 0.15, 1),
+                y=round(baseline - height, 1),
+                width=round(step * 0.7, 1),
+                height=round(height, 1),
+            )
+        )
+    return Chart(name, title, tuple(bars), CHART_WIDTH, CHART_HEIGHT, baseline)
+
+
+def charts(rows: list[WeekFigures]) -> list[Chart]:
+    """Every figure of the table as a chart, in the table's order."""
+    return [chart(rows, name, title) for name, title in COLUMNS if name != "week"]
+
+
+def table_rows(rows: list[WeekFigures]) -> list[list[str]]:
+    """The table's cells as text, a row a week, in the order of COLUMNS."""
+    return [[row.week] + [number_text(cell(row, name)) for name, _ in COLUMNS[1:]] for row in rows]
+
+
+def cell(row: WeekFigures, name: str) -> float | None:
+    v = value(row, name)
+    return float(v) if isinstance(v, int | float) else None
