@@ -66,8 +66,27 @@ def test_simulate_grants_new_courses_before_their_week(
     with Session(engine) as session:
         new = [c for c in courses(session=session) if c.key.startswith("r-sim")]
     assert max(c.granted for c in new).isoformat() < "2027-01-18"  # Monday of week 3
-    sul = [c for c in new if c.discharged is not None]
-    assert sul and all(c.granted == c.discharged for c in sul)
+
+
+def test_arrivals_are_a_third_sul_140_discharged_days_before_the_week() -> None:
+    import random
+    from datetime import date
+
+    from planner.tools.simulate import arrivals
+
+    sul = ({"id": "c1", "name": "A"}, [{"id": "r1", "citizen": "c1", "package": "SUL140-C",
+                                        "intro": True, "delivered": 0}])  # fmt: skip
+    other = ({"id": "c2", "name": "B"}, [{"id": "r2", "citizen": "c2", "package": "TG1"}])
+    made = arrivals(random.Random(2), ([sul], [other]), 300, "2027-W03", 0)
+
+    monday = date(2027, 1, 18)
+    discharged = [r["discharged"] for _, r, _ in made if r["discharged"]]
+    assert len(made) == 300
+    assert 80 <= len(discharged) <= 120
+    assert {(monday - date.fromisoformat(d)).days for d in discharged} == {1, 2, 3, 4, 5}
+    assert all(granted < monday for _, _, granted in made)
+    assert all("intro" not in r and r["citizen"] == c["id"] for c, r, _ in made)
+    assert len({r["id"] for _, r, _ in made}) == 300
 
 
 def test_draw_status_follows_the_rates() -> None:
