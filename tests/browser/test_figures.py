@@ -39,7 +39,7 @@ def simulated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple
     process = subprocess.Popen(command, cwd=folder, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(url, process)
+        wait_until_up(url, process, seconds=120)  # the shared machine may be busy
         yield url, expected
     finally:
         process.terminate()
