@@ -274,7 +274,7 @@ def simulate(
             week=week,
             waiting=figures.waiting,
             active=figures.active,
-            arrived=arrived or len(doc["referrals"]),
+            arrived=arrived if index > 0 else len(doc["referrals"]),
             started=figures.started,
             ended=figures.ended,
             sul_starts=figures.sul_starts,
