@@ -10,7 +10,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -134,6 +134,86 @@ def bench(
     names = [s.strip().upper() for s in scales.split(",") if s.strip()]
     rows = run_bench(names, time_limit, seed, workers, echo=lambda line: typer.echo(line, err=True))
     print_table(rows, typer.echo)
+
+
+@app.command()
+def simulate(
+    weeks: Annotated[int, typer.Option(help="how many weeks to run")] = 12,
+    scale: Annotated[str, typer.Option(help="XS, S, M or L")] = "S",
+    seed: Annotated[int, typer.Option(help="random seed (the same seed, the same run)")] = 1,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="SQLite file to keep the run in (default: none)")
+    ] = None,
+    start: Annotated[str, typer.Option(help="the first ISO week")] = "2027-W02",
+    time_limit: Annotated[
+        float, typer.Option(help="seconds the optimiser may use a week (0: first fit only)")
+    ] = 0.0,
+) -> None:
+    """The whole loop week after week: new courses, derive, plan, publish, attendance."""
+    import re
+    import tempfile
+
+    from sqlalchemy import event
+    from sqlmodel import Session
+
+    from planner.db.engine import engine_from_url, migrate
+    from planner.tools.simulate import SIM_SCALES
+    from planner.tools.simulate import simulate as run
+
+    errors = []
+    if scale.upper() not in SIM_SCALES:
+        errors.append(f"--scale must be one of {', '.join(SIM_SCALES)}, not {scale!r}")
+    if weeks < 1:
+        errors.append("--weeks must be at least 1")
+    if time_limit < 0:
+        errors.append("--time-limit must be 0 (first fit) or more")
+    if not re.fullmatch(r"\d{4}-W(0[1-9]|[1-4]\d|5[0-3])", start):
+        errors.append(f"--start {start!r} is not an ISO week; write it as 2027-W02")
+    if db is not None and (db.exists() or not db.parent.is_dir()):
+        errors.append(f"--db {db}: give a new file in a folder that exists")
+    if errors:
+        raise fail(errors, "Bad options")
+    with tempfile.TemporaryDirectory() as folder:
+        engine = engine_from_url(db if db is not None else Path(folder) / "simulate.db")
+        if engine.dialect.name == "sqlite":  # a run to read afterwards, not a ledger: no fsync
+            event.listen(engine, "connect", fast_sqlite)
+        migrate(engine)
+        with Session(engine) as session:
+            result = run(
+                session=session,
+                weeks=weeks,
+                scale=scale.upper(),
+                seed=seed,
+                start=start,
+                time_limit=time_limit,
+                echo=typer.echo,
+            )
+        engine.dispose()
+    typer.echo("")
+    for line in result.figures:
+        typer.echo(line)
+    typer.echo("")
+    for rule, broken in result.invariants.items():
+        typer.echo(
+            f"{'kept' if not broken else 'BROKEN'}: {rule}"
+            + (f" ({len(broken)})" if broken else "")
+        )
+        for line in broken[:5]:
+            typer.echo(f"  - {line}")
+    violations = sum(r.violations for r in result.rows)
+    typer.echo(
+        f"{'kept' if not violations else 'BROKEN'}: every week's plan passes the validator"
+        + (f" ({violations} violations)" if violations else "")
+    )
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def fast_sqlite(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
 
 
 # --- output ----------------------------------------------------------------------------------

@@ -272,7 +272,7 @@ def weeks_through(
         print(json.dumps(row, default=lambda x: round(x, 2)), flush=True)
         failures += len(violations) + len(over)
         for v in violations[:5]:
-            print(f"  violation: {v.rule}: {v.message}", flush=True)
+            print(f"  violation: {v.rule}: {v.text()}", flush=True)
         before, ended_last, week = after, ended, next_week(week)
     print(
         "\n| week | new | referrals | requested | placed | derive s | plan s | violations "

@@ -67,7 +67,7 @@ def stored_violations(path: Path, plan: int) -> list[str]:
         problem = load_problem(week_of(session, plan), session=session)
         doc = export_plan(plan, session=session)
     engine.dispose()
-    return [f"{v.rule}: {v.message}" for v in check_plan_document(problem, doc)]
+    return [f"{v.rule}: {v.text()}" for v in check_plan_document(problem, doc)]
 
 
 def week_of(session: Session, plan: int) -> int:

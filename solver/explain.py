@@ -27,6 +27,7 @@ from solver.problem import (
     Problem,
     Referral,
     Unplaced,
+    awaits_start,
     clock,
 )
 
@@ -219,7 +220,7 @@ def warnings(problem: Problem, options: Options, draft: Draft) -> list[PlanWarni
     days = session_days(draft, options)
     out = []
     for r in problem.referrals:
-        if r.discharged is not None and r.intro:
+        if awaits_start(r):
             message = start_deadline_message(problem, r, days.get(r.id, []))
             if message:
                 out.append(PlanWarning(r.id, "start-deadline", message))

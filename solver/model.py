@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from solver.draft import Booking, Draft, HeldMeeting, session_days
 from solver.options import Option, Options, start_target
-from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
+from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, awaits_start
 
 #: Fair load is measured in thousandths of a therapist's available minutes.
 LOAD_SCALE = 1000
@@ -331,7 +331,7 @@ class PlanModel:
         """Per SUL §140 start: placed at all, and placed within 7 days of discharge."""
         started, in_time = [], []
         for referral in self.problem.referrals:
-            if referral.discharged is None or not referral.intro:
+            if not awaits_start(referral):
                 continue
             days = [d for d in range(len(self.problem.days)) if (referral.id, d) in self.present]
             if not days:

@@ -228,6 +228,13 @@ def minutes_of(text: str) -> int:
     return int(hours) * 60 + int(mins)
 
 
+def awaits_start(referral: Referral) -> bool:
+    """A SUL §140 course that has not begun: discharged and no session delivered yet, whether or
+    not the coordinator ticked "Opstart" (`intro`); its first session is due within 7 days of the
+    discharge. The deadline comes from `discharged` alone."""
+    return referral.discharged is not None and (referral.intro or referral.delivered == 0)
+
+
 def requested_sessions(problem: Problem, referral: Referral) -> int:
     """A referral asks for its weekly sessions, but never more than its package has left."""
     left = problem.package(referral.package).max_sessions

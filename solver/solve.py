@@ -31,7 +31,7 @@ from solver.firstfit import Diary, first_fit
 from solver.lns import improve
 from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import Options, build_options, days_by_referral, start_target
-from solver.problem import Appointment, Problem, Solution, Stats, Status
+from solver.problem import Appointment, Problem, Solution, Stats, Status, awaits_start
 from solver.rooms import assign_rooms
 
 #: Share of the time limit spent on first fits with different orders, for the best start.
@@ -242,7 +242,7 @@ def primary_proven(problem: Problem, options: Options, draft: Draft, proven: int
     own, seats = days_by_referral(options)
     for r in problem.referrals:
         possible = own.get(r.id, set()) | seats.get(r.id, set())
-        if r.discharged is None or not r.intro or not possible:
+        if not awaits_start(r) or not possible:
             continue
         target = start_target(problem, r, possible)
         if not any(problem.days[d].date <= target for d in days.get(r.id, [])):

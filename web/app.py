@@ -36,6 +36,8 @@ from web.routes import (
     register_api,
     weeks,
 )
+from web.routes import figures as figures_routes
+from web.routes import waiting as waiting_routes
 from web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -52,6 +54,8 @@ ROUTERS = [
     grid.router,
     register_api.router,
     courses.router,
+    waiting_routes.router,
+    figures_routes.router,
 ]
 
 

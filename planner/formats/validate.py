@@ -27,6 +27,7 @@ from solver.problem import (
     Referral,
     Solution,
     Window,
+    awaits_start,
     requested_sessions,
     travel_minutes,
 )
@@ -907,7 +908,7 @@ def start_deadline(plan: PlanIndex) -> Iterator[Message]:
     """A SUL §140 start that comes later than 7 days after discharge, or not at all, is warned."""
     warned = {w.referral for w in plan.plan.warnings if w.code == "start-deadline"}
     for referral in plan.problem.referrals:
-        if not (referral.intro and referral.discharged) or referral.id in warned:
+        if not awaits_start(referral) or referral.id in warned or referral.discharged is None:
             continue
         deadline = referral.discharged + timedelta(days=START_DEADLINE_DAYS)
         days = [

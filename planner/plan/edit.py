@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,6 +63,7 @@ from solver.problem import (
     Solution,
     TeamClass,
     Unplaced,
+    awaits_start,
     requested_sessions,
 )
 
@@ -457,7 +459,7 @@ def start_warnings(
             others[w.referral].append(w)
     out: list[solved.PlanWarning] = []
     for r in problem.referrals:
-        if r.discharged is not None and r.intro:
+        if awaits_start(r):
             message = start_deadline_message(problem, r, session_days.get(r.id, []))
             if message:
                 out.append(solved.PlanWarning(r.id, "start-deadline", message))
@@ -656,13 +658,17 @@ class SlotRow:
     room: str | None
     meeting: str | None
     starts: tuple[int, ...]
+    late: bool = False  # after the SUL §140 start deadline of the session being placed or moved
 
 
 def slot_rows(
-    slots: list[Slot], day: date | None = None, therapist: str | None = None
+    slots: list[Slot],
+    day: date | None = None,
+    therapist: str | None = None,
+    deadline: date | None = None,
 ) -> list[SlotRow]:
     """The slots as lines per day, held meetings first, then new meetings, then sessions;
-    only of one day or one therapist when asked."""
+    only of one day or one therapist when asked; lines after `deadline` marked late."""
     grouped: dict[tuple, list[int]] = defaultdict(list)
     for s in slots:
         if (day is None or s.day == day) and (therapist is None or s.therapist == therapist):
@@ -670,7 +676,16 @@ def slot_rows(
                    s.kind, s.centre, s.meeting)  # fmt: skip
             grouped[key].append(s.start)
     return [
-        SlotRow(k[5], k[0], k[3], k[6], k[4] or None, k[7], tuple(sorted(set(starts))))
+        SlotRow(
+            k[5],
+            k[0],
+            k[3],
+            k[6],
+            k[4] or None,
+            k[7],
+            tuple(sorted(set(starts))),
+            late=deadline is not None and k[0] > deadline,
+        )
         for k, starts in sorted(grouped.items(), key=lambda item: item[0][:5])
     ]
 
@@ -687,6 +702,24 @@ class ReferralAdjust:
     reasons: tuple[Message, ...]
     appointments: list[Appointment]
     slots: list[Slot]
+    deadline: date | None = None  # SUL §140: the start still to come by this day
+
+
+def open_start_deadline(
+    referral: Referral, appointments: Iterable[Appointment], leaving: str | None = None
+) -> date | None:
+    """The day a SUL §140 start must come by while no session of the referral on or before it
+    is kept (`leaving`: an appointment about to move, which does not count); None otherwise."""
+    if not awaits_start(referral):
+        return None
+    assert referral.discharged is not None
+    deadline = referral.discharged + timedelta(days=rules.START_DEADLINE_DAYS)
+    kept = [
+        a
+        for a in appointments
+        if a.id != leaving and (a.referral == referral.id or referral.id in a.participants)
+    ]
+    return None if any(a.day <= deadline for a in kept) else deadline
 
 
 def referral_adjust(plan_id: int, referral_id: str, *, session: Session) -> ReferralAdjust:
@@ -712,6 +745,7 @@ def referral_adjust(plan_id: int, referral_id: str, *, session: Session) -> Refe
         reasons=unplaced.get(referral_id, ()),
         appointments=sorted(mine, key=lambda a: (a.day, a.start)),
         slots=referral_slots(problem, solution, referral_id) if week.editable else [],
+        deadline=open_start_deadline(referral, solution.appointments),
     )
 
 
@@ -724,6 +758,7 @@ class AppointmentAdjust:
     locked: bool
     pinned: bool
     slots: list[Slot]
+    deadline: date | None = None  # SUL §140: a start this appointment holds must come by then
 
 
 def appointment_adjust(plan_id: int, appointment_id: str, *, session: Session) -> AppointmentAdjust:
@@ -735,7 +770,14 @@ def appointment_adjust(plan_id: int, appointment_id: str, *, session: Session) -
     pinned = a.id in {p.id for p in week.problem.pinned}
     movable = week.editable and not locked and not pinned
     slots = move_slots(week.problem, week.solution, a) if movable else []
-    return AppointmentAdjust(week, a, locked, pinned, slots)
+    mine = (a.referral,) if a.kind != "team" else a.participants
+    deadlines = [
+        d
+        for key in mine
+        if key is not None
+        and (d := open_start_deadline(week.problem.referral(key), week.solution.appointments, a.id))
+    ]
+    return AppointmentAdjust(week, a, locked, pinned, slots, min(deadlines, default=None))
 
 
 def slot_documents(plan_id: int, referral_id: str, *, session: Session) -> list[dict[str, Any]]:

@@ -68,12 +68,17 @@ def referrals_of(row: Appointment) -> tuple[str, ...]:
 
 
 def latest(
-    session: Session, plan_ids: Iterable[int] | None = None
+    session: Session,
+    plan_ids: Iterable[int] | None = None,
+    referrals: Iterable[str] | None = None,
 ) -> dict[tuple[int, str, str], str]:
-    """The status that counts per (plan, appointment, referral): the newest row's."""
+    """The status that counts per (plan, appointment, referral): the newest row's (of these
+    plans and referrals, when given)."""
     query = select(Attendance).order_by(col(Attendance.id))
     if plan_ids is not None:
         query = query.where(col(Attendance.plan_id).in_(list(plan_ids)))
+    if referrals is not None:
+        query = query.where(col(Attendance.referral).in_(list(referrals)))
     return {(a.plan_id, a.appointment, a.referral): a.status for a in session.exec(query).all()}
 
 
@@ -138,7 +143,7 @@ def course_sessions(key: str, *, session: Session) -> list[Session_]:
         [*session.exec(own).all(), *session.exec(seats).all()],
         key=lambda pair: (pair[0].date, pair[0].start, pair[0].key),
     )
-    marks = latest(session, {p.id for _, p in rows if p.id is not None})
+    marks = latest(session, {p.id for _, p in rows if p.id is not None}, [key])
     return [
         Session_(
             plan_id=p.id or 0,

@@ -188,11 +188,17 @@ def last_published(session: Session, week: str) -> Plan | None:
 
 
 def moved_previous(
-    session: Session, week: str, days: set[date], referrals: set[str], ids: dict[str, set[str]]
+    session: Session,
+    week: str,
+    days: set[date],
+    referrals: set[str],
+    ids: dict[str, set[str]],
+    pattern: Plan | None = None,
 ) -> list[Appointment]:
-    """The last published week's appointments moved by whole weeks onto this week, for the
-    referrals, therapists, rooms and classes this week has, on its plannable days."""
-    plan = last_published(session, week)
+    """The last published week's appointments (or the `pattern` plan's) moved by whole weeks
+    onto this week, for the referrals, therapists, rooms and classes this week has, on its
+    plannable days."""
+    plan = pattern or last_published(session, week)
     if plan is None or plan.id is None:
         return []
     old, new = week_monday(plan.week), week_monday(week)
@@ -238,8 +244,19 @@ def week_name(name: str, week: str) -> str:
     return f"{name}, uge {int(week[-2:])}"
 
 
-def week_document(week: str, *, session: Session, max_starts: int | None = None) -> Doc:
-    """The coming week's scenario/1 from the register; RegisterError if it cannot be made."""
+def week_document(
+    week: str,
+    *,
+    session: Session,
+    max_starts: int | None = None,
+    expected: Counter[str] | None = None,
+    pattern: Plan | None = None,
+) -> Doc:
+    """The coming week's scenario/1 from the register; RegisterError if it cannot be made.
+
+    Planning ahead (`planner.register.ahead`) gives the sessions `expected` per course from
+    earlier weeks not yet held (they count as delivered until registered) and the `pattern`
+    plan of the week before, in place of the last published one."""
     monday = week_monday(week) if re.fullmatch(r"\d{4}-W\d{2}", week) else None
     if monday is None:
         raise RegisterError([f'week: "{week}" is not an ISO week; write it as 2026-W50'])
@@ -258,7 +275,7 @@ def week_document(week: str, *, session: Session, max_starts: int | None = None)
     for course in week_courses(session, monday, max_starts):
         referral = week_referral(
             course,
-            delivered(course, counts),
+            delivered(course, counts) + (expected or Counter()).get(course.key, 0),
             packages,
             monday,
             therapist_ids,
@@ -280,7 +297,9 @@ def week_document(week: str, *, session: Session, max_starts: int | None = None)
     zone = timezone_only(doc["timezone"])
     doc["previous"] = [
         appointment_to_json(zone, a)
-        for a in moved_previous(session, week, set(days), {r["id"] for r in referrals}, ids)
+        for a in moved_previous(
+            session, week, set(days), {r["id"] for r in referrals}, ids, pattern
+        )
     ]
     errors = check_scenario(doc)
     if errors:

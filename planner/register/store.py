@@ -342,33 +342,54 @@ def add_course(
 
     The citizen and referral are scenario/1 objects, checked against the register as a week.
     """
-    year, week, _ = granted.isocalendar()
+    return add_courses([(citizen, referral, granted, priority)], session=session, by=by)[0]
+
+
+def add_courses(
+    items: list[tuple[Doc, Doc, date, int]], *, session: Session, by: str = ""
+) -> list[Course]:
+    """Several courses (citizen, referral, date granted, priority) checked as one week against
+    the register and stored in one transaction; RegisterError, nothing stored, if one is bad."""
+    if not items:
+        return []
+    year, week, _ = max(granted for _, _, granted, _ in items).isocalendar()
     doc = register_document(session, f"{year}-W{week:02d}")
-    doc["citizens"] = [citizen]
-    doc["referrals"] = [{"intro": False, "final": False, "delivered": 0, **referral}]
+    citizens = {c.get("id"): c for c, _, _, _ in items}
+    doc["citizens"] = list(citizens.values())
+    doc["referrals"] = [
+        {"intro": False, "final": False, "delivered": 0, **referral} for _, referral, _, _ in items
+    ]
     errors = check_scenario(doc)
-    if not errors and referral.get("citizen") != citizen.get("id"):
-        errors = [f"referral.citizen: {referral.get('citizen')} is not the citizen given"]
+    if not errors:
+        errors = [
+            f"referral.citizen: {r.get('citizen')} is not the citizen given"
+            for (c, r, _, _) in items
+            if r.get("citizen") != c.get("id")
+        ]
     if errors:
         raise RegisterError(errors)
     try:
-        upsert_docs(session, RegisterCitizen, [citizen], "id")
+        upsert_docs(session, RegisterCitizen, doc["citizens"], "id")
         packages = by_key(session, RegisterPackage)
-        row = upsert_course(
-            session,
-            doc["referrals"][0],
-            packages,
-            granted=granted,
-            priority=priority,
-            by=by,
-            today=granted,
-        )
+        rows = [
+            upsert_course(
+                session,
+                referral,
+                packages,
+                granted=granted,
+                priority=priority,
+                by=by,
+                today=granted,
+            )
+            for referral, (_, _, granted, priority) in zip(doc["referrals"], items, strict=True)
+        ]
         session.commit()
     except Exception:
         session.rollback()
         raise
-    session.refresh(row)
-    return row
+    for row in rows:
+        session.refresh(row)
+    return rows
 
 
 # --- status -----------------------------------------------------------------------------------

@@ -340,6 +340,21 @@ def test_sul_start_late_gets_a_warning():
     ]
 
 
+def test_sul_start_without_opstart_ticked_gets_a_warning():
+    # Found by a new user: "Opstart" not ticked, so the start was never tracked. Nothing is
+    # delivered yet, so the discharge alone sets the 7 days.
+    doc = one_referral(discharged="2026-11-30", intro=False, earliest="2026-12-08")
+    solution = plan(doc)
+    assert [(w.code, w.message) for w in solution.warnings] == [
+        ("start-deadline", "first session 2026-12-08 is 8 days after discharge")
+    ]
+
+
+def test_sul_course_under_way_gets_no_start_warning():
+    doc = one_referral(discharged="2026-10-30", intro=False, delivered=3, earliest="2026-12-08")
+    assert plan(doc).warnings == ()
+
+
 def test_sul_start_on_the_seventh_day_is_in_time():
     solution = plan(one_referral(discharged="2026-12-01", intro=True, earliest="2026-12-08"))
     assert solution.warnings == ()

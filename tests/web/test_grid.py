@@ -131,6 +131,37 @@ def test_referral_page_offers_free_slots_and_htmx_filters_them(
     assert set(re.findall(r'name="therapist" value="(t\d+)"', fragment.text)) == {"t02"}
 
 
+def test_referral_page_marks_slots_after_the_sul_140_deadline(
+    coordinator: Web, engine: Engine
+) -> None:
+    # Found by a new user: a free slot offered by hand after the 7 days was not marked. r003 is
+    # discharged Tuesday 1 December ("Opstart" not ticked): its start is due by Tuesday 8th.
+    doc = week()
+    doc["referrals"][2] |= {"discharged": "2026-12-01", "intro": False}
+    with Session(engine) as session:
+        scenario_id = import_scenario(doc, session=session)
+        problem = load_problem(scenario_id, session=session)
+        plan = save_plan(scenario_id, plan_of(problem, BASE), session=session)
+
+    page = coordinator.get(f"/plans/{plan}/referrals/r003").text
+
+    assert "opstart senest Tirsdag 08.12." in page
+    assert 'id="deadline-note"' in page
+    rows = re.findall(r"<tr>\s*<td>(\w+ [\d.]+)( <strong class=\"late-mark\">Efter fristen)?", page)
+    marked = {day: bool(late) for day, late in rows}
+    assert marked == {"Tirsdag 08.12.": False, "Torsdag 10.12.": True}  # the class's days
+
+
+def test_referral_page_of_a_course_under_way_marks_no_slot(
+    coordinator: Web, engine: Engine
+) -> None:
+    plan = small_week(engine)
+    page = coordinator.get(f"/plans/{plan}/referrals/r003").text
+
+    assert "late-mark" not in page
+    assert 'id="deadline-note"' not in page
+
+
 def test_placing_a_session_and_a_seat_by_hand_stores_a_valid_plan(
     coordinator: Web, engine: Engine
 ) -> None:

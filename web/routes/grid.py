@@ -202,7 +202,7 @@ def referral_page(
     errors: list[Message] | None = None,
 ) -> Response:
     page = referral_adjust(plan_id, referral_key, session=session)
-    rows = slot_rows(page.slots, chosen_day(day), therapist or None)
+    rows = slot_rows(page.slots, chosen_day(day), therapist or None, page.deadline)
     context = {
         "page": page,
         "rows": rows,
@@ -271,7 +271,7 @@ def appointment_page(
     page = appointment_adjust(plan_id, appointment_key, session=session)
     context = {
         "page": page,
-        "rows": slot_rows(page.slots, chosen_day(day), therapist or None),
+        "rows": slot_rows(page.slots, chosen_day(day), therapist or None, page.deadline),
         "filters": {"day": day or "", "therapist": therapist or ""},
         "action": f"/plans/{plan_id}/appointments/{appointment_key}/move",
         "button": "Flyt hertil",

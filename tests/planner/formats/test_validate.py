@@ -788,6 +788,19 @@ def test_start_deadline_violated_not_placed_without_a_warning() -> None:
     assert broken(deadline_week()) == ["start-deadline"]
 
 
+def test_start_deadline_violated_late_without_opstart_ticked() -> None:
+    # The deadline comes from `discharged` alone: a SUL §140 referral nobody marked as a start
+    # (intro not ticked, nothing delivered) is still a start within 7 days.
+    late = team_week(team_referral(intro=False, discharged="2026-12-01"))
+    assert broken(late, meeting(day=THU)) == ["start-deadline"]
+    assert broken(late, meeting(day=THU), warnings=(LATE,)) == []
+
+
+def test_start_deadline_allowed_for_a_course_under_way() -> None:
+    under_way = team_week(team_referral(intro=False, delivered=4, discharged="2026-11-01"))
+    assert broken(under_way, meeting(day=THU)) == []
+
+
 def test_start_deadline_edge_exactly_seven_days_after_discharge() -> None:
     assert broken(deadline_week(), appt(day=TUE)) == []
 

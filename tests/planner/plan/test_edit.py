@@ -28,6 +28,7 @@ from planner.plan.edit import (
     move_appointment,
     move_slots,
     next_id,
+    open_start_deadline,
     place_session,
     referral_slots,
     set_locked,
@@ -295,6 +296,40 @@ def test_moving_a_sul_140_start_past_its_seven_days_warns_about_it() -> None:
     assert [w.code for w in plan.warnings] == []
     assert [(w.referral, w.code) for w in late.warnings] == [("r001", "start-deadline")]
     assert check_plan(problem, late) == []
+
+
+def test_moving_a_sul_140_start_without_opstart_past_its_seven_days_warns_about_it() -> None:
+    doc = week()
+    doc["referrals"][0] |= {"discharged": "2026-12-01", "intro": False, "sessions_per_week": 1,
+                            "session_minutes": 60}  # fmt: skip
+    problem = parse_scenario(doc)
+    plan = plan_of(problem, (appt("a0001", MON, 540, 600, referral="r001", room="auning-b1"),))
+    late = with_move(
+        problem, plan, "a0001", Slot("individual", WED, 540, "t01", "auning", "auning-b1")
+    )
+
+    assert [w.code for w in plan.warnings] == []
+    assert [(w.referral, w.code) for w in late.warnings] == [("r001", "start-deadline")]
+    assert check_plan(problem, late) == []
+
+
+def test_open_start_deadline_while_no_session_before_it_is_kept() -> None:
+    doc = week()
+    doc["referrals"][0] |= {"discharged": "2026-12-01", "intro": False}
+    r001 = parse_scenario(doc).referral("r001")
+    start = appt("a0001", TUE, 540, 600, referral="r001", room="auning-b1")
+    later = appt("a0002", WED, 540, 600, referral="r001", room="auning-b1")
+
+    assert open_start_deadline(r001, ()) == date(2026, 12, 8)
+    assert open_start_deadline(r001, (start, later)) is None
+    assert open_start_deadline(r001, (start, later), leaving="a0001") == date(2026, 12, 8)
+    assert open_start_deadline(parse_scenario(week()).referral("r001"), ()) is None
+
+
+def test_slot_rows_mark_the_days_after_the_deadline() -> None:
+    slots = [Slot("individual", d, 540, "t01", "auning", "auning-b1") for d in (MON, TUE, WED)]
+    rows = slot_rows(slots, deadline=TUE)
+    assert [(r.day, r.late) for r in rows] == [(MON, False), (TUE, False), (WED, True)]
 
 
 def test_next_id_is_fresh_past_the_plan_and_the_pinned_ids(
