@@ -1,0 +1,370 @@
+"""Changes to a published week, and the repair that mends them with the fewest changes.
+
+A change is a therapist absent (whole days, or from a time: "syg fra 11:00"), a room closed, a
+class meeting cancelled, or a citizen cancelling a session (or, through `cancel_course`, the
+rest of a course). Each hits the appointments of the plan that fall inside it. The repair is a
+new plan in which everything in the past and everything not hit stays exactly where it is, and
+each hit appointment is mended by the first of these that works:
+
+1. another qualified, free therapist at the same time and in the same room (or, for a closed
+   room, another free room at the same time): the citizen sees no change of time;
+2. the session moved to the free slot of the week nearest to where it was, SUL §140 start
+   deadlines kept where they can be; a team seat goes to another held meeting of its class;
+3. cancelled, with the reason.
+
+This keeps the order of goals a coordinator asked for: fewest citizens affected (a substitute
+changes nothing the citizen notices), SUL §140 starts kept (those referrals are mended first and
+prefer a slot inside their deadline), and fewest appointments changed (nothing that is not hit
+is ever touched). Free slots are found as hand edits find them (`planner.plan.edit`): a diary of
+the plan's kept appointments, with the change's hours blocked in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from planner.plan.edit import (
+    BY_HAND,
+    Slot,
+    accounted,
+    day_indices,
+    enter,
+    new_meeting_slots,
+    own_session,
+    own_slots,
+    seat_slots,
+    seeded_diary,
+    sessions_of,
+)
+from planner.text.repair import REASONS
+from solver.firstfit import Diary
+from solver.options import meeting_options
+from solver.problem import Appointment, PlanWarning, Problem, Referral, Solution
+
+DisruptionKind = Literal["therapist", "room", "class", "referral"]
+DISRUPTION_KINDS: tuple[DisruptionKind, ...] = ("therapist", "room", "class", "referral")
+Action = Literal["substituted", "room", "moved", "reseated", "cancelled"]
+#: Why an appointment was hit, by the kind of change (a key of `REASONS`).
+HIT_REASON = {
+    "therapist": "therapist-absent",
+    "room": "room-closed",
+    "class": "class-cancelled",
+    "referral": "citizen-cancelled",
+}
+#: The warning a repaired plan carries for a referral that lost a session.
+CANCELLED_CODE = "repair-cancelled"
+
+
+@dataclass(frozen=True)
+class Disruption:
+    """Something that changed in a published week: who or what is out, from when until when.
+
+    `key` is the therapist, room, class or referral id; `start` and `end` are local wall-clock
+    times of the week (naive datetimes).
+    """
+
+    kind: DisruptionKind
+    key: str
+    start: datetime
+    end: datetime
+
+    def covers(self, day: date, start: int, end: int) -> bool:
+        """The stretch of this day (minutes after midnight) overlaps the change."""
+        midnight = datetime.combine(day, time())
+        return midnight + timedelta(minutes=start) < self.end and self.start < midnight + (
+            timedelta(minutes=end)
+        )
+
+    def hits(self, a: Appointment) -> bool:
+        """The appointment cannot take place as planned because of this change."""
+        if self.kind == "therapist":
+            return a.therapist == self.key and self.covers(
+                a.day, a.start - a.travel_before, a.end + a.travel_after
+            )
+        if self.kind == "room":
+            return a.room == self.key and self.covers(a.day, a.start, a.end)
+        if self.kind == "class":
+            return (
+                a.kind == "team" and a.team_class == self.key and self.covers(a.day, a.start, a.end)
+            )
+        return (a.referral == self.key or self.key in a.participants) and self.covers(
+            a.day, a.start, a.end
+        )
+
+    def minutes_on(self, day: date) -> tuple[int, int] | None:
+        """The part of a day the change blocks, in minutes after midnight, or None."""
+        midnight = datetime.combine(day, time())
+        start = max(self.start, midnight)
+        end = min(self.end, midnight + timedelta(days=1))
+        if start >= end:
+            return None
+        return (int((start - midnight).total_seconds() // 60),
+                int((end - midnight).total_seconds() // 60))  # fmt: skip
+
+
+def whole_days(kind: DisruptionKind, key: str, first: date, last: date) -> Disruption:
+    """A change for whole days, e.g. a therapist ill from Wednesday to Friday."""
+    return Disruption(kind, key, datetime.combine(first, time()),
+                      datetime.combine(last + timedelta(days=1), time()))  # fmt: skip
+
+
+def data_disruptions(problem: Problem) -> list[Disruption]:
+    """The absences already entered in the week's data, as changes for whole days."""
+    days = {d.date for d in problem.days}
+    return [
+        whole_days("therapist", t.id, day, day)
+        for t in problem.therapists
+        for day in sorted(t.absent)
+        if day in days
+    ]
+
+
+def starts_at(a: Appointment) -> datetime:
+    return datetime.combine(a.day, time()) + timedelta(minutes=a.start)
+
+
+def hit_appointments(
+    solution: Solution, disruptions: list[Disruption], now: datetime | None = None
+) -> list[Appointment]:
+    """The appointments not yet begun that a change hits, in time order."""
+    return sorted(
+        (
+            a
+            for a in solution.appointments
+            if (now is None or starts_at(a) >= now) and any(d.hits(a) for d in disruptions)
+        ),
+        key=lambda a: (a.day, a.start, a.id),
+    )
+
+
+# --- the repair ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mend:
+    """What the repair did with one hit appointment, for one or more referrals."""
+
+    appointment: str  # the id in the plan repaired
+    referrals: tuple[str, ...]
+    action: Action
+    reason: str  # a key of REASONS: why it was hit (or, cancelled, why nothing else worked)
+    into: str | None = None  # the appointment it now is (moved, reseated)
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """The repaired plan and what happened to each hit appointment."""
+
+    solution: Solution
+    mends: tuple[Mend, ...]
+
+    @property
+    def cancelled(self) -> list[Mend]:
+        return [m for m in self.mends if m.action == "cancelled"]
+
+
+@dataclass
+class Work:
+    """The plan being repaired: its appointments by id (in order), and the diary of them."""
+
+    problem: Problem
+    appointments: dict[str, Appointment]
+    diary: Diary
+    days: dict[date, int]
+    now: datetime | None
+    mends: list[Mend]
+
+    def put(self, a: Appointment) -> None:
+        self.appointments[a.id] = a
+        enter(self.diary, self.days, a)
+
+    def others(self, exclude: str) -> list[Appointment]:
+        return [a for i, a in self.appointments.items() if i != exclude]
+
+    def future(self, slot: Slot) -> bool:
+        return (
+            self.now is None
+            or datetime.combine(slot.day, time()) + timedelta(minutes=slot.start) >= self.now
+        )
+
+
+def repair(
+    problem: Problem,
+    solution: Solution,
+    disruptions: list[Disruption],
+    now: datetime | None = None,
+) -> Repaired:
+    """The plan mended for these changes with as few changes as it can (see the module)."""
+    hit = hit_appointments(solution, disruptions, now)
+    hit_ids = {a.id for a in hit}
+    kept = [a for a in solution.appointments if a.id not in hit_ids]
+    work = Work(problem, {a.id: a for a in kept}, seeded_diary(problem, kept),
+                day_indices(problem), now, [])  # fmt: skip
+    block(work, disruptions)
+    for a in sorted(hit, key=lambda a: (not starts_first(problem, a), a.day, a.start, a.id)):
+        reasons = [HIT_REASON[d.kind] for d in disruptions if d.hits(a)]
+        if a.kind == "team":
+            mend_meeting(work, a, reasons, disruptions)
+        else:
+            mend_session(work, a, reasons[0])
+    order = {a.id: i for i, a in enumerate(solution.appointments)}
+    final = sorted(work.appointments.values(), key=lambda a: order.get(a.id, len(order)))
+    return Repaired(explained(problem, solution, tuple(final), work.mends), tuple(work.mends))
+
+
+def starts_first(problem: Problem, a: Appointment) -> bool:
+    """A SUL §140 referral's session: mended before the others."""
+    keys = a.participants if a.kind == "team" else (a.referral,)
+    return any(k and problem.referral(k).discharged and problem.referral(k).intro for k in keys)
+
+
+def block(work: Work, disruptions: list[Disruption]) -> None:
+    """The changes' hours made busy in the diary: nothing is booked into them."""
+    for d in disruptions:
+        for day, i in work.days.items():
+            stretch = d.minutes_on(day)
+            if stretch is None:
+                continue
+            if d.kind == "therapist":
+                work.diary.busy[(d.key, i)].append(stretch)
+            elif d.kind == "room":
+                work.diary.rooms[(d.key, i)].append((*stretch, True))
+
+
+def deadline_kept(problem: Problem, referral: Referral, day: date) -> bool:
+    """A session on this day keeps the referral's SUL §140 start deadline (or it has none)."""
+    if not (referral.intro and referral.discharged):
+        return True
+    return day <= referral.discharged + timedelta(days=7)
+
+
+def mend_session(work: Work, a: Appointment, reason: str) -> None:
+    """An individual, home or online session: substitute, else move, else cancel."""
+    referral = work.problem.referral(a.referral or "")
+    if reason == "citizen-cancelled":
+        work.mends.append(Mend(a.id, (referral.id,), "cancelled", reason))
+        return
+    sessions = sessions_of(referral.id, work.others(a.id))
+    slots = [s for s in own_slots(work.problem, work.diary, referral, sessions) if work.future(s)]
+    same_time = [s for s in slots if s.day == a.day and s.start == a.start and s.centre == a.centre]
+    same_time.sort(key=lambda s: (s.room != a.room, s.therapist != referral.contact, s.therapist))
+    if same_time:
+        slot = same_time[0]
+        action: Action = "substituted" if slot.therapist != a.therapist else "room"
+        work.put(own_session(work.problem, referral, slot, a.id))
+        work.mends.append(Mend(a.id, (referral.id,), action, reason, a.id))
+        return
+    if slots:
+        slot = min(slots, key=lambda s: move_cost(work.problem, referral, a, s))
+        work.put(own_session(work.problem, referral, slot, a.id))
+        work.mends.append(Mend(a.id, (referral.id,), "moved", reason, a.id))
+        return
+    work.mends.append(Mend(a.id, (referral.id,), "cancelled", reason))
+
+
+def move_cost(problem: Problem, referral: Referral, a: Appointment, s: Slot) -> tuple:
+    """How far a slot is from where the session was: the deadline first, then the day, the
+    time, the therapist the citizen knows."""
+    return (
+        not deadline_kept(problem, referral, s.day),
+        abs((s.day - a.day).days),
+        abs(s.start - a.start),
+        s.therapist not in (a.therapist, referral.contact),
+        s.therapist,
+        s.room or "",
+    )
+
+
+def mend_meeting(
+    work: Work, a: Appointment, reasons: list[str], disruptions: list[Disruption]
+) -> None:
+    """A team meeting: seats cancelled by citizens go; the meeting gets a substitute instructor
+    or room at the same time; else each seat goes to another held meeting, or is cancelled."""
+    gone = {d.key for d in disruptions if d.kind == "referral" and d.hits(a)}
+    for r in sorted(gone & set(a.participants)):
+        work.mends.append(Mend(a.id, (r,), "cancelled", "citizen-cancelled"))
+    people = tuple(p for p in a.participants if p not in gone)
+    if not people:
+        return
+    meeting = replace(a, participants=people)
+    other = [r for r in reasons if r != "citizen-cancelled"]
+    if not other:
+        work.put(meeting)
+        return
+    if "class-cancelled" not in other:
+        slot = substitute_meeting(work, meeting)
+        if slot is not None:
+            action: Action = "substituted" if slot.therapist != a.therapist else "room"
+            work.put(replace(meeting, therapist=slot.therapist, room=slot.room))
+            work.mends.append(Mend(a.id, people, action, other[0], a.id))
+            return
+    for r in people:
+        reseat(work, a, work.problem.referral(r), other[0])
+
+
+def substitute_meeting(work: Work, a: Appointment) -> Slot | None:
+    """Another qualified, free instructor (or another empty room) for the meeting at its time."""
+    problem = work.problem
+    team = problem.team_class(a.team_class or "")
+    d = work.days[a.day]
+    found: list[Slot] = []
+    for m in meeting_options(problem, team):
+        if m.day == d and m.start == a.start:
+            found += new_meeting_slots(problem, work.diary, team, d, a.start, m.instructors,
+                                       m.rooms, len(a.participants))  # fmt: skip
+    found.sort(key=lambda s: (s.room != a.room, s.therapist != a.therapist, s.therapist))
+    return found[0] if found else None
+
+
+def reseat(work: Work, a: Appointment, referral: Referral, reason: str) -> None:
+    """A seat of a meeting that is not held: a free seat in another held meeting of the class
+    (nearest day first), else cancelled."""
+    sessions = sessions_of(referral.id, work.others(a.id))
+    held = [
+        s
+        for s in seat_slots(work.problem, work.diary, referral, sessions, work.others(a.id))
+        if s.meeting is not None and s.meeting != a.id and work.future(s)
+    ]
+    held.sort(key=lambda s: (abs((s.day - a.day).days), s.start, s.meeting or ""))
+    if not held:
+        work.mends.append(Mend(a.id, (referral.id,), "cancelled", reason))
+        return
+    target = work.appointments[held[0].meeting or ""]
+    joined = replace(target, participants=tuple(sorted([*target.participants, referral.id])))
+    work.appointments[target.id] = joined
+    work.diary.citizen_days[referral.citizen].add(work.days[target.day])
+    work.mends.append(Mend(a.id, (referral.id,), "reseated", reason, target.id))
+
+
+def explained(
+    problem: Problem, solution: Solution, appointments: tuple[Appointment, ...], mends: list[Mend]
+) -> Solution:
+    """The repaired plan with its account kept true, each cancellation's reason said in the
+    unplaced list and as a warning (the letters name it)."""
+    counted = accounted(problem, solution, appointments)
+    why: dict[str, str] = {}
+    for m in mends:
+        if m.action == "cancelled":
+            for r in m.referrals:
+                why.setdefault(r, REASONS[m.reason])
+    unplaced = tuple(
+        replace(u, reasons=(why[u.referral], *(r for r in u.reasons if r != BY_HAND)))
+        if u.referral in why
+        else u
+        for u in counted.unplaced
+    )
+    warnings = counted.warnings + tuple(
+        PlanWarning(r, CANCELLED_CODE, text) for r, text in why.items()
+    )
+    return replace(counted, unplaced=unplaced, warnings=warnings)
+
+
+def cancel_course(referral: str, solution: Solution, now: datetime) -> Disruption:
+    """A citizen cancelling the course: every remaining session of the referral this week.
+
+    The register (courses) ends the course; this is the change the week's plan gets from it.
+    """
+    last = max((a.day for a in solution.appointments), default=now.date())
+    return Disruption("referral", referral, now, datetime.combine(last + timedelta(days=1), time()))
