@@ -22,13 +22,19 @@ the plan's kept appointments, with the change's hours blocked in it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
-from typing import Literal
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal, cast
+from zoneinfo import ZoneInfo
 
+from sqlmodel import Session, col, select
+
+from planner.db.models import WeekChange
+from planner.db.store import save_plan
 from planner.plan.edit import (
     BY_HAND,
     Slot,
     accounted,
+    checked,
     day_indices,
     enter,
     new_meeting_slots,
@@ -38,7 +44,9 @@ from planner.plan.edit import (
     seeded_diary,
     sessions_of,
 )
-from planner.text.repair import REASONS
+from planner.plan.jobs import lock
+from planner.plan.stored import plan_week
+from planner.text.repair import CANCELLED_CODE, REASONS
 from solver.firstfit import Diary
 from solver.options import meeting_options
 from solver.problem import Appointment, PlanWarning, Problem, Referral, Solution
@@ -53,8 +61,6 @@ HIT_REASON = {
     "class": "class-cancelled",
     "referral": "citizen-cancelled",
 }
-#: The warning a repaired plan carries for a referral that lost a session.
-CANCELLED_CODE = "repair-cancelled"
 
 
 @dataclass(frozen=True)
@@ -368,3 +374,122 @@ def cancel_course(referral: str, solution: Solution, now: datetime) -> Disruptio
     """
     last = max((a.day for a in solution.appointments), default=now.date())
     return Disruption("referral", referral, now, datetime.combine(last + timedelta(days=1), time()))
+
+
+# --- stored weeks -------------------------------------------------------------------------------
+
+
+class ChangeError(ValueError):
+    """A change entered that the week cannot take; `errors` name each field and the fix."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def local_now(timezone: str) -> datetime:
+    """The wall-clock time where the centres are, without an offset (as changes are kept)."""
+    return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
+def local_time(text: object, timezone: str, field: str, errors: list[str]) -> datetime | None:
+    """An ISO time from a form or the API as local wall-clock time; an offset is converted."""
+    try:
+        found = datetime.fromisoformat(str(text))
+    except ValueError:
+        errors.append(f"{field}: skriv tidspunktet som ÅÅÅÅ-MM-DDTTT:MM, fx 2026-12-09T11:00")
+        return None
+    if found.tzinfo is not None:
+        found = found.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+    return found
+
+
+def change_from_json(doc: dict[str, Any], problem: Problem) -> Disruption:
+    """A change as the API and the form send it: `{"therapist"|"room"|"referral", "from", "to"}`
+    or `{"class", "date"}`; ChangeError naming every field that is wrong."""
+    kinds = [k for k in DISRUPTION_KINDS if doc.get(k) not in (None, "")]
+    if len(kinds) != 1:
+        raise ChangeError(["Angiv præcis én af therapist, room, class eller referral."])
+    kind = kinds[0]
+    key = str(doc[kind])
+    known = {
+        "therapist": {t.id for t in problem.therapists},
+        "room": {r.id for r in problem.rooms},
+        "class": {c.id for c in problem.classes},
+        "referral": {r.id for r in problem.referrals},
+    }[kind]
+    errors = [] if key in known else [f"{kind}: {key} findes ikke i ugen; vælg en fra listen."]
+    if kind == "class" and "date" in doc:
+        try:
+            day = date.fromisoformat(str(doc["date"]))
+        except ValueError:
+            errors.append("date: skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-12-09")
+            raise ChangeError(errors) from None
+        start: datetime | None = datetime.combine(day, time())
+        end: datetime | None = datetime.combine(day + timedelta(1), time())
+    else:
+        start = local_time(doc.get("from"), problem.timezone, "from", errors)
+        end = local_time(doc.get("to"), problem.timezone, "to", errors)
+    if start is not None and end is not None and end <= start:
+        errors.append("to: sluttidspunktet skal ligge efter starttidspunktet.")
+    if errors or start is None or end is None:
+        raise ChangeError(errors)
+    # "to 23:59" means the whole of that minute.
+    if end.minute == 59:
+        end += timedelta(minutes=1)
+    return Disruption(kind, key, start, end)
+
+
+def record_change(scenario_id: int, change: Disruption, *, by: str, session: Session) -> WeekChange:
+    """Keep a change of a week: the overview marks what it hits, and a repair mends it."""
+    row = WeekChange(scenario_id=scenario_id, kind=change.kind, key=change.key,
+                     starts=change.start, ends=change.end, created_by=by,
+                     created_at=datetime.now(UTC))  # fmt: skip
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def week_changes(scenario_id: int, *, session: Session) -> list[WeekChange]:
+    """The changes entered for a stored week, oldest first."""
+    query = select(WeekChange).where(WeekChange.scenario_id == scenario_id)
+    return list(session.exec(query.order_by(col(WeekChange.id))).all())
+
+
+def disruption_of(row: WeekChange) -> Disruption:
+    kind = cast(DisruptionKind, row.kind)
+    return Disruption(kind, row.key, row.starts, row.ends)
+
+
+def week_disruptions(scenario_id: int, problem: Problem, *, session: Session) -> list[Disruption]:
+    """Everything that changed in a week: absences in its data and the changes entered."""
+    rows = week_changes(scenario_id, session=session)
+    return data_disruptions(problem) + [disruption_of(r) for r in rows]
+
+
+def plan_hits(plan_id: int, *, session: Session) -> dict[str, tuple[str, ...]]:
+    """The appointments of a plan that the week's changes hit, with why (REASONS keys)."""
+    week = plan_week(plan_id, session=session)
+    changes = week_disruptions(week.plan.scenario_id, week.problem, session=session)
+    now = local_now(week.problem.timezone)
+    return {
+        a.id: tuple(dict.fromkeys(HIT_REASON[d.kind] for d in changes if d.hits(a)))
+        for a in hit_appointments(week.solution, changes, now)
+    }
+
+
+def repair_plan(
+    plan_id: int, *, session: Session, now: datetime | None = None
+) -> tuple[int, Repaired]:
+    """Reparér: a new draft of the plan with every change of its week mended (see the module);
+    the draft's id. It is checked by the validator before it is stored."""
+    week = plan_week(plan_id, session=session)
+    changes = week_disruptions(week.plan.scenario_id, week.problem, session=session)
+    when = now or local_now(week.problem.timezone)
+    repaired = repair(week.problem, week.solution, changes, when)
+    checked(week.problem, repaired.solution)
+    draft_id = save_plan(week.plan.scenario_id, repaired.solution, session=session)
+    lock(draft_id, set(week.locked) & {a.id for a in repaired.solution.appointments},
+         session=session)  # fmt: skip
+    return draft_id, repaired

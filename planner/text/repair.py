@@ -10,3 +10,5 @@ REASONS = {
     "class-cancelled": "Holdet er aflyst denne dag",
     "citizen-cancelled": "Borgeren har meldt afbud",
 }
+#: The warning a repaired plan carries for a referral that lost a session (message: the reason).
+CANCELLED_CODE = "repair-cancelled"
