@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from planner.db.engine import default_engine
 from planner.security.secret import server_secret
 from web.deps import LoginRequired
-from web.routes import api, auth, data, feeds, grid, letters, weeks
+from web.routes import api, auth, data, feeds, grid, letters, repair, weeks
 from web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -32,6 +32,8 @@ ROUTERS = [
     letters.router,
     data.router,
     grid.router,
+    repair.router,
+    repair.api_router,
 ]
 
 

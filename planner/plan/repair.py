@@ -45,7 +45,7 @@ from planner.plan.edit import (
     sessions_of,
 )
 from planner.plan.jobs import lock
-from planner.plan.stored import plan_week
+from planner.plan.stored import PlanWeek, plan_week
 from planner.text.repair import CANCELLED_CODE, REASONS
 from solver.firstfit import Diary
 from solver.options import meeting_options
@@ -469,23 +469,28 @@ def week_disruptions(scenario_id: int, problem: Problem, *, session: Session) ->
 
 
 def plan_hits(plan_id: int, *, session: Session) -> dict[str, tuple[str, ...]]:
-    """The appointments of a plan that the week's changes hit, with why (REASONS keys)."""
+    """The appointments of a plan that the week's changes hit, with why (in Danish)."""
     week = plan_week(plan_id, session=session)
     changes = week_disruptions(week.plan.scenario_id, week.problem, session=session)
     now = local_now(week.problem.timezone)
     return {
-        a.id: tuple(dict.fromkeys(HIT_REASON[d.kind] for d in changes if d.hits(a)))
+        a.id: tuple(dict.fromkeys(REASONS[HIT_REASON[d.kind]] for d in changes if d.hits(a)))
         for a in hit_appointments(week.solution, changes, now)
     }
 
 
 def repair_plan(
-    plan_id: int, *, session: Session, now: datetime | None = None
+    plan_id: int,
+    *,
+    session: Session,
+    now: datetime | None = None,
+    extra: list[Disruption] | None = None,
 ) -> tuple[int, Repaired]:
-    """Reparér: a new draft of the plan with every change of its week mended (see the module);
-    the draft's id. It is checked by the validator before it is stored."""
+    """Reparér: a new draft of the plan with every change of its week (and `extra`) mended
+    (see the module); the draft's id. It is checked by the validator before it is stored."""
     week = plan_week(plan_id, session=session)
     changes = week_disruptions(week.plan.scenario_id, week.problem, session=session)
+    changes += extra or []
     when = now or local_now(week.problem.timezone)
     repaired = repair(week.problem, week.solution, changes, when)
     checked(week.problem, repaired.solution)
@@ -493,3 +498,72 @@ def repair_plan(
     lock(draft_id, set(week.locked) & {a.id for a in repaired.solution.appointments},
          session=session)  # fmt: skip
     return draft_id, repaired
+
+
+def enter_and_repair(plan_id: int, doc: dict[str, Any] | None, *, by: str, session: Session) -> int:
+    """Enter a change (the API's body; None: none new) and repair the plan against every change
+    of its week; the new draft's id. A change is kept only when its repair could be stored."""
+    week = plan_week(plan_id, session=session)
+    change = change_from_json(doc, week.problem) if doc is not None else None
+    draft_id, _ = repair_plan(plan_id, session=session, extra=[change] if change else [])
+    if change is not None:
+        record_change(week.plan.scenario_id, change, by=by, session=session)
+    return draft_id
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An appointment a change hits, as the changes page lists it."""
+
+    appointment: Appointment
+    therapist: str  # name
+    citizens: tuple[str, ...]  # names
+    reasons: tuple[str, ...]  # Danish
+
+
+@dataclass(frozen=True)
+class WeekPage:
+    """Ændringer i ugen: the changes entered, what they hit, and the choices of the form."""
+
+    week: PlanWeek
+    changes: tuple[WeekChange, ...]
+    absences: tuple[Disruption, ...]  # absences in the week's data
+    hits: tuple[Hit, ...]
+
+    def change(self, doc: dict[str, Any]) -> Disruption:
+        return change_from_json(doc, self.week.problem)
+
+    def name(self, change: WeekChange | Disruption) -> str:
+        """What a change is about, by name (a referral by its citizen)."""
+        p = self.week.problem
+        names = {
+            "therapist": {t.id: t.name for t in p.therapists},
+            "room": {r.id: f"{p.centre(r.centre).name}, {r.name}" for r in p.rooms},
+            "class": {c.id: c.name for c in p.classes},
+            "referral": {r.id: f"{p.citizen(r.citizen).name} ({r.id})" for r in p.referrals},
+        }[change.kind]
+        return names.get(change.key, change.key)
+
+    @property
+    def referral_choices(self) -> list[tuple[str, str]]:
+        p = self.week.problem
+        found = [(r.id, f"{p.citizen(r.citizen).name} ({r.id})") for r in p.referrals]
+        return sorted(found, key=lambda x: x[1])
+
+
+def week_page(plan_id: int, *, session: Session) -> WeekPage:
+    """The changes page of a plan's week."""
+    week = plan_week(plan_id, session=session)
+    rows = week_changes(week.plan.scenario_id, session=session)
+    problem = week.problem
+    changes = data_disruptions(problem) + [disruption_of(r) for r in rows]
+    hits = []
+    for a in hit_appointments(week.solution, changes, local_now(problem.timezone)):
+        keys = a.participants if a.kind == "team" else (a.referral or "",)
+        hits.append(Hit(
+            a,
+            problem.therapist(a.therapist).name,
+            tuple(problem.citizen(problem.referral(k).citizen).name for k in keys if k),
+            tuple(dict.fromkeys(REASONS[HIT_REASON[d.kind]] for d in changes if d.hits(a))),
+        ))  # fmt: skip
+    return WeekPage(week, tuple(rows), tuple(data_disruptions(problem)), tuple(hits))
