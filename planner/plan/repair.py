@@ -201,20 +201,37 @@ def repair(
     solution: Solution,
     disruptions: list[Disruption],
     now: datetime | None = None,
+    *,
+    moves: bool = True,
 ) -> Repaired:
-    """The plan mended for these changes with as few changes as it can (see the module)."""
+    """The plan mended for these changes with as few changes as it can (see the module).
+
+    Substitutes are found for every hit appointment first, and only then are the rest moved:
+    a move never takes the time a substitute needed, so no more citizens are affected than by
+    substituting alone. `moves=False` is that baseline: substitute, else cancel.
+    """
     hit = hit_appointments(solution, disruptions, now)
     hit_ids = {a.id for a in hit}
     kept = [a for a in solution.appointments if a.id not in hit_ids]
     work = Work(problem, {a.id: a for a in kept}, seeded_diary(problem, kept),
                 day_indices(problem), now, [])  # fmt: skip
     block(work, disruptions)
+    pending: list[tuple[Appointment, str]] = []
     for a in sorted(hit, key=lambda a: (not starts_first(problem, a), a.day, a.start, a.id)):
         reasons = [HIT_REASON[d.kind] for d in disruptions if d.hits(a)]
+        left = (
+            stand_in_meeting(work, a, reasons, disruptions)
+            if a.kind == "team"
+            else stand_in_session(work, a, reasons)
+        )
+        if left is not None:
+            pending.append((left, next(r for r in reasons if r != "citizen-cancelled")))
+    for a, reason in pending:
         if a.kind == "team":
-            mend_meeting(work, a, reasons, disruptions)
+            for r in a.participants:
+                reseat(work, a, problem.referral(r), reason, moves)
         else:
-            mend_session(work, a, reasons[0])
+            move_session(work, a, reason, moves)
     order = {a.id: i for i, a in enumerate(solution.appointments)}
     final = sorted(work.appointments.values(), key=lambda a: order.get(a.id, len(order)))
     return Repaired(explained(problem, solution, tuple(final), work.mends), tuple(work.mends))
@@ -246,28 +263,46 @@ def deadline_kept(problem: Problem, referral: Referral, day: date) -> bool:
     return day <= referral.discharged + timedelta(days=7)
 
 
-def mend_session(work: Work, a: Appointment, reason: str) -> None:
-    """An individual, home or online session: substitute, else move, else cancel."""
+def free_slots(work: Work, a: Appointment, referral: Referral) -> list[Slot]:
+    """Every slot not in the past where the referral's session could go instead of `a`."""
+    sessions = sessions_of(referral.id, work.others(a.id))
+    found = own_slots(work.problem, work.diary, referral, sessions)
+    return [s for s in found if work.future(s)]
+
+
+def stand_in_session(work: Work, a: Appointment, reasons: list[str]) -> Appointment | None:
+    """An individual, home or online session given by another qualified, free therapist at the
+    same time and place (or, a room closed, in another room); the session if none can."""
     referral = work.problem.referral(a.referral or "")
-    if reason == "citizen-cancelled":
+    if "citizen-cancelled" in reasons:
+        work.mends.append(Mend(a.id, (referral.id,), "cancelled", "citizen-cancelled"))
+        return None
+    reason = reasons[0]
+    same_time = [
+        s
+        for s in free_slots(work, a, referral)
+        if s.day == a.day and s.start == a.start and s.centre == a.centre
+    ]
+    if not same_time:
+        return a
+    slot = min(same_time, key=lambda s: (s.room != a.room, s.therapist != referral.contact,
+                                         s.therapist, s.room or ""))  # fmt: skip
+    action: Action = "substituted" if slot.therapist != a.therapist else "room"
+    work.put(own_session(work.problem, referral, slot, a.id))
+    work.mends.append(Mend(a.id, (referral.id,), action, reason, a.id))
+    return None
+
+
+def move_session(work: Work, a: Appointment, reason: str, moves: bool) -> None:
+    """A session no one could take at its time: to the nearest free slot, else cancelled."""
+    referral = work.problem.referral(a.referral or "")
+    slots = free_slots(work, a, referral) if moves else []
+    if not slots:
         work.mends.append(Mend(a.id, (referral.id,), "cancelled", reason))
         return
-    sessions = sessions_of(referral.id, work.others(a.id))
-    slots = [s for s in own_slots(work.problem, work.diary, referral, sessions) if work.future(s)]
-    same_time = [s for s in slots if s.day == a.day and s.start == a.start and s.centre == a.centre]
-    same_time.sort(key=lambda s: (s.room != a.room, s.therapist != referral.contact, s.therapist))
-    if same_time:
-        slot = same_time[0]
-        action: Action = "substituted" if slot.therapist != a.therapist else "room"
-        work.put(own_session(work.problem, referral, slot, a.id))
-        work.mends.append(Mend(a.id, (referral.id,), action, reason, a.id))
-        return
-    if slots:
-        slot = min(slots, key=lambda s: move_cost(work.problem, referral, a, s))
-        work.put(own_session(work.problem, referral, slot, a.id))
-        work.mends.append(Mend(a.id, (referral.id,), "moved", reason, a.id))
-        return
-    work.mends.append(Mend(a.id, (referral.id,), "cancelled", reason))
+    slot = min(slots, key=lambda s: move_cost(work.problem, referral, a, s))
+    work.put(own_session(work.problem, referral, slot, a.id))
+    work.mends.append(Mend(a.id, (referral.id,), "moved", reason, a.id))
 
 
 def move_cost(problem: Problem, referral: Referral, a: Appointment, s: Slot) -> tuple:
@@ -283,31 +318,29 @@ def move_cost(problem: Problem, referral: Referral, a: Appointment, s: Slot) -> 
     )
 
 
-def mend_meeting(
+def stand_in_meeting(
     work: Work, a: Appointment, reasons: list[str], disruptions: list[Disruption]
-) -> None:
+) -> Appointment | None:
     """A team meeting: seats cancelled by citizens go; the meeting gets a substitute instructor
-    or room at the same time; else each seat goes to another held meeting, or is cancelled."""
+    or room at the same time; the meeting (with the seats left) if it cannot be held."""
     gone = {d.key for d in disruptions if d.kind == "referral" and d.hits(a)}
     for r in sorted(gone & set(a.participants)):
         work.mends.append(Mend(a.id, (r,), "cancelled", "citizen-cancelled"))
     people = tuple(p for p in a.participants if p not in gone)
     if not people:
-        return
+        return None
     meeting = replace(a, participants=people)
     other = [r for r in reasons if r != "citizen-cancelled"]
     if not other:
         work.put(meeting)
-        return
-    if "class-cancelled" not in other:
-        slot = substitute_meeting(work, meeting)
-        if slot is not None:
-            action: Action = "substituted" if slot.therapist != a.therapist else "room"
-            work.put(replace(meeting, therapist=slot.therapist, room=slot.room))
-            work.mends.append(Mend(a.id, people, action, other[0], a.id))
-            return
-    for r in people:
-        reseat(work, a, work.problem.referral(r), other[0])
+        return None
+    slot = substitute_meeting(work, meeting) if "class-cancelled" not in other else None
+    if slot is None:
+        return meeting
+    action: Action = "substituted" if slot.therapist != a.therapist else "room"
+    work.put(replace(meeting, therapist=slot.therapist, room=slot.room))
+    work.mends.append(Mend(a.id, people, action, other[0], a.id))
+    return None
 
 
 def substitute_meeting(work: Work, a: Appointment) -> Slot | None:
@@ -324,17 +357,14 @@ def substitute_meeting(work: Work, a: Appointment) -> Slot | None:
     return found[0] if found else None
 
 
-def reseat(work: Work, a: Appointment, referral: Referral, reason: str) -> None:
+def reseat(work: Work, a: Appointment, referral: Referral, reason: str, moves: bool) -> None:
     """A seat of a meeting that is not held: a free seat in another held meeting of the class
     (nearest day first), else cancelled."""
     sessions = sessions_of(referral.id, work.others(a.id))
-    held = [
-        s
-        for s in seat_slots(work.problem, work.diary, referral, sessions, work.others(a.id))
-        if s.meeting is not None and s.meeting != a.id and work.future(s)
-    ]
+    found = seat_slots(work.problem, work.diary, referral, sessions, work.others(a.id))
+    held = [s for s in found if s.meeting is not None and s.meeting != a.id and work.future(s)]
     held.sort(key=lambda s: (abs((s.day - a.day).days), s.start, s.meeting or ""))
-    if not held:
+    if not held or not moves:
         work.mends.append(Mend(a.id, (referral.id,), "cancelled", reason))
         return
     target = work.appointments[held[0].meeting or ""]
