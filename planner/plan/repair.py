@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+import planner.formats.validate as rules
 from planner.db.models import WeekChange
 from planner.db.store import save_plan
 from planner.plan.edit import (
@@ -232,6 +233,7 @@ def repair(
                 reseat(work, a, problem.referral(r), reason, moves)
         else:
             move_session(work, a, reason, moves)
+    keep_course_order(work)
     order = {a.id: i for i, a in enumerate(solution.appointments)}
     final = sorted(work.appointments.values(), key=lambda a: order.get(a.id, len(order)))
     return Repaired(explained(problem, solution, tuple(final), work.mends), tuple(work.mends))
@@ -372,6 +374,37 @@ def reseat(work: Work, a: Appointment, referral: Referral, reason: str, moves: b
     work.appointments[target.id] = joined
     work.diary.citizen_days[referral.citizen].add(work.days[target.day])
     work.mends.append(Mend(a.id, (referral.id,), "reseated", reason, target.id))
+
+
+def keep_course_order(work: Work) -> None:
+    """A team referral whose start assessment or re-test was cancelled cannot keep its seats
+    (they would come before the assessment or after the re-test): its seats still to come are
+    cancelled too, for the same reason."""
+    problem = work.problem
+    for m in list(work.mends):
+        if m.action != "cancelled" or len(m.referrals) != 1:
+            continue
+        referral = problem.referral(m.referrals[0])
+        if referral.mode != "team" or not (referral.intro or referral.final):
+            continue
+        mine = [a for a in work.appointments.values() if referral.id in a.participants]
+        sessions = [rules.Session(referral.id, a) for a in work.appointments.values()
+                    if a.referral == referral.id or referral.id in a.participants]  # fmt: skip
+        if next(iter(rules.intro_final_of(referral, sessions)), None) is None:
+            continue
+        for a in mine:
+            if work.now is None or starts_at(a) >= work.now:
+                drop_seat(work, a, referral.id)
+                work.mends.append(Mend(a.id, (referral.id,), "cancelled", m.reason))
+
+
+def drop_seat(work: Work, a: Appointment, referral: str) -> None:
+    """A referral's seat taken out of a meeting; a meeting left with no one is not held."""
+    people = tuple(p for p in a.participants if p != referral)
+    if people:
+        work.appointments[a.id] = replace(a, participants=people)
+    else:
+        del work.appointments[a.id]
 
 
 def explained(

@@ -204,3 +204,33 @@ def test_repair_class_seats_go_to_another_held_meeting() -> None:
     assert [(m.referrals, m.action, m.into) for m in repaired.mends] == [
         (("r001",), "reseated", "a0002")
     ]
+
+
+def test_repair_cancelled_retest_takes_the_seats_with_it() -> None:
+    doc = scenario(
+        packages=[package("TG1", 45, 150)],
+        therapists=[therapist("t01", skills=["neuro"]), therapist("t02", skills=["team"])],
+        classes=[team_class()],
+        referrals=[
+            referral("r001", mode="team", final=True, skills=["neuro"], **{"class": "balance"})
+        ],
+    )
+    problem = parse_scenario(doc)
+    published = plan_of(
+        problem, meeting("a0001", TUE, ("r001",), therapist="t02"), session("a0002", THU, 540)
+    )
+    ill = whole_days("therapist", "t01", WED, FRI)
+    repaired = valid(problem, repair(problem, published, [ill]))
+    assert repaired.solution.appointments == ()
+    assert [(m.appointment, m.action) for m in repaired.mends] == [
+        ("a0002", "cancelled"),
+        ("a0001", "cancelled"),
+    ]
+
+
+def test_repair_baseline_cancels_what_repair_moves() -> None:
+    problem = parse_scenario(scenario())
+    published = plan_of(problem, session("a0001", MON, 540), session("a0002", WED, 660))
+    ill_from_11 = Disruption("therapist", "t01", at(WED, 11), at(THU, 0))
+    baseline = valid(problem, repair(problem, published, [ill_from_11], moves=False))
+    assert [(m.appointment, m.action) for m in baseline.mends] == [("a0002", "cancelled")]
