@@ -153,6 +153,10 @@ def test_absence_is_shown_where_it_hits_then_repaired_and_published_after_confir
     assert entered.status_code == 200
     assert re.findall(r'<tr id="hit-(a\d+)"', entered.text) == [a.id for a in hit]
     assert f"{len(hit)} aftaler er ramt af ændringer i ugen" in overview.text
+    grid = coordinator.get(f"/plans/{demo.plan_id}/therapists/{ill}")
+    marked = re.findall(r'href="/plans/\d+/appointments/(a\d+)"[^>]*>(?:(?!</a>).)*Ramt: '
+                        r"Terapeuten er fraværende", grid.text, flags=re.S)  # fmt: skip
+    assert sorted(marked) == sorted(a.id for a in hit)
 
     repaired = coordinator.post(f"/plans/{demo.plan_id}/repair", follow_redirects=False)
     assert repaired.status_code == 303

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from planner.errors import PlanStateError
 from planner.outputs.feeds import FeedError, feed_url, webcal
@@ -23,6 +24,7 @@ from planner.plan.edit import (
     set_locked,
     slot_rows,
 )
+from planner.plan.repair import plan_hits
 from planner.plan.stored import PlanWeek
 from planner.views.grid import (
     GridWeek,
@@ -56,7 +58,7 @@ def grids(request: Request, plan_id: int, _: CoordinatorDep, session: SessionDep
         index = grid_index(plan_id, session=session)
     except LookupError as e:
         raise not_found(e) from None
-    return render(request, "grid/index.html", {"index": index, **week_context(index.week)})
+    return render(request, "grid/index.html", {"index": index, **week_context(index.week, session)})
 
 
 @router.get("/plans/{plan_id}/centres/{centre_key}")
@@ -68,7 +70,7 @@ def centre(
         grid = centre_week(plan_id, centre_key, session=session)
     except LookupError as e:
         raise not_found(e) from None
-    return render(request, "grid/centre.html", {"grid": grid, **week_context(grid.week)})
+    return render(request, "grid/centre.html", {"grid": grid, **week_context(grid.week, session)})
 
 
 @router.get("/plans/{plan_id}/therapists/{therapist_key}")
@@ -80,7 +82,7 @@ def therapist(
         grid = therapist_week(plan_id, therapist_key, session=session)
     except LookupError as e:
         raise not_found(e) from None
-    context = {"grid": grid, "links": True, **week_context(grid.week)}
+    context = {"grid": grid, "links": True, **week_context(grid.week, session)}
     return render(request, "grid/therapist.html", context)
 
 
@@ -93,7 +95,7 @@ def team_class(
         week = class_week(plan_id, class_key, session=session)
     except LookupError as e:
         raise not_found(e) from None
-    return render(request, "grid/class.html", {"team": week, **week_context(week.week)})
+    return render(request, "grid/class.html", {"team": week, **week_context(week.week, session)})
 
 
 @router.get("/me")
@@ -111,13 +113,18 @@ def my_week(
         )  # fmt: skip
     except FeedError:  # revoked: the coordinator renews it
         feed = None
-    context = {"grid": grid, "links": False, "feed": feed, "webcal": webcal(feed) if feed else None}
+    context = {"grid": grid, "links": False, "feed": feed, "webcal": webcal(feed) if feed else None,
+               "hits": plan_hits(grid.week.plan.id, session=session)
+               if grid and grid.week.plan.id else {}}  # fmt: skip
     return render(request, "grid/me.html", context)
 
 
-def week_context(week: PlanWeek | GridWeek) -> dict[str, Any]:
-    """What the week's navigation and the plan's status badge read."""
-    return {"scenario": week.scenario, "plan": week.plan, "week": week}
+def week_context(week: PlanWeek | GridWeek, session: Session) -> dict[str, Any]:
+    """What the week's navigation and the plan's status badge read, and which appointments of
+    a published plan the week's changes hit (marked in the grids)."""
+    plan = week.plan
+    hits = plan_hits(plan.id, session=session) if plan.id and plan.status == "published" else {}
+    return {"scenario": week.scenario, "plan": plan, "week": week, "hits": hits}
 
 
 # --- adjusting a draft --------------------------------------------------------------------------
@@ -206,7 +213,7 @@ def referral_page(
         "moving": False,
         "placed": placed,
         "errors": errors,
-        **week_context(page.week),
+        **week_context(page.week, session),
     }
     status = 422 if errors else 200
     return render(request, "grid/referral.html", context, fragment="grid/partials/slots.html",
@@ -276,7 +283,7 @@ def appointment_page(
         "moving": True,
         "moved": moved,
         "errors": errors,
-        **week_context(page.week),
+        **week_context(page.week, session),
     }
     status = 422 if errors else 200
     return render(request, "grid/appointment.html", context, fragment="grid/partials/slots.html",
