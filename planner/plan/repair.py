@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 
 import planner.formats.validate as rules
 from planner.db.models import WeekChange
-from planner.db.store import save_plan
+from planner.db.store import load_problem, save_plan
 from planner.plan.edit import (
     BY_HAND,
     Slot,
@@ -531,11 +531,13 @@ def week_disruptions(scenario_id: int, problem: Problem, *, session: Session) ->
     return data_disruptions(problem) + [disruption_of(r) for r in rows]
 
 
-def plan_hits(plan_id: int, *, session: Session) -> dict[str, tuple[str, ...]]:
+def plan_hits(
+    plan_id: int, *, session: Session, now: datetime | None = None
+) -> dict[str, tuple[str, ...]]:
     """The appointments of a plan that the week's changes hit, with why (in Danish)."""
     week = plan_week(plan_id, session=session)
     changes = week_disruptions(week.plan.scenario_id, week.problem, session=session)
-    now = local_now(week.problem.timezone)
+    now = now or local_now(week.problem.timezone)
     return {
         a.id: tuple(dict.fromkeys(REASONS[HIT_REASON[d.kind]] for d in changes if d.hits(a)))
         for a in hit_appointments(week.solution, changes, now)
@@ -630,3 +632,15 @@ def week_page(plan_id: int, *, session: Session) -> WeekPage:
             tuple(dict.fromkeys(REASONS[HIT_REASON[d.kind]] for d in changes if d.hits(a))),
         ))  # fmt: skip
     return WeekPage(week, tuple(rows), tuple(data_disruptions(problem)), tuple(hits))
+
+
+def record_course_cancelled(
+    scenario_id: int, referral: str, *, by: str, session: Session, now: datetime | None = None
+) -> WeekChange:
+    """The hook for a citizen cancelling the course: every session of the referral still to
+    come in the stored week becomes a change that the overview marks and a repair cancels."""
+    problem = load_problem(scenario_id, session=session)
+    when = now or local_now(problem.timezone)
+    last = max(d.date for d in problem.days) if problem.days else when.date()
+    change = Disruption("referral", referral, when, datetime.combine(last + timedelta(1), time()))
+    return record_change(scenario_id, change, by=by, session=session)

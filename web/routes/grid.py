@@ -347,11 +347,12 @@ def new_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
         raise not_found(e) from None
     except PlanStateError as e:
         raise HTTPException(409, str(e)) from None
-    except ChangeRefused as e:  # the week's data changed so that the old plan breaks rules now
+    except ChangeRefused:  # the week's data changed so that the old plan breaks rules now
         raise HTTPException(
             409,
-            "Planen kan ikke kopieres, fordi ugens data er ændret, så den "
-            f"bryder reglerne: {'; '.join(e.messages[:3])}. Lav en ny plan.",
+            "Planen kan ikke kopieres, fordi ugens data er ændret, så den bryder reglerne "
+            "(fx en terapeut, der nu er fraværende). Brug »Ændringer i ugen« og »Reparér« for "
+            "at lave en kladde, der kun ændrer det ramte, eller lav en ny plan.",
         ) from None
     target = f"/weeks/{draft.scenario_id}?plan={draft.id}"
     return RedirectResponse(target, status_code=303)
