@@ -10,7 +10,8 @@ rest of the week (Wednesday to the week's end). Three ways answer each case:
   plan as `previous` (the optimiser keeps what it can), within a time limit.
 
 Each row gives the seconds, the citizens affected and the appointments changed against the
-published plan (`planner.plan.diff`), and how many rules the plan breaks (validator). Each scale
+published plan (`planner.plan.diff`), the sessions lost (placed in the published plan, not in
+this one), and how many rules the plan breaks (validator). Each scale
 runs in its own process.
 """
 
@@ -43,6 +44,7 @@ class RepairRow:
     seconds: float
     citizens: int
     changed: int
+    lost: int  # sessions the published plan had that this plan does not place
     violations: int
 
 
@@ -94,8 +96,9 @@ def row(
     published: Solution, after: Problem, plan: Solution,
 ) -> RepairRow:  # fmt: skip
     changes = diff(problem, published, after, plan)
+    lost = published.stats.sessions_placed - plan.stats.sessions_placed
     return RepairRow(scale, case, method, hit, round(seconds, 3), changes.citizens_affected,
-                     changes.appointments_changed, len(check_plan(after, plan)))  # fmt: skip
+                     changes.appointments_changed, lost, len(check_plan(after, plan)))  # fmt: skip
 
 
 def bench_scale(scale: str, seed: int, replan_limit: float) -> list[dict]:
@@ -135,13 +138,13 @@ def run_bench_repair(
     return rows
 
 
-HEADER = "scale  case          method    hit  seconds  citizens  changed  violations"
+HEADER = "scale  case          method    hit  seconds  citizens  changed  lost  violations"
 
 
 def format_row(r: RepairRow) -> str:
     return (
         f"{r.scale:<5}  {r.case:<12}  {r.method:<8}  {r.hit:>3}  {r.seconds:>7.3f}  "
-        f"{r.citizens:>8}  {r.changed:>7}  {r.violations:>10}"
+        f"{r.citizens:>8}  {r.changed:>7}  {r.lost:>4}  {r.violations:>10}"
     )
 
 
