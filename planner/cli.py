@@ -216,6 +216,22 @@ def fast_sqlite(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@app.command("bench-repair")
+def bench_repair(
+    scales: Annotated[str, typer.Option(help="comma-separated scales")] = "S,M,L",
+    seed: Annotated[int, typer.Option(help="generator seed")] = 1,
+    replan_limit: Annotated[
+        float | None, typer.Option(help="seconds for the full re-plan (default: S 20, M 40, L 90)")
+    ] = None,
+) -> None:
+    """Repair of a published week (a therapist ill) against a full re-plan and a baseline."""
+    from planner.tools.bench_repair import print_table, run_bench_repair
+
+    names = [s.strip().upper() for s in scales.split(",") if s.strip()]
+    rows = run_bench_repair(names, seed, replan_limit, echo=lambda line: typer.echo(line, err=True))
+    print_table(rows, typer.echo)
+
+
 # --- output ----------------------------------------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from web.routes import (
     grid,
     letters,
     register_api,
+    repair,
     weeks,
 )
 from web.routes import figures as figures_routes
@@ -56,6 +57,8 @@ ROUTERS = [
     courses.router,
     waiting_routes.router,
     figures_routes.router,
+    repair.router,
+    repair.api_router,
 ]
 
 

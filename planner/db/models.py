@@ -246,6 +246,8 @@ class Citizen(CitizenBase, table=True):
     __table_args__ = scenario_key("citizen")
 
     id: int | None = Field(default=None, primary_key=True)
+    # Not part of scenario/1: where appointment letters may be e-mailed (optional).
+    email: str | None = None
     scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
     windows: list["CitizenWindow"] = Relationship(
         cascade_delete=True, sa_relationship_kwargs={"order_by": "CitizenWindow.id"}
@@ -721,3 +723,44 @@ class AccessLogEntry(SQLModel, table=True):
     what: str  # e.g. "GET /api/plans/3"
     citizen: str = Field(index=True)  # the citizen's id (scenario/1)
     scenario_id: int | None = None  # the imported week the citizen was read in (ids are per week)
+
+
+# --- changes to a published week, and letters sent ----------------------------------------------
+
+WEEK_CHANGE_KINDS = ("therapist", "room", "class", "referral")
+LETTER_CHANNELS = ("printed", "pdf", "email")
+
+
+class WeekChange(SQLModel, table=True):
+    """Something that changed after a week was published: a therapist absent, a room closed,
+    a class meeting cancelled, a citizen cancelling; what the overview marks and a repair mends."""
+
+    __tablename__ = "week_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
+    kind: str  # one of WEEK_CHANGE_KINDS
+    key: str  # the therapist, room, class or referral id (scenario/1)
+    # Local wall-clock times of the week, without an offset.
+    starts: datetime = Field(sa_type=DateTime(timezone=False))  # type: ignore[call-overload]
+    ends: datetime = Field(sa_type=DateTime(timezone=False))  # type: ignore[call-overload]
+    created_by: str  # username
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+
+
+class LetterSent(SQLModel, table=True):
+    """A letter a citizen was given: for which plan, when, by whom, how, and the times it told
+    (so the next batch is everyone whose times differ from their last letter)."""
+
+    __tablename__ = "letter_sent"
+    __table_args__ = (Index("ix_letter_sent_week_citizen", "week", "citizen"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    week: str  # ISO week
+    citizen: str  # citizen id (scenario/1)
+    plan_id: int | None = Field(default=None, foreign_key="plan.id", ondelete="SET NULL")
+    plan_version: int
+    channel: str  # one of LETTER_CHANNELS
+    sent_by: str  # username
+    sent_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
+    times: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)

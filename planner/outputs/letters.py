@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -31,11 +31,13 @@ from sqlmodel import Session, col, select
 from weasyprint import HTML
 from weasyprint.document import Document, Page
 
-from planner.db.models import Centre, Plan
+from planner.db.models import LETTER_CHANNELS, Centre, LetterSent, Plan
 from planner.db.store import get, load_problem, load_solution
 from planner.errors import NotFound, PlanStateError
 from planner.formats.scenario import week_monday
 from planner.outputs.timezone import vtimezone
+from planner.text.messages import render as render_message
+from planner.text.repair import CANCELLED_CODE
 from planner.text.wording import MONTHS_DA, clock, day_text
 from solver.problem import Appointment, Message, Problem, Referral, Solution
 
@@ -126,11 +128,24 @@ class Booking:
     def order(self) -> tuple[date, int, str]:
         return (self.day, self.start, self.key)
 
+    def to_json(self) -> dict[str, object]:
+        """What a letter told, kept with the record of the letter (`LetterSent.times`)."""
+        return {**{f: getattr(self, f) for f in BOOKING_FIELDS}, "day": self.day.isoformat()}
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> Booking:
+        values = {f: doc.get(f, "") for f in BOOKING_FIELDS}
+        return cls(**{**values, "day": date.fromisoformat(str(doc["day"]))})
+
     @property
     def seen(self) -> tuple[object, ...]:
         """What the citizen would notice changing (a new therapist alone is not a new time)."""
         return (self.referral, self.day, self.start, self.end, self.kind, self.training,
                 self.place, self.address)  # fmt: skip
+
+
+BOOKING_FIELDS = ("key", "referral", "day", "start", "end", "kind", "training", "package",
+                  "place", "address", "bring", "therapist", "centre")  # fmt: skip
 
 
 def citizen_bookings(problem: Problem, solution: Solution) -> dict[str, list[Booking]]:
@@ -185,6 +200,7 @@ class Change:
     status: Status
     booking: Booking  # for a cancelled appointment, the one that went away
     before: Booking | None = None  # a moved appointment's old time and place
+    reason: str | None = None  # a cancelled appointment's reason, when the plan gives one
 
 
 def compare(before: list[Booking], after: list[Booking]) -> list[Change]:
@@ -323,11 +339,17 @@ def letter(
     *,
     made_on: date,
     phones: dict[str, tuple[str | None, str | None]],
+    told: list[Booking] | None = None,
 ) -> Letter:
-    """The letter for one citizen of a published plan, compared with the plan published before."""
-    changes = compare(
-        previous.bookings.get(citizen, []) if previous else [], week.bookings.get(citizen, [])
-    )
+    """The letter for one citizen of a published plan, compared with the times the citizen was
+    last told (`told`, from the record of letters sent), or else with the plan `previous`; a
+    citizen told nothing yet gets a first letter ("Dine tider")."""
+    before = told if told is not None else (previous.bookings.get(citizen, []) if previous else [])
+    reasons = week.reasons
+    changes = [
+        replace(c, reason=reasons.get(c.booking.referral)) if c.status == "cancelled" else c
+        for c in compare(before, week.bookings.get(citizen, []))
+    ]
     person = week.citizen(citizen) or (previous.citizen(citizen) if previous else None)
     if person is None:
         raise NotFound("citizen", citizen)
@@ -340,7 +362,7 @@ def letter(
         timezone=week.problem.timezone,
         made_on=made_on,
         stamp=week.made,
-        revised=previous is not None,
+        revised=told is not None or previous is not None,
         changes=tuple(changes),
         # The letter comes from the centre of its first time still on; cancelled ones come last.
         contacts=contacts(
@@ -378,6 +400,7 @@ class PlanWeek:
     plan: Plan
     problem: Problem
     bookings: dict[str, list[Booking]]
+    reasons: dict[str, str] = field(default_factory=dict)  # referral -> why a time was cancelled
 
     @property
     def made(self) -> datetime:
@@ -408,10 +431,12 @@ class LetterRun:
     plan: Plan
     previous: Plan | None  # the plan of the week published before, if any
     letters: dict[str, Letter]  # citizen key -> letter
+    sent: dict[str, LetterSent] = field(default_factory=dict)  # citizen -> last letter sent
 
     @property
     def changed(self) -> list[Letter]:
-        """Letters to print: every citizen whose times are new, moved or cancelled, by name."""
+        """Letters to send: every citizen whose times differ from the last letter they got
+        (or who got none yet and has times), by name."""
         return sorted((x for x in self.letters.values() if x.changed), key=lambda x: x.name)
 
 
@@ -420,7 +445,12 @@ def plan_week(plan: Plan, *, session: Session) -> PlanWeek:
     assert plan.id is not None
     problem = load_problem(plan.scenario_id, session=session)
     solution = load_solution(plan.id, session=session)
-    return PlanWeek(plan, problem, citizen_bookings(problem, solution))
+    reasons = {
+        w.referral: render_message(w.message, "da")
+        for w in solution.warnings
+        if w.code == CANCELLED_CODE
+    }
+    return PlanWeek(plan, problem, citizen_bookings(problem, solution), reasons)
 
 
 def previously_published(plan: Plan, *, session: Session) -> Plan | None:
@@ -448,20 +478,68 @@ def today_in(timezone: str) -> date:
 
 
 def plan_letters(plan_id: int, *, session: Session, made_on: date | None = None) -> LetterRun:
-    """Every citizen's letter of a published plan; PlanStateError if the plan is not published."""
+    """Every citizen's letter of a plan that is or was published, each compared with the last
+    letter the citizen got for the week; PlanStateError for a draft."""
     plan = get(session, Plan, plan_id)
-    if plan.status != "published":
+    if plan.status == "draft":
         raise PlanStateError(Message("plan.letters-not-published", {"version": plan.version}))
     week = plan_week(plan, session=session)
     before = previously_published(plan, session=session)
-    previous = plan_week(before, session=session) if before else None
+    sent = last_letters(plan.week, session=session)
     phones = centre_phones(plan.scenario_id, session=session)
     day = made_on or today_in(week.problem.timezone)
     keys = [c.id for c in week.problem.citizens]
-    if previous:
-        keys += [c.id for c in previous.problem.citizens if c.id not in set(keys)]
-    letters = {k: letter(k, week, previous, made_on=day, phones=phones) for k in keys}
-    return LetterRun(plan, before, letters)
+    keys += [k for k in sent if k not in set(keys)]
+    letters = {
+        k: letter(k, week, None, made_on=day, phones=phones, told=told(sent.get(k)))
+        for k in keys
+        if week.citizen(k) is not None or sent.get(k) is not None
+    }
+    return LetterRun(plan, before, letters, sent)
+
+
+def told(sent: LetterSent | None) -> list[Booking] | None:
+    """The times a letter told, or None when the citizen got no letter."""
+    return None if sent is None else [Booking.from_json(t) for t in sent.times]
+
+
+def last_letters(week: str, *, session: Session) -> dict[str, LetterSent]:
+    """The last letter each citizen got for the week."""
+    rows = session.exec(
+        select(LetterSent).where(LetterSent.week == week).order_by(col(LetterSent.id))
+    ).all()
+    return {row.citizen: row for row in rows}
+
+
+def record_letters(
+    plan_id: int, citizens: Iterable[str], channel: str, *, by: str, session: Session
+) -> list[LetterSent]:
+    """Keep that these citizens were given their letter of the plan (printed, PDF or e-mail):
+    what it told is what the next batch compares with."""
+    if channel not in LETTER_CHANNELS:
+        raise ValueError(f'channel "{channel}" is not one of {", ".join(LETTER_CHANNELS)}')
+    plan = get(session, Plan, plan_id)
+    run = plan_letters(plan_id, session=session)
+    rows = []
+    for key in citizens:
+        found = run.letters.get(key)
+        if found is None:
+            raise LookupError(f"there is no citizen {key} in plan {plan_id}")
+        rows.append(
+            LetterSent(
+                week=plan.week,
+                citizen=key,
+                plan_id=plan_id,
+                plan_version=plan.version,
+                channel=channel,
+                sent_by=by,
+                sent_at=datetime.now(UTC),
+                times=[c.booking.to_json() for c in found.appointments],
+            )
+        )
+    session.add_all(rows)
+    session.commit()
+    return rows
 
 
 def citizen_letter(

@@ -109,18 +109,24 @@ def seeded_diary(problem: Problem, appointments: list[Appointment]) -> Diary:
     diary = Diary(problem, Options())
     days = day_indices(problem)
     for a in appointments:
-        d = days.get(a.day)
-        if d is None:  # not a plannable day: the validator refuses such a plan anyway
-            continue
-        diary.occupy(a.therapist, d, a.centre, a.start - a.travel_before, a.end + a.travel_after)
-        if a.room is not None:
-            diary.rooms[(a.room, d)].append((a.start, a.end, a.kind == "team"))
-        if a.kind == "team" and a.team_class:
-            diary.class_days[a.team_class].add(d)
-        for r in a.participants if a.kind == "team" else (a.referral,):
-            if r is not None:
-                diary.citizen_days[problem.referral(r).citizen].add(d)
+        enter(diary, days, a)
     return diary
+
+
+def enter(diary: Diary, days: dict[date, int], a: Appointment) -> None:
+    """One appointment written into a diary: its therapist, room, citizens and class day."""
+    problem = diary.problem
+    d = days.get(a.day)
+    if d is None:  # not a plannable day: the validator refuses such a plan anyway
+        return
+    diary.occupy(a.therapist, d, a.centre, a.start - a.travel_before, a.end + a.travel_after)
+    if a.room is not None:
+        diary.rooms[(a.room, d)].append((a.start, a.end, a.kind == "team"))
+    if a.kind == "team" and a.team_class:
+        diary.class_days[a.team_class].add(d)
+    for r in a.participants if a.kind == "team" else (a.referral,):
+        if r is not None:
+            diary.citizen_days[problem.referral(r).citizen].add(d)
 
 
 def sessions_of(referral: str, appointments: list[Appointment]) -> list[tuple[date, bool]]:

@@ -954,6 +954,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Planen er blevet ændret af en anden i mellemtiden. Genindlæs siden og prøv igen.",
         "The plan was changed by someone else meanwhile. Reload the page and try again.",
     ),
+    # --- why a repair cancelled a session (planner/plan/repair.py; letters name it) ---
+    "repair.therapist-absent": ("Terapeuten er fraværende", "The therapist is absent"),
+    "repair.room-closed": ("Lokalet er lukket", "The room is closed"),
+    "repair.class-cancelled": ("Holdet er aflyst denne dag", "The class is cancelled that day"),
+    "repair.citizen-cancelled": ("Borgeren har meldt afbud", "The citizen has cancelled"),
+    "plan.copy-broken": (
+        "Planen kan ikke kopieres, fordi ugens data er ændret, så den bryder reglerne (fx en "
+        "terapeut, der nu er fraværende). Brug »Ændringer i ugen« og »Reparér« for at lave en "
+        "kladde, der kun ændrer det ramte, eller lav en ny plan.",
+        "The plan cannot be copied: the week's data changed so that it breaks the rules (e.g. a "
+        'therapist who is now absent). Use "Changes to the week" and "Repair" for a draft '
+        "that changes only what was hit, or make a new plan.",
+    ),
     "plan.letters-not-published": (
         "Plan version {version} er ikke offentliggjort. Breve til borgere laves kun for ugens "
         "offentliggjorte plan.",

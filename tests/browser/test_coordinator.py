@@ -89,5 +89,6 @@ def test_coordinator_plans_adjusts_and_publishes_a_week(page: Any, screenshots: 
     assert violations(page, 3) == []
 
     page.goto("/weeks/1?plan=3")
-    page.get_by_role("button", name="Offentliggør").click()
+    page.get_by_role("link", name="Offentliggør…").click()
+    page.get_by_role("button", name="Ja, offentliggør").click()
     assert page.locator(".badge").first.inner_text() == "Offentliggjort"

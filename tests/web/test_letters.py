@@ -22,6 +22,7 @@ from sqlmodel import Session
 from planner.db.store import save_plan
 from planner.formats.scenario import parse_scenario
 from planner.outputs.feeds import citizen_uids
+from planner.outputs.letters import plan_letters, record_letters
 from planner.plan.versions import publish
 from planner.text.messages import text_message
 from planner.tools.demo import give_centres_phone
@@ -34,7 +35,8 @@ HOUR = timedelta(hours=1)  # Copenhagen in December
 
 @dataclasses.dataclass(frozen=True)
 class Republished:
-    """The Norddjurs week published, then published again without two citizens' sessions."""
+    """The Norddjurs week published and every letter printed, then published again without two
+    citizens' sessions."""
 
     scenario_id: int
     first: int
@@ -96,6 +98,8 @@ def republished(
     with Session(engine) as session:
         give_centres_phone(norddjurs.scenario_id, session=session)
         publish(norddjurs.plan_id, session=session)
+        everyone = [x.citizen for x in plan_letters(norddjurs.plan_id, session=session).changed]
+        record_letters(norddjurs.plan_id, everyone, "printed", by="koordinator", session=session)
         second = save_plan(
             norddjurs.scenario_id, without(norddjurs_solution, singles), session=session
         )
@@ -159,7 +163,7 @@ def test_first_publication_gives_every_citizen_with_times_a_letter(
     response = coordinator.get(f"/plans/{norddjurs.plan_id}/letters")
 
     assert response.status_code == 200
-    assert "Ugens første offentliggjorte plan" in response.text
+    assert "Der er endnu ikke registreret breve for ugen" in response.text
     seats = {r for a in norddjurs_solution.appointments for r in (*a.participants, a.referral)}
     problem = parse_scenario(norddjurs_doc)
     citizens = {problem.referral(r).citizen for r in seats if r}
@@ -247,15 +251,21 @@ def test_letters_are_for_coordinators_only(
     ]
 
 
-def test_letters_of_a_plan_that_is_not_published_are_refused(
-    coordinator: Web, republished: Republished, norddjurs: StoredWeek
+def test_letters_of_a_draft_are_refused_and_of_an_earlier_version_made(
+    coordinator: Web, engine: Engine, republished: Republished, norddjurs_solution: Solution
 ) -> None:
+    with Session(engine) as session:
+        draft = save_plan(republished.scenario_id, norddjurs_solution, session=session)
+    refused = coordinator.get(f"/plans/{draft}/letters")
     superseded = coordinator.get(f"/plans/{republished.first}/letters")
     unknown_citizen = coordinator.get(f"/plans/{republished.second}/citizens/c9999/letter")
     unknown_plan = coordinator.get("/plans/99999/letters")
 
-    assert superseded.status_code == 409
-    assert "Breve til borgere laves kun for ugens offentliggjorte plan." in superseded.text
+    assert refused.status_code == 409
+    assert "Breve til borgere laves kun for planer, der er offentliggjort." in refused.text
+    # The letters of version 1 were printed: its batch is empty, and none of it is refused.
+    assert superseded.status_code == 200
+    assert re.findall(r'<th scope="row">([^<]+)</th>', superseded.text) == []
     assert (unknown_citizen.status_code, unknown_plan.status_code) == (404, 404)
 
 

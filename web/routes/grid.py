@@ -9,8 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
 from planner.db.models import Plan, UserAccount
+from planner.errors import PlanStateError
 from planner.outputs.feeds import FeedError, feed_url, webcal
 from planner.plan.edit import (
     ChangeRefused,
@@ -23,6 +25,7 @@ from planner.plan.edit import (
     set_locked,
     slot_rows,
 )
+from planner.plan.repair import plan_hits
 from planner.plan.stored import PlanWeek
 from planner.security.access import appointment_citizens, referral_citizens
 from planner.text.messages import Message
@@ -52,7 +55,7 @@ FormText = Annotated[str, Form()]
 def grids(request: Request, plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
     """The plan as a grid: which centre, therapist or class to show."""
     index = grid_index(plan_id, session=session)
-    return render(request, "grid/index.html", {"index": index, **week_context(index.week)})
+    return render(request, "grid/index.html", {"index": index, **week_context(index.week, session)})
 
 
 @router.get("/plans/{plan_id}/centres/{centre_key}")
@@ -61,7 +64,7 @@ def centre(
 ) -> Response:
     """A centre's week: rooms against time, day by day."""
     grid = centre_week(plan_id, centre_key, session=session)
-    return render(request, "grid/centre.html", {"grid": grid, **week_context(grid.week)})
+    return render(request, "grid/centre.html", {"grid": grid, **week_context(grid.week, session)})
 
 
 @router.get("/plans/{plan_id}/therapists/{therapist_key}")
@@ -70,7 +73,7 @@ def therapist(
 ) -> Response:
     """A therapist's week: the days against time."""
     grid = therapist_week(plan_id, therapist_key, session=session)
-    context = {"grid": grid, "links": True, **week_context(grid.week)}
+    context = {"grid": grid, "links": True, **week_context(grid.week, session)}
     return render(request, "grid/therapist.html", context)
 
 
@@ -80,7 +83,7 @@ def team_class(
 ) -> Response:
     """A team class's meetings with their participants."""
     week = class_week(plan_id, class_key, session=session)
-    return render(request, "grid/class.html", {"team": week, **week_context(week.week)})
+    return render(request, "grid/class.html", {"team": week, **week_context(week.week, session)})
 
 
 @router.get("/me")
@@ -98,13 +101,18 @@ def my_week(
         )  # fmt: skip
     except FeedError:  # revoked: the coordinator renews it
         feed = None
-    context = {"grid": grid, "links": False, "feed": feed, "webcal": webcal(feed) if feed else None}
+    context = {"grid": grid, "links": False, "feed": feed, "webcal": webcal(feed) if feed else None,
+               "hits": plan_hits(grid.week.plan.id, session=session)
+               if grid and grid.week.plan.id else {}}  # fmt: skip
     return render(request, "grid/me.html", context)
 
 
-def week_context(week: PlanWeek | GridWeek) -> dict[str, Any]:
-    """What the week's navigation and the plan's status badge read."""
-    return {"scenario": week.scenario, "plan": week.plan, "week": week}
+def week_context(week: PlanWeek | GridWeek, session: Session) -> dict[str, Any]:
+    """What the week's navigation and the plan's status badge read, and which appointments of
+    a published plan the week's changes hit (marked in the grids)."""
+    plan = week.plan
+    hits = plan_hits(plan.id, session=session) if plan.id and plan.status == "published" else {}
+    return {"scenario": week.scenario, "plan": plan, "week": week, "hits": hits}
 
 
 # --- adjusting a draft --------------------------------------------------------------------------
@@ -212,7 +220,7 @@ def referral_page(
         "moving": False,
         "placed": placed,
         "errors": errors,
-        **week_context(page.week),
+        **week_context(page.week, session),
     }
     status = 422 if errors else 200
     return render(request, "grid/referral.html", context, fragment="grid/partials/slots.html",
@@ -278,7 +286,7 @@ def appointment_page(
         "moving": True,
         "moved": moved,
         "errors": errors,
-        **week_context(page.week),
+        **week_context(page.week, session),
     }
     status = 422 if errors else 200
     return render(request, "grid/appointment.html", context, fragment="grid/partials/slots.html",
@@ -328,6 +336,9 @@ def toggle_lock(
 @router.post("/plans/{plan_id}/copy")
 def new_draft(plan_id: int, _: CoordinatorDep, session: SessionDep) -> Response:
     """Lav ny kladde: a read-only plan copied into a new draft to change, locks kept."""
-    draft = copy_as_draft(plan_id, session=session)
+    try:
+        draft = copy_as_draft(plan_id, session=session)
+    except ChangeRefused:  # the week's data changed so that the old plan breaks rules now
+        raise PlanStateError(Message("plan.copy-broken")) from None
     target = f"/weeks/{draft.scenario_id}?plan={draft.id}"
     return RedirectResponse(target, status_code=303)

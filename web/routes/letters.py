@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from planner.db.models import Scenario
+from planner.db.models import Plan, Scenario
 from planner.outputs.feeds import citizen_uids
 from planner.outputs.letters import (
     Letter,
@@ -20,6 +21,14 @@ from planner.outputs.letters import (
     letter_title,
     letters_pdf,
     plan_letters,
+    record_letters,
+)
+from planner.outputs.mail import (
+    EmailError,
+    citizen_emails,
+    email_letters,
+    set_citizen_email,
+    smtp_settings,
 )
 from web.access import logged
 from web.deps import CoordinatorDep, SessionDep, check_csrf
@@ -43,6 +52,13 @@ def file_stem(letter: Letter) -> str:
     return f"traeningstider-uge-{letter.week_number}-{letter.citizen}"
 
 
+def found_plan_scenario(plan_id: int, session: SessionDep) -> int:
+    """The stored week of a plan that exists (one_letter has checked it)."""
+    plan = session.get(Plan, plan_id)
+    assert plan is not None
+    return plan.scenario_id
+
+
 def one_letter(plan_id: int, citizen_key: str, session: SessionDep) -> Letter:
     return citizen_letter(plan_id, citizen_key, session=session)
 
@@ -61,8 +77,58 @@ def letter_batch(
         "run": run,
         "plan": run.plan,
         "scenario": session.get(Scenario, run.plan.scenario_id),
+        "email": smtp_settings() is not None,
+        "done": request.query_params.get("done"),
     }
     return render(request, "letters/batch.html", context)
+
+
+@router.post("/plans/{plan_id}/letters/sent")
+def letters_sent(
+    plan_id: int,
+    account: CoordinatorDep,
+    session: SessionDep,
+    channel: Annotated[str, Form()] = "printed",
+) -> Response:
+    """Record that every letter of the batch was given (printed or sent as PDF): the next batch
+    then lists only citizens whose times differ from these letters."""
+    if channel not in ("printed", "pdf"):
+        raise HTTPException(422, "Vælg, om brevene er udskrevet eller sendt som PDF.")
+    run = all_letters(plan_id, session)
+    record_letters(plan_id, [x.citizen for x in run.changed], channel,
+                   by=account.username, session=session)  # fmt: skip
+    return RedirectResponse(f"/plans/{plan_id}/letters?done={len(run.changed)}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/letters/email")
+def letters_email(plan_id: int, account: CoordinatorDep, session: SessionDep) -> Response:
+    """E-mail the batch's letters to the citizens who have an address (and record them)."""
+    settings = smtp_settings()
+    if settings is None:
+        raise HTTPException(409, "E-mail er ikke sat op (PLANNER_SMTP_HOST).")
+    run = all_letters(plan_id, session)
+    result = email_letters(plan_id, [x.citizen for x in run.changed], by=account.username,
+                           session=session, settings=settings)  # fmt: skip
+    return RedirectResponse(f"/plans/{plan_id}/letters?done={len(result.sent)}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/citizens/{citizen_key}/email")
+def citizen_email(
+    plan_id: int,
+    citizen_key: str,
+    _: CoordinatorDep,
+    session: SessionDep,
+    email: Annotated[str, Form()] = "",
+) -> Response:
+    """The address the citizen's letters may be e-mailed to (blank: none)."""
+    run = all_letters(plan_id, session)
+    try:
+        set_citizen_email(run.plan.scenario_id, citizen_key, email, session=session)
+    except EmailError as e:
+        raise HTTPException(422, str(e)) from None
+    except LookupError:
+        raise HTTPException(404) from None
+    return RedirectResponse(f"/plans/{plan_id}/citizens/{citizen_key}/letter", status_code=303)
 
 
 @router.get("/plans/{plan_id}/letters.pdf")
@@ -93,6 +159,9 @@ def letter_page(
         "plan_id": plan_id,
         "body": Markup(letter_html(letter)),  # escaped when planner rendered it
         "css": Markup(letter_css()),  # our own stylesheet, not user data
+        "email": citizen_emails(found_plan_scenario(plan_id, session), session=session).get(
+            citizen_key
+        ),
     }
     return render(request, "letters/letter.html", context)
 

@@ -14,6 +14,7 @@ from planner.db.store import import_scenario, load_problem, load_solution
 from planner.formats.plan import DocumentError
 from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import active_job, cancel_job, read_job, start_solve
+from planner.plan.repair import plan_hits
 from planner.plan.versions import plan_of_week, publish, scenario_plans, weeks
 from planner.text.messages import Message, Where
 from planner.views.overview import week_overview
@@ -105,6 +106,7 @@ def overview(
         "job": active_job(scenario_id, session=session),
         "time_limits": TIME_LIMITS,
         "just_published": published and shown is not None and shown.status == "published",
+        "hits": plan_hits(shown.id, session=session) if shown and shown.id else {},
     }
     return render(request, "overview.html", context)
 

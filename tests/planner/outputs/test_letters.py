@@ -36,11 +36,13 @@ from planner.outputs.letters import (
     letter_html,
     letters_pdf,
     plan_letters,
+    record_letters,
     week_span,
     when_text,
 )
 from planner.plan.versions import publish
-from solver.problem import Appointment, Problem, Solution, Stats
+from planner.text.repair import CANCELLED_CODE
+from solver.problem import Appointment, PlanWarning, Problem, Solution, Stats
 from tests.databases import backend_engine
 from tests.factories import centre, citizen, referral, room, scenario, team_class, therapist
 
@@ -370,7 +372,7 @@ def test_plan_letters_refuse_a_plan_that_is_not_published(session: Session) -> N
         plan_letters(draft, session=session, made_on=MADE_ON)
 
 
-def test_plan_letters_compare_with_the_plan_published_before(session: Session) -> None:
+def test_plan_letters_compare_with_the_last_letter_each_citizen_got(session: Session) -> None:
     week = stored_week(session)
     first = save_plan(week, solution(A1, A2, A3), session=session)
     publish(first, session=session)
@@ -378,6 +380,7 @@ def test_plan_letters_compare_with_the_plan_published_before(session: Session) -
     second = save_plan(week, solution(A1, A3, A4), session=session)
 
     first_run = plan_letters(first, session=session, made_on=MADE_ON)
+    record_letters(first, ["c001", "c002"], "printed", by="koordinator", session=session)
     publish(second, session=session)
     second_run = plan_letters(second, session=session, made_on=MADE_ON)
 
@@ -386,10 +389,74 @@ def test_plan_letters_compare_with_the_plan_published_before(session: Session) -
     )  # fmt: skip
     assert second_run.previous is not None and second_run.previous.id == first
     assert unpublished != second_run.previous.id
-    assert [(x.name, [c.status for c in x.changes]) for x in second_run.changed] == [
-        ("Ole Berg", ["cancelled"]),
-        ("Poul Krag", ["new"]),
+    # Inge got no letter for version 1: she still needs her first one.
+    assert [(x.name, x.revised, [c.status for c in x.changes]) for x in second_run.changed] == [
+        ("Inge Lund", False, ["new"]),
+        ("Ole Berg", True, ["cancelled"]),
+        ("Poul Krag", False, ["new"]),
     ]
+
+
+def test_record_letters_keeps_who_when_how_and_empties_the_batch(session: Session) -> None:
+    week = stored_week(session)
+    plan = save_plan(week, solution(A1, A2), session=session)
+    publish(plan, session=session)
+
+    rows = record_letters(plan, ["c001", "c002"], "pdf", by="koordinator", session=session)
+
+    assert [(r.citizen, r.plan_id, r.plan_version, r.channel, r.sent_by) for r in rows] == [
+        ("c001", plan, 1, "pdf", "koordinator"),
+        ("c002", plan, 1, "pdf", "koordinator"),
+    ]
+    assert [Booking.from_json(t) for t in rows[0].times] == booked(
+        citizen_letter(plan, "c001", session=session)
+    )
+    assert plan_letters(plan, session=session).changed == []
+
+
+def test_letters_of_an_earlier_version_stay_makeable(session: Session) -> None:
+    week = stored_week(session)
+    first = save_plan(week, solution(A1), session=session)
+    publish(first, session=session)
+    second = save_plan(week, solution(dataclasses.replace(A1, day=WED)), session=session)
+    publish(second, session=session)
+
+    found = citizen_letter(first, "c001", session=session, made_on=MADE_ON)
+
+    assert [b.day for b in booked(found)] == [TUE]
+
+
+def test_first_letter_says_dine_tider_and_not_moved(session: Session) -> None:
+    week = stored_week(session)
+    first = save_plan(week, solution(A1), session=session)
+    publish(first, session=session)
+    second = save_plan(week, solution(dataclasses.replace(A1, day=WED)), session=session)
+    publish(second, session=session)
+
+    found = citizen_letter(second, "c001", session=session, made_on=MADE_ON)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", letter_html(found)))
+
+    assert "Dine tider til træning i uge 50" in text
+    assert "Flyttet" not in text
+    assert "Ny tid" not in text
+
+
+def test_letter_names_the_reason_of_a_cancelled_time(session: Session) -> None:
+    week = stored_week(session)
+    first = save_plan(week, solution(A1, A2), session=session)
+    publish(first, session=session)
+    record_letters(first, ["c002"], "printed", by="koordinator", session=session)
+    reason = PlanWarning("r002", CANCELLED_CODE, "Holdet er aflyst denne dag")
+    second = save_plan(week, Solution("feasible", (A1,), warnings=(reason,)), session=session)
+    publish(second, session=session)
+
+    found = citizen_letter(second, "c002", session=session, made_on=MADE_ON)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", letter_html(found)))
+
+    assert [(c.status, c.reason) for c in found.changes] == [
+        ("cancelled", "Holdet er aflyst denne dag")
+    ]
+    assert "er aflyst . Årsag: Holdet er aflyst denne dag." in text
 
 
 def test_citizen_letter_reads_the_stored_phone_and_refuses_an_unknown_citizen(
