@@ -27,6 +27,7 @@ from solver.problem import (
     Unplaced,
     Window,
     clock,
+    opens_with_assessment,
 )
 
 DAY_NAMES = {
@@ -70,6 +71,8 @@ def best_week(
             continue
         if referral.mode == "team" and not intro_final_ok(referral, own_used, seat_used):
             continue
+        if referral.mode == "centre" and not course_start_ok(referral, own_used, seat_used):
+            continue
         best = max(best, min(cap, len(own_used) + len(seat_used)))
     return best
 
@@ -81,6 +84,13 @@ def intro_final_ok(referral: Referral, own: list[int], seats: list[int]) -> bool
     if referral.intro and any(not any(o < s for o in own) for s in seats):
         return False
     return not (referral.final and any(not any(o > s for o in own) for s in seats))
+
+
+def course_start_ok(referral: Referral, own: list[int], seats: list[int]) -> bool:
+    """The course-start rule for one referral's days: seats only after an individual session."""
+    if not opens_with_assessment(referral):
+        return True
+    return all(any(o < s for o in own) for s in seats)
 
 
 def citizen_bound(problem: Problem, options: Options, bounds: dict[str, int]) -> int:

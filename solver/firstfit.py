@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from solver.draft import Booking, Draft, HeldMeeting
 from solver.options import Option, Options
-from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
+from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, opens_with_assessment
 from solver.rooms import max_concurrent
 
 
@@ -167,7 +167,18 @@ def book_referral(
         book_team_referral(diary, referral, need, own, seat_meetings)
         return
     if referral.team_class:  # allows either: seats first, then individual sessions
-        need -= book_seats(diary, referral, need, seat_meetings, after=-1, before=99)
+        after = -1
+        if opens_with_assessment(referral):
+            # The course starts with an individual assessment; seats only after it.
+            days = [b.option.day for b in diary.draft.bookings if b.option.referral == referral.id]
+            if days:
+                after = min(days)
+            else:
+                day = book_individual(diary, referral, own, after=-1, before=99)
+                if day is None:
+                    return
+                after, need = day, need - 1
+        need -= book_seats(diary, referral, need, seat_meetings, after=after, before=99)
     for _ in range(need):
         if book_individual(diary, referral, own, after=-1, before=99) is None:
             break

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from solver.draft import Booking, Draft, HeldMeeting, session_days
 from solver.options import Option, Options, start_target
-from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
+from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, opens_with_assessment
 
 #: Fair load is measured in thousandths of a therapist's available minutes.
 LOAD_SCALE = 1000
@@ -86,6 +86,7 @@ class PlanModel:
         self.rule_sessions_requested()
         self.rule_citizen_one_a_day()
         self.rule_team_intro_final()
+        self.rule_course_start()
         self.rule_therapist_one_thing_at_a_time()
         self.rule_therapist_one_centre_a_day()
         self.rule_therapist_max_minutes()
@@ -194,6 +195,20 @@ class PlanModel:
                 self.model.add(seat <= sum(lit for d in days if d < day for lit in individual[d]))
             if referral.final:
                 self.model.add(seat <= sum(lit for d in days if d > day for lit in individual[d]))
+
+    def rule_course_start(self) -> None:
+        """A centre referral that may take seats starts its course with an individual session.
+
+        Every seat then comes on a later day than one of its individual sessions.
+        """
+        days = range(len(self.problem.days))
+        for (r, j), seat in self.seat.items():
+            referral = self.problem.referral(r)
+            if referral.mode != "centre" or not opens_with_assessment(referral):
+                continue
+            day = self.options.meetings[j].day
+            earlier = [lit for d in days if d < day for lit in self.own.get((r, d), [])]
+            self.model.add(seat <= sum(earlier))
 
     def rule_therapist_one_thing_at_a_time(self) -> None:
         """A therapist gives one session or class at a time, travel included."""

@@ -25,6 +25,7 @@ from solver.problem import (
     Solution,
     Window,
     clock,
+    opens_with_assessment,
     requested_sessions,
     travel_minutes,
 )
@@ -628,6 +629,25 @@ def intro_final_of(referral: Referral, sessions: list[Session]) -> Iterator[str]
             yield f"Referral {referral.id} has team seats after its re-test: {ids(late)}."
 
 
+def course_start(plan: PlanIndex) -> Iterator[str]:
+    """A centre referral that may take seats starts its course with an individual assessment."""
+    for referral in plan.problem.referrals:
+        if referral.mode != "centre" or not opens_with_assessment(referral):
+            continue
+        sessions = plan.sessions_by_referral.get(referral.id, [])
+        alone = [s.appointment.day for s in sessions if not s.seat]
+        early = [
+            s.appointment
+            for s in sessions
+            if s.seat and not any(d < s.appointment.day for d in alone)
+        ]
+        if early:
+            yield (
+                f"Referral {referral.id} starts its course this week, so its first session must "
+                f"be an individual assessment, but it has team seats before one: {ids(early)}."
+            )
+
+
 #: What a pinned appointment keeps, and how a coordinator calls it.
 PINNED_FIELDS = {
     "kind": "kind",
@@ -834,6 +854,7 @@ RULES: tuple[Rule, ...] = (
     referral_duration,
     referral_centre,
     team_intro_final,
+    course_start,
     pinned,
     # team classes
     class_meetings,

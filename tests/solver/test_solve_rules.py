@@ -322,6 +322,36 @@ def test_team_intro_and_class_share_the_only_therapist():
     assert [(a.kind, a.day.day) for a in of(solution, "r000")] == [("individual", 8), ("team", 10)]
 
 
+def test_course_start_centre_referral_naming_a_class_is_assessed_before_its_seats():
+    doc = team_week(2)
+    doc["referrals"][0].update(mode="centre", intro=True, discharged="2026-12-04")
+    doc["citizens"][0]["available"] = {"tue": [["08:00", "16:00"]], "thu": [["08:00", "16:00"]]}
+    solution = plan(doc)
+    # The class meets Tuesday first, but the course must start with an individual assessment.
+    assert [(a.kind, a.day.day) for a in of(solution, "r000")] == [
+        ("individual", 8),
+        ("team", 10),
+    ]
+
+
+def test_course_start_first_fit_books_the_assessment_before_the_seats():
+    doc = team_week(2)
+    doc["referrals"][0].update(mode="centre", delivered=0)
+    solution = plan(doc, optimise=False)
+    kinds = [a.kind for a in of(solution, "r000")]
+    assert kinds[0] == "individual"
+    assert len(kinds) == 2
+
+
+def test_course_start_running_course_may_begin_the_week_in_class():
+    doc = team_week(1)
+    doc["referrals"][0].update(mode="centre", delivered=3, session_minutes=90)
+    # Only the class fits the therapist's hours: the seats alone are this week's sessions.
+    doc["therapists"][0]["hours"] = {"tue": [["10:00", "11:00"]], "thu": [["10:00", "11:00"]]}
+    solution = plan(doc)
+    assert [a.kind for a in of(solution, "r000")] == ["team", "team"]
+
+
 # --- SUL §140, pinned and previous ---------------------------------------------------------
 
 
