@@ -8,11 +8,14 @@ sessions of any plan, and the reasons below are read off the same filtering.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import product
 
 from solver.draft import Draft, session_days
+from solver.firstfit import Diary, free_room, seat_capacity, seed_diary
 from solver.options import (
+    Option,
     Options,
     citizen_windows,
     class_members,
@@ -113,12 +116,16 @@ def unplaced(
     """One entry per referral with missing sessions, with the reasons."""
     placed = draft.placed_by_referral()
     days = session_days(draft, options)
+    ledger: Ledger | None = None
     out = []
     for referral in problem.referrals:
         missing = options.requested[referral.id] - placed.get(referral.id, 0)
         if missing > 0:
             got = placed.get(referral.id, 0)
-            reasons = reasons_for(problem, options, referral, bounds[referral.id], days, got)
+            ledger = ledger or Ledger.of(problem, options, draft)
+            reasons = reasons_for(
+                problem, options, referral, bounds[referral.id], days, got, ledger
+            )
             out.append(Unplaced(referral.id, missing, tuple(reasons)))
     return out
 
@@ -130,12 +137,13 @@ def reasons_for(
     bound: int,
     days: dict[str, list[int]],
     placed: int,
+    ledger: Ledger,
 ) -> list[str]:
     if bound == 0:
         return [why_nothing_fits(problem, referral)]
     if bound < options.requested[referral.id] and placed >= bound:
         return [few_days_reason(problem, options, referral, bound)]
-    reasons = competition_reasons(problem, referral, days)
+    reasons = competition_reasons(problem, referral, days, ledger)
     if bound < options.requested[referral.id]:
         reasons.insert(0, few_days_reason(problem, options, referral, bound))
     return reasons
@@ -223,9 +231,14 @@ def few_days_reason(problem: Problem, options: Options, referral: Referral, boun
 
 
 def competition_reasons(
-    problem: Problem, referral: Referral, days: dict[str, list[int]]
+    problem: Problem,
+    referral: Referral,
+    days: dict[str, list[int]],
+    ledger: Ledger,
 ) -> list[str]:
-    """Reasons that come from other sessions taking what this one needed."""
+    """Reasons that come from other sessions taking what this one needed: the citizen's days,
+    the qualified therapists (named when few), a room, a therapist's weekly cap or the class's
+    seats, read off the plan at every time the session could have had."""
     reasons = []
     others = [
         d
@@ -236,14 +249,159 @@ def competition_reasons(
     if others:
         names = ", ".join(DAY_NAMES[problem.days[d].weekday] for d in sorted(set(others)))
         reasons.append(f"the citizen's other sessions take some of the possible days ({names})")
-    if referral.team_class and referral.mode == "team":
-        name = problem.team_class(referral.team_class).name
-        reasons.append(f"the meetings of {name} the citizen can come to are full or cannot be held")
-    else:
+    seat_reason = seat_blocker(problem, referral, ledger)
+    if seat_reason:
+        reasons.append(seat_reason)
+    if referral.mode == "team" and not (referral.intro or referral.final):
+        return reasons
+    blocked = option_blockers(problem, referral, ledger)
+    reasons += blocker_reasons(problem, referral, blocked)
+    if not reasons:
         reasons.append(
             f"every {qualified_phrase(referral)} is booked while the citizen is available"
         )
     return reasons
+
+
+@dataclass
+class Ledger:
+    """The finished plan as a diary (who and what is taken when) and each referral's options."""
+
+    diary: Diary
+    own: dict[str, list[Option]]
+    seats: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, problem: Problem, options: Options, draft: Draft) -> Ledger:
+        diary = Diary(problem, options)
+        seed_diary(diary, draft)
+        return cls(diary, options.by_referral(), options.seats_by_referral())
+
+
+@dataclass
+class Blocked:
+    """What stood in the way at each time a referral's session could have had."""
+
+    therapist: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    capped: set[str] = field(default_factory=set)
+    room: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    room_therapists: set[str] = field(default_factory=set)
+    candidates: int = 0
+
+
+def option_blockers(problem: Problem, referral: Referral, ledger: Ledger) -> Blocked:
+    """Per possible (option, start) on a day the citizen still has free: who or what was taken."""
+    out = Blocked()
+    diary = ledger.diary
+    for o in ledger.own.get(referral.id, []):
+        if o.day in diary.citizen_days[referral.citizen]:
+            continue
+        for start in o.starts:
+            out.candidates += 1
+            begin, end = start - o.travel_before, start + o.minutes + o.travel_after
+            t = o.therapist
+            busy = diary.centre_of_day.get((t, o.day), o.centre) != o.centre or any(
+                b < end and begin < e for b, e in diary.busy[(t, o.day)]
+            )
+            cap = problem.therapist(t).max_minutes
+            capped = cap is not None and diary.minutes[t] + end - begin > cap
+            no_room = o.kind == "individual" and free_room(diary, o, start) is None
+            if busy:
+                out.therapist[t].append((o.day, start))
+            elif capped and not no_room:
+                out.capped.add(t)
+            elif no_room and not capped:
+                out.room[o.centre].append((o.day, start))
+                out.room_therapists.add(t)
+    return out
+
+
+#: Therapists named one by one in a reason, at most; more are "every ...".
+NAMED_THERAPISTS = 3
+
+
+def blocker_reasons(problem: Problem, referral: Referral, blocked: Blocked) -> list[str]:
+    """Sentences naming the real blocker and what would let the session be placed."""
+    who = qualified_phrase(referral)
+    reasons = []
+    if blocked.room:
+        centres = " or ".join(problem.centre(c).name for c in sorted(blocked.room))
+        times = some_times(problem, [t for c in sorted(blocked.room) for t in blocked.room[c]])
+        names = names_of(problem, blocked.room_therapists)
+        reasons.append(
+            f"no room is free at {centres} when {names} could give the session and the citizen "
+            f"can come ({times}): a free treatment room or hall place then would let it be placed"
+        )
+    for t in sorted(blocked.capped):
+        therapist = problem.therapist(t)
+        reasons.append(
+            f"{therapist.name} has reached the week's cap of {therapist.max_minutes} minutes: "
+            "a higher cap would let the session be placed"
+        )
+    # A therapist free but for a room or a cap: that is the blocker, not colleagues' diaries.
+    if blocked.therapist and not reasons:
+        busy = sorted(blocked.therapist)
+        times = some_times(problem, [x for t in busy for x in blocked.therapist[t]])
+        if len(busy) == 1:
+            name = problem.therapist(busy[0]).name
+            reasons.append(
+                f"the only {who} who could give it, {name}, is booked whenever the citizen can "
+                f"come ({times}): more hours for {name}, or another {who}, would let it be placed"
+            )
+        elif len(busy) <= NAMED_THERAPISTS:
+            reasons.append(
+                f"every {who} who could give it ({names_of(problem, set(busy))}) is booked "
+                f"whenever the citizen can come ({times}): more hours for one of them, or "
+                f"another {who}, would let it be placed"
+            )
+        else:
+            reasons.append(f"every {who} is booked while the citizen is available")
+    return reasons
+
+
+def names_of(problem: Problem, therapists: set[str]) -> str:
+    names = [problem.therapist(t).name for t in sorted(therapists)]
+    if len(names) > NAMED_THERAPISTS:
+        return f"{', '.join(names[:NAMED_THERAPISTS])} and {len(names) - NAMED_THERAPISTS} more"
+    return " or ".join(names)
+
+
+def some_times(problem: Problem, times: list[tuple[int, int]], most: int = 3) -> str:
+    """'Tue 10:00, Thu 13:00': the first few (day, start) pairs, one per day."""
+    per_day: dict[int, int] = {}
+    for day, start in sorted(times):
+        per_day.setdefault(day, start)
+    shown = [f"{DAY_NAMES[problem.days[d].weekday]} {clock(s)}" for d, s in per_day.items()]
+    return ", ".join(shown[:most])
+
+
+def seat_blocker(problem: Problem, referral: Referral, ledger: Ledger) -> str | None:
+    """For a referral that may sit in a class: full meetings, or meetings that cannot be held."""
+    if not referral.team_class:
+        return None
+    diary, options = ledger.diary, ledger.diary.options
+    meetings = ledger.seats.get(referral.id, [])
+    free_days = [
+        j for j in meetings if options.meetings[j].day not in diary.citizen_days[referral.citizen]
+    ]
+    if not free_days:
+        return None
+    team_class = problem.team_class(referral.team_class)
+    full = [
+        j
+        for j in free_days
+        if j in diary.held
+        and len(diary.held[j].participants) >= seat_capacity(diary, diary.held[j])
+    ]
+    if full:
+        times = some_times(
+            problem, [(options.meetings[j].day, options.meetings[j].start) for j in full]
+        )
+        return (
+            f"the meetings of {team_class.name} the citizen can come to are full ({times}): "
+            "a larger room or another meeting would let it be placed"
+        )
+    return f"the meetings of {team_class.name} the citizen can come to are full or cannot be held"
 
 
 def article(phrase: str) -> str:

@@ -99,6 +99,16 @@ class Diary:
         self.citizen_days[referral.citizen].add(self.options.meetings[held.meeting].day)
 
 
+def seed_diary(diary: Diary, pinned: Draft) -> None:
+    """Book a draft (the pinned appointments, or a whole plan) before anything else."""
+    for b in pinned.bookings:
+        diary.book(b.option, b.start, b.room)
+    for held in pinned.meetings:
+        opened = diary.open_meeting(held.meeting, held.instructor, held.room)
+        for r in held.participants:
+            diary.seat(opened, diary.problem.referral(r))
+
+
 # --- the heuristic -----------------------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ from solver.draft import (
     to_appointments,
 )
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
-from solver.firstfit import Diary, first_fit
+from solver.firstfit import Diary, first_fit, seed_diary
 from solver.lns import improve
 from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import Options, build_options, days_by_referral, start_target
@@ -379,13 +379,3 @@ def best_start(problem: Problem, options: Options, pinned: Draft, seconds: float
         if best is None or draft.placed() > best.placed():
             best = draft
     return best
-
-
-def seed_diary(diary: Diary, pinned: Draft) -> None:
-    """Book a draft (the pinned appointments, or a whole plan) before anything else."""
-    for b in pinned.bookings:
-        diary.book(b.option, b.start, b.room)
-    for held in pinned.meetings:
-        opened = diary.open_meeting(held.meeting, held.instructor, held.room)
-        for r in held.participants:
-            diary.seat(opened, diary.problem.referral(r))

@@ -75,6 +75,12 @@ def where(text: str) -> str:
     return text.replace(" or ", " eller ")
 
 
+def names(text: str) -> str:
+    """'Mette Holm or Anders Krogh', 'A, B, C and 2 more' in Danish."""
+    text = re.sub(r" and (\d+) more$", r" og \1 andre", text)
+    return text.replace(" or ", " eller ")
+
+
 def date(text: str) -> str:
     """'2026-12-04' → '4.12.2026'."""
     year, month, day = text.split("-")
@@ -111,6 +117,32 @@ RULES: list[Rule] = [
      lambda m: f"borgerens andre sessioner optager nogle af de mulige dage ({days(m['d'])})"),
     (re.compile(r"the meetings of (?P<c>.+) the citizen can come to are full or cannot be held"),
      lambda m: f"de møder på {m['c']}, borgeren kan komme til, er fulde eller kan ikke holdes"),
+    (re.compile(r"no room is free at (?P<where>.+) when (?P<names>.+) could give the session "
+                r"and the citizen can come \((?P<t>.*)\): a free treatment room or hall place "
+                r"then would let it be placed"),
+     lambda m: f"intet lokale er ledigt på {where(m['where'])}, når {names(m['names'])} kunne "
+               f"give sessionen og borgeren kan ({days(m['t'])}): et ledigt behandlingsrum eller "
+               f"en plads i en sal på det tidspunkt ville gøre det muligt"),
+    (re.compile(r"(?P<name>.+) has reached the week's cap of (?P<n>\d+) minutes: a higher cap "
+                r"would let the session be placed"),
+     lambda m: f"{m['name']} har nået ugens loft på {m['n']} minutter: et højere loft ville "
+               f"gøre det muligt"),
+    (re.compile(r"the only (?P<who>.+?) who could give it, (?P<name>.+), is booked whenever the "
+                r"citizen can come \((?P<t>.*)\): more hours for (?P=name), or another "
+                r"(?P<who2>.+), would let it be placed"),
+     lambda m: f"den eneste {who(m['who'])}, der kan give sessionen, {m['name']}, er optaget, "
+               f"hver gang borgeren kan ({days(m['t'])}): flere timer til {m['name']} eller en "
+               f"{who(m['who2'])} mere ville gøre det muligt"),
+    (re.compile(r"every (?P<who>.+?) who could give it \((?P<names>.+)\) is booked whenever "
+                r"the citizen can come \((?P<t>.*)\): more hours for one of them, or another "
+                r"(?P<who2>.+), would let it be placed"),
+     lambda m: f"alle {who(m['who'])}er, der kan give sessionen ({names(m['names'])}), er "
+               f"optaget, hver gang borgeren kan ({days(m['t'])}): flere timer til en af dem "
+               f"eller en {who(m['who2'])} mere ville gøre det muligt"),
+    (re.compile(r"the meetings of (?P<c>.+) the citizen can come to are full \((?P<t>.*)\): "
+                r"a larger room or another meeting would let it be placed"),
+     lambda m: f"de møder på {m['c']}, borgeren kan komme til, er fulde ({days(m['t'])}): et "
+               f"større lokale eller et møde mere ville gøre det muligt"),
     (re.compile(r"every (?P<who>.+) is booked while the citizen is available"),
      lambda m: f"alle med rette fag ({who(m['who'])}) er optaget, mens borgeren kan"),
     (re.compile(r"no session this week; discharged (?P<d>[\d-]+), "

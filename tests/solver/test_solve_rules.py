@@ -126,6 +126,16 @@ def test_max_minutes_caps_the_week():
     assert placed(plan(doc)) == 3
 
 
+def test_max_minutes_reached_is_the_reason_named():
+    doc = one_referral(sessions_per_week=3, session_minutes=30, package="TG1")
+    doc["therapists"][0].update(max_minutes=60, name="Mette Holm")
+    solution = plan(doc)
+    assert solution.unplaced[0].reasons == (
+        "Mette Holm has reached the week's cap of 60 minutes: a higher cap would let the session "
+        "be placed",
+    )
+
+
 # --- home visits ----------------------------------------------------------------------------------
 
 
@@ -175,6 +185,34 @@ def two_at_once(rooms: list[dict]) -> dict:
 
 def test_treatment_room_holds_one_session():
     assert placed(plan(two_at_once([f.room("auning-b1")]))) == 1
+
+
+def test_treatment_room_full_is_the_reason_named_not_the_therapists():
+    doc = two_at_once([f.room("auning-b1")])
+    for t in doc["therapists"]:
+        t["profession"] = "assistant"
+    for r in doc["referrals"]:
+        r["profession"] = "assistant"
+    solution = plan(doc)
+    # Two assistants are free; the one treatment room is what blocks the second session.
+    assert solution.unplaced[0].reasons == (
+        "no room is free at Træningscenter Auning when Terapeut t01 could give the session and "
+        "the citizen can come (Mon 10:00): a free treatment room or hall place then would let it "
+        "be placed",
+    )
+
+
+def test_only_qualified_therapist_is_named_in_the_reason():
+    doc = two_at_once([f.room("auning-b1"), f.room("auning-b2")])
+    doc["therapists"][0].update(name="Mette Holm", skills=["neuro"])
+    for r in doc["referrals"]:
+        r["skills"] = ["neuro"]
+    solution = plan(doc)
+    assert solution.unplaced[0].reasons == (
+        "the only physiotherapist with skill 'neuro' who could give it, Mette Holm, is booked "
+        "whenever the citizen can come (Mon 10:00): more hours for Mette Holm, or another "
+        "physiotherapist with skill 'neuro', would let it be placed",
+    )
 
 
 def test_hall_holds_sessions_up_to_capacity():

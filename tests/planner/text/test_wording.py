@@ -47,6 +47,22 @@ def test_every_sentence_of_a_real_week_has_danish(week: str) -> None:
             "(fre 14:00–16:00)",
         ),
         (
+            "no room is free at Træningscenter Auning when Mette Holm or Anders Krogh could give "
+            "the session and the citizen can come (Tue 10:00): a free treatment room or hall "
+            "place then would let it be placed",
+            "intet lokale er ledigt på Træningscenter Auning, når Mette Holm eller Anders Krogh "
+            "kunne give sessionen og borgeren kan (tir 10:00): et ledigt behandlingsrum eller en "
+            "plads i en sal på det tidspunkt ville gøre det muligt",
+        ),
+        (
+            "the only assistant who could give it, Mette Holm, is booked whenever the citizen "
+            "can come (Mon 09:00): more hours for Mette Holm, or another assistant, would let it "
+            "be placed",
+            "den eneste træningsassistent, der kan give sessionen, Mette Holm, er optaget, hver "
+            "gang borgeren kan (man 09:00): flere timer til Mette Holm eller en "
+            "træningsassistent mere ville gøre det muligt",
+        ),
+        (
             "no session this week; discharged 2026-12-04, training must start by 2026-12-11",
             "ingen session i denne uge; udskrevet 4.12.2026, træningen skal starte senest "
             "11.12.2026",
