@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import product
 
-from solver.draft import Draft, session_days
 from solver.firstfit import Diary, free_room, seat_capacity, seed_diary
 from solver.options import (
     Option,
@@ -32,6 +31,7 @@ from solver.problem import (
     clock,
     opens_with_assessment,
 )
+from solver.tentative import Tentative, session_days
 
 DAY_NAMES = {
     "mon": "Mon",
@@ -111,7 +111,7 @@ def citizen_bound(problem: Problem, options: Options, bounds: dict[str, int]) ->
 
 
 def unplaced(
-    problem: Problem, options: Options, draft: Draft, bounds: dict[str, int]
+    problem: Problem, options: Options, draft: Tentative, bounds: dict[str, int]
 ) -> list[Unplaced]:
     """One entry per referral with missing sessions, with the reasons."""
     placed = draft.placed_by_referral()
@@ -272,7 +272,7 @@ class Ledger:
     seats: dict[str, list[int]]
 
     @classmethod
-    def of(cls, problem: Problem, options: Options, draft: Draft) -> Ledger:
+    def of(cls, problem: Problem, options: Options, draft: Tentative) -> Ledger:
         diary = Diary(problem, options)
         seed_diary(diary, draft)
         return cls(diary, options.by_referral(), options.seats_by_referral())
@@ -415,7 +415,7 @@ def span(w: Window) -> str:
 # --- warnings ------------------------------------------------------------------------------------
 
 
-def warnings(problem: Problem, options: Options, draft: Draft) -> list[PlanWarning]:
+def warnings(problem: Problem, options: Options, draft: Tentative) -> list[PlanWarning]:
     """SUL §140 starts that miss their 7 days, and packages that cap this week's sessions."""
     days = session_days(draft, options)
     out = []

@@ -12,10 +12,10 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from solver.draft import Booking, Draft, HeldMeeting
 from solver.options import Option, Options
 from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, opens_with_assessment
 from solver.rooms import max_concurrent
+from solver.tentative import Booking, HeldMeeting, Tentative
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Diary:
 
     problem: Problem
     options: Options
-    draft: Draft = field(default_factory=Draft)
+    draft: Tentative = field(default_factory=Tentative)
     busy: dict[tuple[str, int], list[tuple[int, int]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -99,7 +99,7 @@ class Diary:
         self.citizen_days[referral.citizen].add(self.options.meetings[held.meeting].day)
 
 
-def seed_diary(diary: Diary, pinned: Draft) -> None:
+def seed_diary(diary: Diary, pinned: Tentative) -> None:
     """Book a draft (the pinned appointments, or a whole plan) before anything else."""
     for b in pinned.bookings:
         diary.book(b.option, b.start, b.room)
@@ -118,7 +118,7 @@ def first_fit(
     diary: Diary | None = None,
     scarce_first: bool = False,
     noise: random.Random | None = None,
-) -> Draft:
+) -> Tentative:
     """Book every referral, SUL §140 starts first, into the first free slots.
 
     With `scarce_first`, referrals with the fewest options per requested session go first: not

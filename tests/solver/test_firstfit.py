@@ -6,11 +6,11 @@ from pathlib import Path
 
 from planner.formats.scenario import load_scenario, parse_scenario
 from planner.formats.validate import check_plan
-from solver.draft import to_appointments
 from solver.firstfit import Diary, first_fit
 from solver.options import build_options
 from solver.problem import Solution, Stats
 from solver.solve import seed_diary
+from solver.tentative import to_appointments
 from tests import factories as f
 
 
