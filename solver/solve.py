@@ -25,6 +25,7 @@ from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import Options, build_options, days_by_referral, start_target
 from solver.problem import Appointment, Problem, Solution, Stats, Status
 from solver.rooms import assign_rooms
+from solver.routes import chain_home_visits
 from solver.tentative import (
     Booking,
     HeldMeeting,
@@ -265,6 +266,8 @@ def finish(
     if assign_rooms(problem, options, draft):
         draft = fill(problem, options, draft)
     appointments = to_appointments(problem, options, draft, known_ids(problem))
+    pinned_ids = frozenset(a.id for a in problem.pinned)
+    appointments = chain_home_visits(problem, appointments, pinned_ids)
     stats = Stats(
         sessions_requested=sum(options.requested.values()),
         sessions_placed=draft.placed(),

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from planner.formats.scenario import parse_scenario
+from solver.problem import Appointment
+from solver.routes import chain_home_visits, driving_minutes
 from tests import factories as f
 from tests.planning import of, placed, plan
 
@@ -163,6 +166,49 @@ def test_home_visit_edge_fits_with_travel():
         16,
     )
     assert (visit.start, visit.end) == (510, 570)
+
+
+def two_neighbours_at_home() -> dict:
+    """Two citizens next door to each other, 9 km from the centre, free only on Monday."""
+    return f.scenario(
+        citizens=[
+            f.citizen("c001", lat=56.431, lon=10.533, available=MON_ONLY),
+            f.citizen("c002", lat=56.432, lon=10.534, available=MON_ONLY),
+        ],
+        referrals=[
+            f.referral(r, c, mode="home", sessions_per_week=1, session_minutes=60, exception="t")
+            for r, c in (("r001", "c001"), ("r002", "c002"))
+        ],
+    )
+
+
+def test_home_visits_in_a_row_are_driven_as_a_route():
+    solution = plan(two_neighbours_at_home())
+    first, second = sorted(solution.appointments, key=lambda a: a.start)
+    # Centre -> first home (16 min), next door (1 min), back to the centre (16 min).
+    assert (first.travel_before, first.travel_after) == (16, 0)
+    assert (second.travel_before, second.travel_after) == (1, 17)
+    assert driving_minutes(list(solution.appointments)) == 34  # round trips: 16+16+17+17
+
+
+def test_home_visits_with_a_centre_session_between_stay_round_trips():
+    problem = parse_scenario(two_neighbours_at_home())
+    day = problem.days[0].date
+    visit = {"kind": "home", "therapist": "t01", "centre": "auning", "day": day}
+    appointments = [
+        Appointment("a1", start=540, end=600, referral="r001", travel_before=16, travel_after=16,
+                    **visit),
+        Appointment("a2", "individual", "t01", "auning", day, 630, 690, referral="r003"),
+        Appointment("a3", start=720, end=780, referral="r002", travel_before=17, travel_after=17,
+                    **visit),
+    ]  # fmt: skip
+    assert chain_home_visits(problem, appointments) == appointments
+    chained = chain_home_visits(problem, [appointments[0], appointments[2]])
+    assert [(a.travel_before, a.travel_after) for a in chained] == [(16, 0), (1, 17)]
+    assert chain_home_visits(problem, [appointments[0], appointments[2]], frozenset({"a3"})) == [
+        appointments[0],
+        appointments[2],
+    ]
 
 
 # --- rooms ----------------------------------------------------------------------------------------
