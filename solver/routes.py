@@ -5,7 +5,8 @@ travel fixed per option). Once the plan is made, two home visits that follow eac
 therapist's day, with nothing at the centre between them, become a route: the first has no drive
 back (`travel_after == 0`) and the second's drive starts at the first home. Driving between two
 homes is never longer than via the centre (the great circle is a shortest way, and the rounding
-up is applied once), so the route keeps every time the round trips kept and frees the rest.
+up is applied once), so the two visits never meet; the second's drive may start earlier than its
+drive from the centre did, so it must still fit the therapist's hours and the opening hours.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import defaultdict
 from dataclasses import replace
 from itertools import pairwise
 
-from solver.problem import Appointment, Problem, travel_minutes
+from solver.problem import WEEKDAYS, Appointment, Problem, travel_minutes
 
 
 def chain_home_visits(
@@ -35,7 +36,8 @@ def chain_home_visits(
             if not chainable(first, second, keep):
                 continue
             leg = home_to_home(problem, first, second)
-            if leg < first.travel_after + second.travel_before:
+            saves = leg < first.travel_after + second.travel_before
+            if saves and drive_fits(problem, second, second.start - leg):
                 out[before] = replace(first, travel_after=0)
                 out[after] = replace(second, travel_before=leg)
     return out
@@ -50,6 +52,17 @@ def chainable(first: Appointment, second: Appointment, keep: frozenset[str]) -> 
         and first.id not in keep
         and second.id not in keep
     )
+
+
+def drive_fits(problem: Problem, visit: Appointment, begin: int) -> bool:
+    """A visit busy from `begin` (its drive starting earlier) stays inside the therapist's
+    hours and the centre's opening hours: the drive from another home may be the longer one."""
+    weekday = WEEKDAYS[visit.day.weekday()]
+    end = visit.end + visit.travel_after
+    hours = problem.therapist(visit.therapist).hours.get(weekday, ())
+    opening = problem.centre(visit.centre).open.get(weekday)
+    in_hours = any(w.start <= begin and end <= w.end for w in hours)
+    return in_hours and opening is not None and opening.start <= begin and end <= opening.end
 
 
 def home_to_home(problem: Problem, first: Appointment, second: Appointment) -> int:

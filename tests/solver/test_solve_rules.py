@@ -211,6 +211,21 @@ def test_home_visits_with_a_centre_session_between_stay_round_trips():
     ]
 
 
+def test_home_visits_stay_round_trips_when_the_route_would_start_before_the_hours():
+    doc = two_neighbours_at_home()
+    doc["citizens"][1].update(lat=56.431, lon=10.395)  # 2 min from the centre, 15 from c001
+    doc["therapists"][0]["hours"] = {"mon": [["08:00", "11:30"], ["12:00", "16:00"]]}
+    problem = parse_scenario(doc)
+    day = problem.days[0].date
+    visit = {"kind": "home", "therapist": "t01", "centre": "auning", "day": day}
+    morning = Appointment("a1", start=600, end=660, referral="r001", travel_before=16,
+                          travel_after=16, **visit)  # fmt: skip
+    # From c001 the drive would start at 11:45, inside the lunch break.
+    after_lunch = Appointment("a2", start=720, end=780, referral="r002", travel_before=2,
+                              travel_after=2, **visit)  # fmt: skip
+    assert chain_home_visits(problem, [morning, after_lunch]) == [morning, after_lunch]
+
+
 # --- rooms ----------------------------------------------------------------------------------------
 
 
