@@ -26,6 +26,7 @@ from solver.problem import (
     PlanWarning,
     Problem,
     Referral,
+    TeamClass,
     Unplaced,
     Window,
     clock,
@@ -401,7 +402,62 @@ def seat_blocker(problem: Problem, referral: Referral, ledger: Ledger) -> str | 
             f"the meetings of {team_class.name} the citizen can come to are full ({times}): "
             "a larger room or another meeting would let it be placed"
         )
+    waiting = [j for j in free_days if j in diary.held]
+    if waiting and opens_with_assessment(referral):
+        times = some_times(problem, [meeting_time(options, j) for j in waiting])
+        return (
+            f"the meetings of {team_class.name} the citizen can come to have seats ({times}), "
+            "but no individual start assessment could be placed on an earlier day: the course "
+            "starts with one"
+        )
+    unheld = [j for j in free_days if j not in diary.held]
+    why = why_not_held(problem, diary, team_class, unheld) if unheld else None
+    if why:
+        times = some_times(problem, [meeting_time(options, j) for j in unheld])
+        return (
+            f"the meetings of {team_class.name} the citizen can come to ({times}) cannot be "
+            f"held: {why}"
+        )
     return f"the meetings of {team_class.name} the citizen can come to are full or cannot be held"
+
+
+def meeting_time(options: Options, j: int) -> tuple[int, int]:
+    return (options.meetings[j].day, options.meetings[j].start)
+
+
+#: Room kinds as a coordinator says them.
+ROOM_WORDS = {"hall": "hall", "treatment": "treatment room", "adl": "ADL kitchen", "pool": "pool"}
+
+
+def why_not_held(
+    problem: Problem, diary: Diary, team_class: TeamClass, unheld: list[int]
+) -> str | None:
+    """The first thing that keeps the class's possible meetings from being held."""
+    held_days = diary.class_days[team_class.id]
+    per_week = team_class.meetings_per_week
+    if per_week is not None and len(held_days) >= per_week:
+        return f"the class already meets {per_week} times this week"
+    meetings = [
+        diary.options.meetings[j] for j in unheld if diary.options.meetings[j].day not in held_days
+    ]
+    if not meetings:
+        return "the class already meets on those days"
+    leaders = sorted({t for m in meetings for t in m.instructors})
+    free = [
+        m
+        for m in meetings
+        if any(
+            diary.therapist_free(t, m.day, team_class.centre, m.start, m.end) for t in m.instructors
+        )
+    ]
+    if not free:
+        return f"every instructor ({names_of(problem, set(leaders))}) is busy then"
+    if not any(
+        diary.room_free(r, m.day, m.start, m.end, alone=True) for m in free for r in m.rooms
+    ):
+        room = ROOM_WORDS.get(team_class.room_kind, team_class.room_kind)
+        return f"no {room} at {problem.centre(team_class.centre).name} is free then"
+    return None
 
 
 def article(phrase: str) -> str:

@@ -81,6 +81,23 @@ def names(text: str) -> str:
     return text.replace(" or ", " eller ")
 
 
+ROOMS_DA = {"hall": "sal", "treatment room": "behandlingsrum", "ADL kitchen": "ADL-køkken",
+            "pool": "bassin"}  # fmt: skip
+
+
+def not_held(text: str) -> str:
+    """Why a class's meetings cannot be held, in Danish."""
+    if found := re.fullmatch(r"the class already meets (\d+) times this week", text):
+        return f"holdet mødes allerede {found[1]} gange i denne uge"
+    if text == "the class already meets on those days":
+        return "holdet mødes allerede de dage"
+    if found := re.fullmatch(r"every instructor \((.+)\) is busy then", text):
+        return f"alle instruktører ({names(found[1])}) er optaget da"
+    if found := re.fullmatch(r"no (.+) at (.+) is free then", text):
+        return f"intet {ROOMS_DA.get(found[1], found[1])} på {found[2]} er ledigt da"
+    return text
+
+
 def date(text: str) -> str:
     """'2026-12-04' → '4.12.2026'."""
     year, month, day = text.split("-")
@@ -143,6 +160,15 @@ RULES: list[Rule] = [
                 r"a larger room or another meeting would let it be placed"),
      lambda m: f"de møder på {m['c']}, borgeren kan komme til, er fulde ({days(m['t'])}): et "
                f"større lokale eller et møde mere ville gøre det muligt"),
+    (re.compile(r"the meetings of (?P<c>.+) the citizen can come to have seats \((?P<t>.*)\), "
+                r"but no individual start assessment could be placed on an earlier day: the "
+                r"course starts with one"),
+     lambda m: f"der er pladser på {m['c']}, når borgeren kan ({days(m['t'])}), men ingen "
+               f"individuel startvurdering kunne placeres på en dag før: forløbet starter med en"),
+    (re.compile(r"the meetings of (?P<c>.+) the citizen can come to \((?P<t>.*)\) cannot be "
+                r"held: (?P<why>.+)"),
+     lambda m: f"de møder på {m['c']}, borgeren kan komme til ({days(m['t'])}), kan ikke "
+               f"holdes: {not_held(m['why'])}"),
     (re.compile(r"every (?P<who>.+) is booked while the citizen is available"),
      lambda m: f"alle med rette fag ({who(m['who'])}) er optaget, mens borgeren kan"),
     (re.compile(r"no session this week; discharged (?P<d>[\d-]+), "

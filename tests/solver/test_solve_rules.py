@@ -451,6 +451,29 @@ def test_course_start_running_course_may_begin_the_week_in_class():
     assert [a.kind for a in of(solution, "r000")] == ["team", "team"]
 
 
+def test_class_that_cannot_be_held_names_its_busy_instructor():
+    doc = team_week(1)
+    doc["classes"][0]["meetings"] = [{"day": "tue", "start": "10:00"}]
+    doc["referrals"][0].update(sessions_per_week=1, session_minutes=60, exception="one class")
+    doc["citizens"].append(f.citizen("c001"))
+    doc["referrals"].append(
+        f.referral("r001", "c001", sessions_per_week=1, session_minutes=60, exception="t")
+    )
+    doc["therapists"][0].update(name="Mette Holm")
+    doc["pinned"] = [
+        {"id": "p1", "kind": "individual", "referral": "r001", "therapist": "t01",
+         "centre": "auning", "room": "auning-b1",
+         "start": "2026-12-08T10:00:00+01:00", "end": "2026-12-08T11:00:00+01:00"}
+    ]  # fmt: skip
+    solution = plan(doc)
+    assert [u.reasons for u in solution.unplaced] == [
+        (
+            "the meetings of Balancehold the citizen can come to (Tue 10:00) cannot be held: "
+            "every instructor (Mette Holm) is busy then",
+        )
+    ]
+
+
 # --- SUL §140, pinned and previous ---------------------------------------------------------
 
 

@@ -63,6 +63,12 @@ def test_every_sentence_of_a_real_week_has_danish(week: str) -> None:
             "træningsassistent mere ville gøre det muligt",
         ),
         (
+            "the meetings of Balancehold the citizen can come to (Tue 10:00) cannot be held: "
+            "every instructor (Mette Holm) is busy then",
+            "de møder på Balancehold, borgeren kan komme til (tir 10:00), kan ikke holdes: alle "
+            "instruktører (Mette Holm) er optaget da",
+        ),
+        (
             "no session this week; discharged 2026-12-04, training must start by 2026-12-11",
             "ingen session i denne uge; udskrevet 4.12.2026, træningen skal starte senest "
             "11.12.2026",
