@@ -107,9 +107,7 @@ def add_therapist_energy(problem, options, lp, x, leads) -> None:
         hours = problem.therapist(t).hours.get(problem.days[d].weekday, ())
         for a, b in stretches(items):
             inside = [(w, v) for begin, end, w, v in items if a <= begin and end <= b]
-            room = available_inside(hours, a, b)
-            if sum(w for w, _ in inside) > room:
-                lp.Add(sum(w * v for w, v in inside) <= room)
+            add_stretch(lp, inside, windows_inside(hours, a, b))
     week: dict[str, list] = defaultdict(list)
     for (t, _), items in work.items():
         week[t] += [w * v for *_, w, v in items]
@@ -133,9 +131,7 @@ def add_room_energy(problem, options, lp, x) -> None:
     for (centre, _), items in work.items():
         for a, b in stretches(items):
             inside = [(w, v) for begin, end, w, v in items if a <= begin and end <= b]
-            room = places[centre] * (b - a)
-            if sum(w for w, _ in inside) > room:
-                lp.Add(sum(w * v for w, v in inside) <= room)
+            add_stretch(lp, inside, [b - a] * places[centre])
 
 
 def add_course_order(problem, options, lp, x, seat) -> None:
@@ -160,6 +156,26 @@ def add_course_order(problem, options, lp, x, seat) -> None:
                 lp.Add(sum(terms) <= int(referral.intro) + int(referral.final))
 
 
+def add_stretch(lp, inside: list[tuple[int, Any]], lanes: list[int]) -> None:
+    """Work inside a stretch fits its lanes (a therapist's windows in it, a centre's room places
+    times its length), by minutes and by count.
+
+    By minutes: the energy argument. By count: a lane holds pieces one after another, each
+    inside it, so no more than floor(its minutes / the shortest piece) of them; this cuts what
+    fractional minutes leave over (two 45-minute sessions in two hours, not 2.67).
+    """
+    if not inside:
+        return
+    if sum(w for w, _ in inside) > sum(lanes):
+        lp.Add(sum(w * v for w, v in inside) <= sum(lanes))
+    shortest = min(w for w, _ in inside)
+    if shortest <= 0:
+        return
+    most = sum(lane // shortest for lane in lanes)
+    if len(inside) > most:
+        lp.Add(sum(v for _, v in inside) <= most)
+
+
 def span(o: Option) -> tuple[int, int]:
     """The stretch an option's busy time stays inside, whichever start it gets."""
     return (min(o.starts) - o.travel_before, max(o.starts) + o.minutes + o.travel_after)
@@ -175,5 +191,6 @@ def stretches(items: list) -> list[tuple[int, int]]:
     return list(dict.fromkeys(first + rest))[:STRETCHES]
 
 
-def available_inside(hours: tuple[Window, ...], a: int, b: int) -> int:
-    return sum(max(0, min(w.end, b) - max(w.start, a)) for w in hours)
+def windows_inside(hours: tuple[Window, ...], a: int, b: int) -> list[int]:
+    """The minutes of each working window that lie inside [a, b]."""
+    return [max(0, min(w.end, b) - max(w.start, a)) for w in hours]

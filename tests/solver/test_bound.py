@@ -113,3 +113,20 @@ def test_relaxation_bound_is_at_least_the_exact_optimum(doc):
     if best is not None:
         assert relaxed is None or relaxed >= best
         assert citizen >= best
+
+
+def test_relaxation_bound_counts_whole_sessions_in_a_window():
+    """Two therapists free 10-12, six 45-minute sessions: two each fit, not 2.67."""
+    window = {"mon": [["10:00", "12:00"]]}
+    doc = f.scenario(
+        rooms=[f.room("auning-b1"), f.room("auning-b2")],
+        therapists=[f.therapist("t01", hours=window), f.therapist("t02", hours=window)],
+        citizens=[f.citizen(f"c{i:03d}", available=window) for i in range(6)],
+        referrals=[
+            f.referral(f"r{i:03d}", f"c{i:03d}", sessions_per_week=1, session_minutes=45,
+                       exception="t")
+            for i in range(6)
+        ],
+    )  # fmt: skip
+    assert bounds_of(doc) == (6, 4)
+    assert plan(doc).stats.sessions_placed == 4
