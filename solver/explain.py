@@ -253,15 +253,14 @@ def competition_reasons(
     seat_reason = seat_blocker(problem, referral, ledger)
     if seat_reason:
         reasons.append(seat_reason)
-    if referral.mode == "team" and not (referral.intro or referral.final):
+    if not (referral.mode == "team" and not (referral.intro or referral.final)):
+        reasons += blocker_reasons(problem, referral, option_blockers(problem, referral, ledger))
+    if reasons:
         return reasons
-    blocked = option_blockers(problem, referral, ledger)
-    reasons += blocker_reasons(problem, referral, blocked)
-    if not reasons:
-        reasons.append(
-            f"every {qualified_phrase(referral)} is booked while the citizen is available"
-        )
-    return reasons
+    if referral.mode == "team" and referral.team_class:
+        name = problem.team_class(referral.team_class).name
+        return [f"the meetings of {name} the citizen can come to are full or cannot be held"]
+    return [f"every {qualified_phrase(referral)} is booked while the citizen is available"]
 
 
 @dataclass
