@@ -104,15 +104,24 @@ def check(scenario: Path, plan: Path) -> None:
 def generate(
     scale: Annotated[str, typer.Option(help="S, M or L")] = "S",
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    shape: Annotated[
+        str,
+        typer.Option(
+            help="kind of week: usual, scarce-skills, tight-rooms, full-classes, "
+            "home-villages, narrow-windows, part-timers or sul-peak"
+        ),
+    ] = "usual",
     output: Annotated[Path | None, typer.Option("-o", "--output")] = None,
 ) -> None:
-    """Write a generated scenario/1 document of a municipality's size."""
-    from planner.tools.generate import SCALES
+    """Write a generated scenario/1 document of a municipality's size and kind of week."""
+    from planner.tools.generate import SCALES, SHAPES
     from planner.tools.generate import generate as make
 
     if scale.upper() not in SCALES:
         raise fail([f"--scale must be one of {', '.join(SCALES)}, not {scale!r}"], "Bad options")
-    doc = make(scale.upper(), seed)
+    if shape not in SHAPES:
+        raise fail([f"--shape must be one of {', '.join(SHAPES)}, not {shape!r}"], "Bad options")
+    doc = make(scale.upper(), seed, shape=shape)
     if output is None:
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
@@ -122,17 +131,38 @@ def generate(
 @app.command()
 def bench(
     scales: Annotated[str, typer.Option(help="comma-separated scales")] = "S,M,L",
+    shapes: Annotated[
+        str, typer.Option(help="comma-separated kinds of week (planner generate --shape)")
+    ] = "usual",
+    seeds: Annotated[str, typer.Option(help="comma-separated generator seeds")] = "1",
     time_limit: Annotated[
         float | None, typer.Option(help="seconds per solve (default: S 30, M 60, L 180)")
     ] = None,
-    seed: Annotated[int, typer.Option(help="generator seed")] = 1,
     workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = 2,
 ) -> None:
-    """First fit against the optimiser on generated weeks, as a table."""
+    """First fit against the optimiser on generated weeks, as a table per week and a summary
+    per scale and shape (median and worst gap)."""
     from planner.tools.bench import print_table, run_bench
+    from planner.tools.generate import SCALES, SHAPES
 
     names = [s.strip().upper() for s in scales.split(",") if s.strip()]
-    rows = run_bench(names, time_limit, seed, workers, echo=lambda line: typer.echo(line, err=True))
+    kinds = [s.strip() for s in shapes.split(",") if s.strip()]
+    errors = [
+        f"--scales: {n!r} is not one of {', '.join(SCALES)}" for n in names if n not in SCALES
+    ]
+    errors += [
+        f"--shapes: {k!r} is not one of {', '.join(SHAPES)}" for k in kinds if k not in SHAPES
+    ]
+    try:
+        numbers = [int(s) for s in seeds.split(",") if s.strip()]
+    except ValueError:
+        errors.append(f"--seeds must be whole numbers separated by commas, not {seeds!r}")
+        numbers = []
+    if errors:
+        raise fail(errors, "Bad options")
+    rows = run_bench(
+        names, kinds, numbers, time_limit, workers, echo=lambda line: typer.echo(line, err=True)
+    )
     print_table(rows, typer.echo)
 
 

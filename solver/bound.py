@@ -7,9 +7,10 @@ large as the placed sessions of any plan, and usually well below the per-referra
 skill, a centre or a time of day is in short supply.
 
 The capacities: a referral's sessions and days, a citizen's day, a class meeting's seats and
-meetings a week, and each therapist's minutes inside every stretch of the day that some sessions
+meetings a week, each therapist's minutes inside every stretch of the day that some sessions
 cannot leave (sessions whose every start keeps them inside [a, b] need that much of the
-therapist's time inside [a, b]; an energetic reasoning argument).
+therapist's time inside [a, b]; an energetic reasoning argument), the same for a centre's room
+places, and the order of a course (a seat after an individual assessment, before a re-test).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from ortools.linear_solver import pywraplp
 
 from solver.options import Option, Options
-from solver.problem import Problem, Window
+from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Window, opens_with_assessment
 
 #: Stretches [a, b] tried per therapist and day, at most.
 STRETCHES = 150
@@ -41,6 +42,8 @@ def relaxation_bound(problem: Problem, options: Options, caps: dict[str, int]) -
     add_referral_limits(problem, options, caps, lp, x, seat)
     add_meeting_limits(problem, options, lp, seat, held, leads)
     add_therapist_energy(problem, options, lp, x, leads)
+    add_room_energy(problem, options, lp, x)
+    add_course_order(problem, options, lp, x, seat)
     lp.Maximize(sum(x) + sum(seat.values()))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
@@ -104,15 +107,73 @@ def add_therapist_energy(problem, options, lp, x, leads) -> None:
         hours = problem.therapist(t).hours.get(problem.days[d].weekday, ())
         for a, b in stretches(items):
             inside = [(w, v) for begin, end, w, v in items if a <= begin and end <= b]
-            room = available_inside(hours, a, b)
-            if sum(w for w, _ in inside) > room:
-                lp.Add(sum(w * v for w, v in inside) <= room)
+            add_stretch(lp, inside, windows_inside(hours, a, b))
     week: dict[str, list] = defaultdict(list)
     for (t, _), items in work.items():
         week[t] += [w * v for *_, w, v in items]
     for t in problem.therapists:
         if t.max_minutes is not None and week[t.id]:
             lp.Add(sum(week[t.id]) <= t.max_minutes)
+
+
+def add_room_energy(problem, options, lp, x) -> None:
+    """Inside every stretch of a centre's day, the individual sessions that cannot leave it fit
+    the centre's room places (every treatment room and hall, classes left out) times its length."""
+    places: dict[str, int] = defaultdict(int)
+    for room in problem.rooms:
+        if room.kind in INDIVIDUAL_ROOM_KINDS:
+            places[room.centre] += room.capacity
+    work: dict[tuple[str, int], list[tuple[int, int, int, Any]]] = defaultdict(list)
+    for i, o in enumerate(options.individual):
+        if o.kind == "individual":
+            begin, end = min(o.starts), max(o.starts) + o.minutes
+            work[(o.centre, o.day)].append((begin, end, o.minutes, x[i]))
+    for (centre, _), items in work.items():
+        for a, b in stretches(items):
+            inside = [(w, v) for begin, end, w, v in items if a <= begin and end <= b]
+            add_stretch(lp, inside, [b - a] * places[centre])
+
+
+def add_course_order(problem, options, lp, x, seat) -> None:
+    """A seat that must follow an individual assessment (or come before a re-test) needs one
+    on an earlier (later) day; a team referral has no more individual sessions than those."""
+    own: dict[tuple[str, int], list] = defaultdict(list)
+    for i, o in enumerate(options.individual):
+        own[(o.referral, o.day)].append(x[i])
+    days = range(len(problem.days))
+    for (r, j), var in seat.items():
+        referral = problem.referral(r)
+        day = options.meetings[j].day
+        if opens_with_assessment(referral):
+            lp.Add(var <= sum(v for d in days if d < day for v in own.get((r, d), [])))
+        # With both flags a single individual session is the intro: seats need no re-test then.
+        if referral.mode == "team" and referral.final and not referral.intro:
+            lp.Add(var <= sum(v for d in days if d > day for v in own.get((r, d), [])))
+    for referral in problem.referrals:
+        if referral.mode == "team":
+            terms = [v for d in days for v in own.get((referral.id, d), [])]
+            if len(terms) > int(referral.intro) + int(referral.final):
+                lp.Add(sum(terms) <= int(referral.intro) + int(referral.final))
+
+
+def add_stretch(lp, inside: list[tuple[int, Any]], lanes: list[int]) -> None:
+    """Work inside a stretch fits its lanes (a therapist's windows in it, a centre's room places
+    times its length), by minutes and by count.
+
+    By minutes: the energy argument. By count: a lane holds pieces one after another, each
+    inside it, so no more than floor(its minutes / the shortest piece) of them; this cuts what
+    fractional minutes leave over (two 45-minute sessions in two hours, not 2.67).
+    """
+    if not inside:
+        return
+    if sum(w for w, _ in inside) > sum(lanes):
+        lp.Add(sum(w * v for w, v in inside) <= sum(lanes))
+    shortest = min(w for w, _ in inside)
+    if shortest <= 0:
+        return
+    most = sum(lane // shortest for lane in lanes)
+    if len(inside) > most:
+        lp.Add(sum(v for _, v in inside) <= most)
 
 
 def span(o: Option) -> tuple[int, int]:
@@ -130,5 +191,6 @@ def stretches(items: list) -> list[tuple[int, int]]:
     return list(dict.fromkeys(first + rest))[:STRETCHES]
 
 
-def available_inside(hours: tuple[Window, ...], a: int, b: int) -> int:
-    return sum(max(0, min(w.end, b) - max(w.start, a)) for w in hours)
+def windows_inside(hours: tuple[Window, ...], a: int, b: int) -> list[int]:
+    """The minutes of each working window that lie inside [a, b]."""
+    return [max(0, min(w.end, b) - max(w.start, a)) for w in hours]

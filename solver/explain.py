@@ -8,12 +8,14 @@ sessions of any plan, and the reasons below are read off the same filtering.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import product
 from typing import Any
 
-from solver.draft import Draft, session_days
+from solver.firstfit import Diary, free_room, seat_capacity, seed_diary
 from solver.options import (
+    Option,
     Options,
     citizen_windows,
     class_members,
@@ -26,10 +28,13 @@ from solver.problem import (
     PlanWarning,
     Problem,
     Referral,
+    TeamClass,
     Unplaced,
     awaits_start,
     clock,
+    opens_with_assessment,
 )
+from solver.tentative import Tentative, session_days
 
 # --- the bound -----------------------------------------------------------------------------------
 
@@ -61,6 +66,8 @@ def best_week(
             continue
         if referral.mode == "team" and not intro_final_ok(referral, own_used, seat_used):
             continue
+        if referral.mode == "centre" and not course_start_ok(referral, own_used, seat_used):
+            continue
         best = max(best, min(cap, len(own_used) + len(seat_used)))
     return best
 
@@ -72,6 +79,13 @@ def intro_final_ok(referral: Referral, own: list[int], seats: list[int]) -> bool
     if referral.intro and any(not any(o < s for o in own) for s in seats):
         return False
     return not (referral.final and any(not any(o > s for o in own) for s in seats))
+
+
+def course_start_ok(referral: Referral, own: list[int], seats: list[int]) -> bool:
+    """The course-start rule for one referral's days: seats only after an individual session."""
+    if not opens_with_assessment(referral):
+        return True
+    return all(any(o < s for o in own) for s in seats)
 
 
 def citizen_bound(problem: Problem, options: Options, bounds: dict[str, int]) -> int:
@@ -89,17 +103,21 @@ def citizen_bound(problem: Problem, options: Options, bounds: dict[str, int]) ->
 
 
 def unplaced(
-    problem: Problem, options: Options, draft: Draft, bounds: dict[str, int]
+    problem: Problem, options: Options, draft: Tentative, bounds: dict[str, int]
 ) -> list[Unplaced]:
     """One entry per referral with missing sessions, with the reasons."""
     placed = draft.placed_by_referral()
     days = session_days(draft, options)
+    ledger: Ledger | None = None
     out = []
     for referral in problem.referrals:
         missing = options.requested[referral.id] - placed.get(referral.id, 0)
         if missing > 0:
             got = placed.get(referral.id, 0)
-            reasons = reasons_for(problem, options, referral, bounds[referral.id], days, got)
+            ledger = ledger or Ledger.of(problem, options, draft)
+            reasons = reasons_for(
+                problem, options, referral, bounds[referral.id], days, got, ledger
+            )
             out.append(Unplaced(referral.id, missing, tuple(reasons)))
     return out
 
@@ -111,12 +129,13 @@ def reasons_for(
     bound: int,
     days: dict[str, list[int]],
     placed: int,
+    ledger: Ledger,
 ) -> list[Message]:
     if bound == 0:
         return [why_nothing_fits(problem, referral)]
     if bound < options.requested[referral.id] and placed >= bound:
         return [few_days_reason(problem, options, referral, bound)]
-    reasons = competition_reasons(problem, referral, days)
+    reasons = competition_reasons(problem, referral, days, ledger)
     if bound < options.requested[referral.id]:
         reasons.insert(0, few_days_reason(problem, options, referral, bound))
     return reasons
@@ -191,9 +210,14 @@ def few_days_reason(problem: Problem, options: Options, referral: Referral, boun
 
 
 def competition_reasons(
-    problem: Problem, referral: Referral, days: dict[str, list[int]]
+    problem: Problem,
+    referral: Referral,
+    days: dict[str, list[int]],
+    ledger: Ledger,
 ) -> list[Message]:
-    """Reasons that come from other sessions taking what this one needed."""
+    """Reasons that come from other sessions taking what this one needed: the citizen's days,
+    the qualified therapists (named when few), a room, a therapist's weekly cap or the class's
+    seats, read off the plan at every time the session could have had."""
     reasons = []
     others = [
         d
@@ -204,18 +228,199 @@ def competition_reasons(
     if others:
         names = [problem.days[d].weekday for d in sorted(set(others))]
         reasons.append(Message("unplaced.other-sessions", {"weekdays": names}))
-    if referral.team_class and referral.mode == "team":
+    seat_reason = seat_blocker(problem, referral, ledger)
+    if seat_reason:
+        reasons.append(seat_reason)
+    if not (referral.mode == "team" and not (referral.intro or referral.final)):
+        reasons += blocker_reasons(problem, referral, option_blockers(problem, referral, ledger))
+    if reasons:
+        return reasons
+    if referral.mode == "team" and referral.team_class:
         name = problem.team_class(referral.team_class).name
-        reasons.append(Message("unplaced.class-full", {"team_class": name}))
-    else:
-        reasons.append(Message("unplaced.all-booked", qualified(referral)))
+        return [Message("unplaced.class-full", {"team_class": name})]
+    return [Message("unplaced.all-booked", qualified(referral))]
+
+
+@dataclass
+class Ledger:
+    """The finished plan as a diary (who and what is taken when) and each referral's options."""
+
+    diary: Diary
+    own: dict[str, list[Option]]
+    seats: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, problem: Problem, options: Options, draft: Tentative) -> Ledger:
+        diary = Diary(problem, options)
+        seed_diary(diary, draft)
+        return cls(diary, options.by_referral(), options.seats_by_referral())
+
+
+@dataclass
+class Blocked:
+    """What stood in the way at each time a referral's session could have had."""
+
+    therapist: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    capped: set[str] = field(default_factory=set)
+    room: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    room_therapists: set[str] = field(default_factory=set)
+    candidates: int = 0
+
+
+def option_blockers(problem: Problem, referral: Referral, ledger: Ledger) -> Blocked:
+    """Per possible (option, start) on a day the citizen still has free: who or what was taken."""
+    out = Blocked()
+    diary = ledger.diary
+    for o in ledger.own.get(referral.id, []):
+        if o.day in diary.citizen_days[referral.citizen]:
+            continue
+        for start in o.starts:
+            out.candidates += 1
+            begin, end = start - o.travel_before, start + o.minutes + o.travel_after
+            t = o.therapist
+            busy = diary.centre_of_day.get((t, o.day), o.centre) != o.centre or any(
+                b < end and begin < e for b, e in diary.busy[(t, o.day)]
+            )
+            cap = problem.therapist(t).max_minutes
+            capped = cap is not None and diary.minutes[t] + end - begin > cap
+            no_room = o.kind == "individual" and free_room(diary, o, start) is None
+            if busy:
+                out.therapist[t].append((o.day, start))
+            elif capped and not no_room:
+                out.capped.add(t)
+            elif no_room and not capped:
+                out.room[o.centre].append((o.day, start))
+                out.room_therapists.add(t)
+    return out
+
+
+#: Therapists named one by one in a reason, at most; more are "every ...".
+NAMED_THERAPISTS = 3
+
+
+def blocker_reasons(problem: Problem, referral: Referral, blocked: Blocked) -> list[Message]:
+    """Reasons naming the real blocker and what would let the session be placed."""
+    reasons = []
+    if blocked.room:
+        centres = [problem.centre(c).name for c in sorted(blocked.room)]
+        times = some_times(problem, [t for c in sorted(blocked.room) for t in blocked.room[c]])
+        params = {"centres": centres, "therapists": names_of(problem, blocked.room_therapists)}
+        reasons.append(Message("unplaced.no-room", {**params, "times": times}))
+    for t in sorted(blocked.capped):
+        therapist = problem.therapist(t)
+        cap = {"therapist": therapist.name, "cap": therapist.max_minutes}
+        reasons.append(Message("unplaced.weekly-cap", cap))
+    # A therapist free but for a room or a cap: that is the blocker, not colleagues' diaries.
+    if blocked.therapist and not reasons:
+        busy = sorted(blocked.therapist)
+        times = some_times(problem, [x for t in busy for x in blocked.therapist[t]])
+        who = qualified(referral)
+        if len(busy) == 1:
+            name = problem.therapist(busy[0]).name
+            reasons.append(Message("unplaced.only-one-busy", {**who, "therapist": name,
+                                                              "times": times}))  # fmt: skip
+        elif len(busy) <= NAMED_THERAPISTS:
+            names = names_of(problem, set(busy))
+            reasons.append(Message("unplaced.few-busy", {**who, "therapists": names,
+                                                         "times": times}))  # fmt: skip
+        else:
+            reasons.append(Message("unplaced.all-booked", who))
     return reasons
+
+
+def names_of(problem: Problem, therapists: set[str]) -> list[str]:
+    """The therapists' names, the first NAMED_THERAPISTS and then how many more ("+2")."""
+    names = [problem.therapist(t).name for t in sorted(therapists)]
+    if len(names) > NAMED_THERAPISTS:
+        return [*names[:NAMED_THERAPISTS], f"+{len(names) - NAMED_THERAPISTS}"]
+    return names
+
+
+def some_times(problem: Problem, times: list[tuple[int, int]], most: int = 3) -> list[list[str]]:
+    """[["tue", "10:00"], ["thu", "13:00"]]: the first few (day, start) pairs, one per day."""
+    per_day: dict[int, int] = {}
+    for day, start in sorted(times):
+        per_day.setdefault(day, start)
+    return [[problem.days[d].weekday, clock(s)] for d, s in per_day.items()][:most]
+
+
+def seat_blocker(problem: Problem, referral: Referral, ledger: Ledger) -> Message | None:
+    """For a referral that may sit in a class: full meetings, or meetings that cannot be held."""
+    if not referral.team_class:
+        return None
+    diary, options = ledger.diary, ledger.diary.options
+    meetings = ledger.seats.get(referral.id, [])
+    free_days = [
+        j for j in meetings if options.meetings[j].day not in diary.citizen_days[referral.citizen]
+    ]
+    if not free_days:
+        return None
+    team_class = problem.team_class(referral.team_class)
+    full = [
+        j
+        for j in free_days
+        if j in diary.held
+        and len(diary.held[j].participants) >= seat_capacity(diary, diary.held[j])
+    ]
+    if full:
+        times = some_times(
+            problem, [(options.meetings[j].day, options.meetings[j].start) for j in full]
+        )
+        return Message("unplaced.meetings-full", {"team_class": team_class.name, "times": times})
+    waiting = [j for j in free_days if j in diary.held]
+    if waiting and opens_with_assessment(referral):
+        times = some_times(problem, [meeting_time(options, j) for j in waiting])
+        return Message("unplaced.no-assessment-before", {"team_class": team_class.name,
+                                                         "times": times})  # fmt: skip
+    unheld = [j for j in free_days if j not in diary.held]
+    why = why_not_held(problem, diary, team_class, unheld) if unheld else None
+    if why:
+        times = some_times(problem, [meeting_time(options, j) for j in unheld])
+        params = {"team_class": team_class.name, "times": times}
+        return Message(why.code, {**params, **why.params})
+    return Message("unplaced.class-full", {"team_class": team_class.name})
+
+
+def meeting_time(options: Options, j: int) -> tuple[int, int]:
+    return (options.meetings[j].day, options.meetings[j].start)
+
+
+def why_not_held(
+    problem: Problem, diary: Diary, team_class: TeamClass, unheld: list[int]
+) -> Message | None:
+    """The first thing that keeps the class's possible meetings from being held."""
+    held_days = diary.class_days[team_class.id]
+    per_week = team_class.meetings_per_week
+    if per_week is not None and len(held_days) >= per_week:
+        return Message("unplaced.class-meets-enough", {"per_week": per_week})
+    meetings = [
+        diary.options.meetings[j] for j in unheld if diary.options.meetings[j].day not in held_days
+    ]
+    if not meetings:
+        return Message("unplaced.class-meets-those-days")
+    leaders = sorted({t for m in meetings for t in m.instructors})
+    free = [
+        m
+        for m in meetings
+        if any(
+            diary.therapist_free(t, m.day, team_class.centre, m.start, m.end) for t in m.instructors
+        )
+    ]
+    if not free:
+        return Message("unplaced.instructors-busy", {"therapists": names_of(problem, set(leaders))})
+    if not any(
+        diary.room_free(r, m.day, m.start, m.end, alone=True) for m in free for r in m.rooms
+    ):
+        centre = problem.centre(team_class.centre).name
+        return Message("unplaced.class-room-busy", {"room_kind": team_class.room_kind,
+                                                    "centre": centre})  # fmt: skip
+    return None
 
 
 # --- warnings ------------------------------------------------------------------------------------
 
 
-def warnings(problem: Problem, options: Options, draft: Draft) -> list[PlanWarning]:
+def warnings(problem: Problem, options: Options, draft: Tentative) -> list[PlanWarning]:
     """SUL §140 starts that miss their 7 days, and packages that cap this week's sessions."""
     days = session_days(draft, options)
     out = []

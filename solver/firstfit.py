@@ -12,10 +12,10 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from solver.draft import Booking, Draft, HeldMeeting
 from solver.options import Option, Options
-from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral
+from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, opens_with_assessment
 from solver.rooms import max_concurrent
+from solver.tentative import Booking, HeldMeeting, Tentative
 
 
 @dataclass
@@ -24,7 +24,7 @@ class Diary:
 
     problem: Problem
     options: Options
-    draft: Draft = field(default_factory=Draft)
+    draft: Tentative = field(default_factory=Tentative)
     busy: dict[tuple[str, int], list[tuple[int, int]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -99,6 +99,16 @@ class Diary:
         self.citizen_days[referral.citizen].add(self.options.meetings[held.meeting].day)
 
 
+def seed_diary(diary: Diary, pinned: Tentative) -> None:
+    """Book a draft (the pinned appointments, or a whole plan) before anything else."""
+    for b in pinned.bookings:
+        diary.book(b.option, b.start, b.room)
+    for held in pinned.meetings:
+        opened = diary.open_meeting(held.meeting, held.instructor, held.room)
+        for r in held.participants:
+            diary.seat(opened, diary.problem.referral(r))
+
+
 # --- the heuristic -----------------------------------------------------------------------------
 
 
@@ -108,7 +118,7 @@ def first_fit(
     diary: Diary | None = None,
     scarce_first: bool = False,
     noise: random.Random | None = None,
-) -> Draft:
+) -> Tentative:
     """Book every referral, SUL §140 starts first, into the first free slots.
 
     With `scarce_first`, referrals with the fewest options per requested session go first: not
@@ -167,7 +177,18 @@ def book_referral(
         book_team_referral(diary, referral, need, own, seat_meetings)
         return
     if referral.team_class:  # allows either: seats first, then individual sessions
-        need -= book_seats(diary, referral, need, seat_meetings, after=-1, before=99)
+        after = -1
+        if opens_with_assessment(referral):
+            # The course starts with an individual assessment; seats only after it.
+            days = [b.option.day for b in diary.draft.bookings if b.option.referral == referral.id]
+            if days:
+                after = min(days)
+            else:
+                day = book_individual(diary, referral, own, after=-1, before=99)
+                if day is None:
+                    return
+                after, need = day, need - 1
+        need -= book_seats(diary, referral, need, seat_meetings, after=after, before=99)
     for _ in range(need):
         if book_individual(diary, referral, own, after=-1, before=99) is None:
             break

@@ -21,11 +21,11 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from solver.draft import Draft, HeldMeeting
 from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import MeetingOption, Options
 from solver.problem import Problem
 from solver.rooms import assign_rooms
+from solver.tentative import HeldMeeting, Tentative
 
 #: Free options a neighbourhood should hold at most (a small municipality's week).
 NEIGHBOURHOOD_OPTIONS = 3000
@@ -69,13 +69,13 @@ def neighbourhoods(problem: Problem, options: Options, width: int) -> list[Neigh
 
 
 def sub_options(
-    problem: Problem, options: Options, plan: Draft, area: Neighbourhood
-) -> tuple[Options, Draft]:
+    problem: Problem, options: Options, plan: Tentative, area: Neighbourhood
+) -> tuple[Options, Tentative]:
     """The options of a neighbourhood, plus the rest of the plan as fixed one-start options."""
     cells = area.cells
     free = [o for o in options.individual if (o.centre, o.day) in cells]
     free_keys = {option_key(o) for o in free}
-    fixed = Draft()
+    fixed = Tentative()
     for b in plan.bookings:
         if option_key(b.option) not in free_keys:
             fixed.bookings.append(replace(b, option=replace(b.option, starts=(b.start,))))
@@ -106,13 +106,13 @@ def pinned_meeting(meeting: MeetingOption, held: HeldMeeting) -> MeetingOption:
 def improve(
     problem: Problem,
     options: Options,
-    plan: Draft,
-    pinned: Draft,
+    plan: Tentative,
+    pinned: Tentative,
     bounds: dict[str, int],
     deadline: float,
     workers: int,
-    on_better: Callable[[Draft, int], None] | None = None,
-) -> Draft:
+    on_better: Callable[[Tentative, int], None] | None = None,
+) -> Tentative:
     """Re-solve neighbourhoods until the deadline, those with most missing sessions first.
 
     Each round first moves single days of therapists who work at several centres (small and
@@ -153,7 +153,7 @@ def improve(
 
 
 def crossings(
-    problem: Problem, options: Options, plan: Draft, bounds: dict[str, int]
+    problem: Problem, options: Options, plan: Tentative, bounds: dict[str, int]
 ) -> list[Neighbourhood]:
     """One day at every centre of a therapist who works at several, most missed sessions first.
 
@@ -187,7 +187,7 @@ def crossing(cells: frozenset[tuple[str, int]]) -> Neighbourhood:
     return Neighbourhood(centre, frozenset({day}), frozenset(rest))
 
 
-def missing_sessions(plan: Draft, bounds: dict[str, int]) -> dict[str, int]:
+def missing_sessions(plan: Tentative, bounds: dict[str, int]) -> dict[str, int]:
     """Per referral that could have more: how many more, at most."""
     placed = plan.placed_by_referral()
     return {r: n - placed.get(r, 0) for r, n in bounds.items() if n > placed.get(r, 0)}
@@ -206,7 +206,7 @@ def cell_sizes(problem: Problem, options: Options) -> dict[tuple[str, int], int]
 def by_missing_sessions(
     problem: Problem,
     options: Options,
-    plan: Draft,
+    plan: Tentative,
     bounds: dict[str, int],
     areas: list[Neighbourhood],
 ) -> list[Neighbourhood]:
@@ -233,13 +233,13 @@ def by_missing_sessions(
 def solve_area(
     problem: Problem,
     options: Options,
-    plan: Draft,
-    pinned: Draft,
+    plan: Tentative,
+    pinned: Tentative,
     bounds: dict[str, int],
     area: Neighbourhood,
     seconds: float,
     workers: int,
-) -> tuple[Draft | None, bool]:
+) -> tuple[Tentative | None, bool]:
     """The best plan that changes only this neighbourhood (None if none found), and whether
     it is proven the best."""
     sub, fixed = sub_options(problem, options, plan, area)
@@ -263,7 +263,7 @@ def solve_area(
 
 
 def rooms_fit(
-    problem: Problem, options: Options, plan: Draft, pinned: Draft, area: Neighbourhood
+    problem: Problem, options: Options, plan: Tentative, pinned: Tentative, area: Neighbourhood
 ) -> bool:
     """Every individual session in the neighbourhood gets a room.
 
@@ -286,14 +286,14 @@ def rooms_fit(
         )
         in cells
     ]
-    return not assign_rooms(problem, options, Draft(bookings, meetings))
+    return not assign_rooms(problem, options, Tentative(bookings, meetings))
 
 
-def pinned_in_area(pinned: Draft, fixed: Draft) -> Draft:
+def pinned_in_area(pinned: Tentative, fixed: Tentative) -> Tentative:
     """The pinned appointments the sub-model could otherwise move: those not fixed already."""
     fixed_keys = {option_key(b.option) for b in fixed.bookings}
     fixed_meetings = {m.meeting for m in fixed.meetings}
-    return Draft(
+    return Tentative(
         [b for b in pinned.bookings if option_key(b.option) not in fixed_keys],
         [m for m in pinned.meetings if m.meeting not in fixed_meetings],
     )

@@ -1,6 +1,7 @@
 """The CP-SAT model of a week: choose options, start times, class meetings and seats.
 
-Each hard rule is one method that opens with what it means to a coordinator. Rules that concern a
+Each hard rule is one method, named after its id in docs/rules.md (`therapist_overlap` is
+`therapist-overlap`), that opens with what it means to a coordinator. Rules that concern a
 session alone were settled when the options were built (`solver.options`); what is left here is
 the competition: therapists, rooms, citizens, referrals and classes shared between sessions.
 
@@ -19,9 +20,15 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from solver.draft import Booking, Draft, HeldMeeting, session_days
 from solver.options import Option, Options, start_target
-from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, awaits_start
+from solver.problem import (
+    INDIVIDUAL_ROOM_KINDS,
+    Problem,
+    Referral,
+    awaits_start,
+    opens_with_assessment,
+)
+from solver.tentative import Booking, HeldMeeting, Tentative, session_days
 
 #: Fair load is measured in thousandths of a therapist's available minutes.
 LOAD_SCALE = 1000
@@ -82,17 +89,18 @@ class PlanModel:
     def build(self) -> PlanModel:
         self.add_session_variables()
         self.add_meeting_variables()
-        self.rule_one_session_a_day_per_referral()
-        self.rule_sessions_requested()
-        self.rule_citizen_one_a_day()
-        self.rule_team_intro_final()
-        self.rule_therapist_one_thing_at_a_time()
-        self.rule_therapist_one_centre_a_day()
-        self.rule_therapist_max_minutes()
-        self.rule_therapist_day_minutes()
-        self.rule_room_places()
-        self.rule_class_meetings()
-        self.rule_class_capacity()
+        self.referral_distinct_days()
+        self.referral_count()
+        self.citizen_one_a_day()
+        self.team_intro_final()
+        self.course_start()
+        self.therapist_overlap()
+        self.therapist_one_centre()
+        self.therapist_max_minutes()
+        self.implied_therapist_day_minutes()
+        self.room_capacity()
+        self.class_meetings()
+        self.class_capacity()
         return self
 
     def add_session_variables(self) -> None:
@@ -146,13 +154,13 @@ class PlanModel:
 
     # --- hard rules --------------------------------------------------------------------------
 
-    def rule_one_session_a_day_per_referral(self) -> None:
+    def referral_distinct_days(self) -> None:
         """A referral's sessions fall on different days."""
         for literals in self.present.values():
             if len(literals) > 1:
                 self.model.add_at_most_one(literals)
 
-    def rule_sessions_requested(self) -> None:
+    def referral_count(self) -> None:
         """A referral gets at most the sessions it asks for, and no more than its package has."""
         by_referral: dict[str, list] = defaultdict(list)
         for (referral, _), literals in self.present.items():
@@ -163,7 +171,7 @@ class PlanModel:
             if len(literals) > cap:
                 self.model.add(sum(literals) <= cap)
 
-    def rule_citizen_one_a_day(self) -> None:
+    def citizen_one_a_day(self) -> None:
         """A citizen has at most one session a day, whichever referral it belongs to."""
         by_citizen_day: dict[tuple[str, int], list] = defaultdict(list)
         referrals_of: dict[str, set[str]] = defaultdict(set)
@@ -175,7 +183,7 @@ class PlanModel:
             if len(referrals_of[citizen]) > 1 and len(literals) > 1:
                 self.model.add_at_most_one(literals)
 
-    def rule_team_intro_final(self) -> None:
+    def team_intro_final(self) -> None:
         """A team course's week starts with an individual intro and ends with a re-test if asked."""
         for referral in self.problem.referrals:
             if referral.mode == "team":
@@ -195,12 +203,26 @@ class PlanModel:
             if referral.final:
                 self.model.add(seat <= sum(lit for d in days if d > day for lit in individual[d]))
 
-    def rule_therapist_one_thing_at_a_time(self) -> None:
+    def course_start(self) -> None:
+        """A centre referral that may take seats starts its course with an individual session.
+
+        Every seat then comes on a later day than one of its individual sessions.
+        """
+        days = range(len(self.problem.days))
+        for (r, j), seat in self.seat.items():
+            referral = self.problem.referral(r)
+            if referral.mode != "centre" or not opens_with_assessment(referral):
+                continue
+            day = self.options.meetings[j].day
+            earlier = [lit for d in days if d < day for lit in self.own.get((r, d), [])]
+            self.model.add(seat <= sum(earlier))
+
+    def therapist_overlap(self) -> None:
         """A therapist gives one session or class at a time, travel included."""
         for items in self.busy.values():
             add_at_every_moment(self.model, [(b, e, 1, lit) for b, e, lit in items], 1)
 
-    def rule_therapist_one_centre_a_day(self) -> None:
+    def therapist_one_centre(self) -> None:
         """A therapist works from one centre a day."""
         centres: dict[tuple[str, int], dict[str, list]] = defaultdict(dict)
         for (t, day, centre), literals in self.therapist_centres.items():
@@ -217,14 +239,14 @@ class PlanModel:
                     self.model.add_implication(lit, at)
             self.model.add_at_most_one(chosen)
 
-    def rule_therapist_max_minutes(self) -> None:
+    def therapist_max_minutes(self) -> None:
         """A therapist's planned minutes, travel included, stay within the week's cap."""
         for t in self.problem.therapists:
             terms = self.therapist_minutes.get(t.id, [])
             if t.max_minutes is not None and sum(m for m, _ in terms) > t.max_minutes:
                 self.model.add(sum(m * lit for m, lit in terms) <= t.max_minutes)
 
-    def rule_therapist_day_minutes(self) -> None:
+    def implied_therapist_day_minutes(self) -> None:
         """A therapist's day holds no more minutes of work than their hours that day.
 
         Implied by the no-overlap rule; stated as a sum so the solver's bound sees it.
@@ -243,8 +265,9 @@ class PlanModel:
             if sum(m for m, _ in terms) > hours:
                 self.model.add(sum(m * lit for m, lit in terms) <= hours)
 
-    def rule_room_places(self) -> None:
-        """Individual sessions never outnumber a centre's room places; a class has its room."""
+    def room_capacity(self) -> None:
+        """Individual sessions never outnumber a centre's room places; a class has its room
+        alone (room-capacity and room-team-alone, per centre; rooms come in solver.rooms)."""
         places: dict[str, int] = defaultdict(int)
         for room in self.problem.rooms:
             if room.kind in INDIVIDUAL_ROOM_KINDS:
@@ -262,7 +285,7 @@ class PlanModel:
         for (centre, _), items in self.places.items():
             add_at_every_moment(self.model, items, places[centre])
 
-    def rule_class_meetings(self) -> None:
+    def class_meetings(self) -> None:
         """A class meets at most once a day, and no more often than its meetings per week."""
         by_class_day: dict[tuple[str, int], list] = defaultdict(list)
         by_class: dict[str, list] = defaultdict(list)
@@ -277,7 +300,7 @@ class PlanModel:
             if per_week is not None and len(literals) > per_week:
                 self.model.add(sum(literals) <= per_week)
 
-    def rule_class_capacity(self) -> None:
+    def class_capacity(self) -> None:
         """A meeting seats no more citizens than the class and its room take."""
         for j, meeting in enumerate(self.options.meetings):
             size = self.problem.team_class(meeting.team_class).capacity
@@ -314,7 +337,7 @@ class PlanModel:
         )
         return Goal(expr, 0)
 
-    def keep_primary(self, draft: Draft) -> None:
+    def keep_primary(self, draft: Tentative) -> None:
         """Whatever else changes: no fewer sessions, SUL §140 starts or starts in time."""
         placed = list(self.x) + list(self.seat.values())
         self.model.add(sum(placed) >= draft.placed())
@@ -390,7 +413,7 @@ class PlanModel:
 
     # --- hints and answers -------------------------------------------------------------------
 
-    def hint(self, draft: Draft) -> None:
+    def hint(self, draft: Tentative) -> None:
         """Start the search from a draft (the first-fit plan), every variable hinted."""
         chosen = {
             (b.option.referral, b.option.day, b.option.therapist, b.option.centre): b
@@ -414,7 +437,7 @@ class PlanModel:
             self.model.add_hint(lit, j in held and r in held[j].participants)
         self._hint_auxiliaries(draft)
 
-    def _hint_auxiliaries(self, draft: Draft) -> None:
+    def _hint_auxiliaries(self, draft: Tentative) -> None:
         """Hint the helper literals too: the hint is then a whole plan the solver takes at once."""
         at: set[tuple[str, int, str]] = set()
         days: dict[str, set[int]] = defaultdict(set)
@@ -434,7 +457,7 @@ class PlanModel:
             self.model.add_hint(lit, bool(days[referral] & wanted))
         self.model.add_hint(self.load, self._draft_load(draft))
 
-    def _draft_load(self, draft: Draft) -> int:
+    def _draft_load(self, draft: Tentative) -> int:
         """The largest load of the draft, as `_largest_load` measures it."""
         minutes: dict[str, int] = defaultdict(int)
         for b in draft.bookings:
@@ -449,7 +472,7 @@ class PlanModel:
         ]
         return min(LOAD_SCALE, max(loads, default=0))
 
-    def fix(self, draft: Draft) -> None:
+    def fix(self, draft: Tentative) -> None:
         """Force the draft's bookings and meetings into every plan (pinned appointments)."""
         index = {option_key(o): i for i, o in enumerate(self.options.individual)}
         for b in draft.bookings:
@@ -462,9 +485,9 @@ class PlanModel:
             for r in held.participants:
                 self.model.add(self.seat[(r, held.meeting)] == 1)
 
-    def read(self, solver: cp_model.CpSolver) -> Draft:
+    def read(self, solver: cp_model.CpSolver) -> Tentative:
         """The solver's answer as a draft; rooms of individual sessions are given afterwards."""
-        draft = Draft()
+        draft = Tentative()
         for i, option in enumerate(self.options.individual):
             if solver.boolean_value(self.x[i]):
                 start = next(s for s, lit in self.y[i].items() if solver.boolean_value(lit))

@@ -244,6 +244,20 @@ def requested_sessions(problem: Problem, referral: Referral) -> int:
     return max(0, min(wanted, left - referral.delivered))
 
 
+def opens_with_assessment(referral: Referral) -> bool:
+    """The referral's seats must come after an individual session earlier in the week.
+
+    A team referral with `intro` starts its week with an individual start assessment; a centre
+    referral that names a class (it may take seats) and starts its course this week (`intro`, or
+    nothing delivered yet) starts with an individual assessment too: every course does.
+    """
+    if referral.mode == "team":
+        return referral.intro
+    if referral.mode == "centre" and referral.team_class:
+        return referral.intro or referral.delivered == 0
+    return False
+
+
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Haversine distance on a sphere of radius 6371 km."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -12,12 +12,12 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from solver.draft import Booking, Draft
 from solver.options import Options
 from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Room
+from solver.tentative import Booking, Tentative
 
 
-def assign_rooms(problem: Problem, options: Options, draft: Draft) -> list[Booking]:
+def assign_rooms(problem: Problem, options: Options, draft: Tentative) -> list[Booking]:
     """Put every individual session in a room; returns the sessions no room could take."""
     groups: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, b in enumerate(draft.bookings):
@@ -44,7 +44,7 @@ def assign_rooms(problem: Problem, options: Options, draft: Draft) -> list[Booki
 
 
 def meeting_blocks(
-    problem: Problem, options: Options, draft: Draft, day: int
+    problem: Problem, options: Options, draft: Tentative, day: int
 ) -> dict[str, list[tuple[int, int]]]:
     """The stretches of the day when a class meeting has a room to itself."""
     blocks: dict[str, list[tuple[int, int]]] = defaultdict(list)

@@ -18,21 +18,22 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from solver.bound import relaxation_bound
-from solver.draft import (
-    Booking,
-    Draft,
-    HeldMeeting,
-    appointment_key,
-    session_days,
-    to_appointments,
-)
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
-from solver.firstfit import Diary, first_fit
+from solver.firstfit import Diary, first_fit, seed_diary
 from solver.lns import improve
 from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import Options, build_options, days_by_referral, start_target
 from solver.problem import Appointment, Problem, Solution, Stats, Status, awaits_start
 from solver.rooms import assign_rooms
+from solver.routes import chain_home_visits
+from solver.tentative import (
+    Booking,
+    HeldMeeting,
+    Tentative,
+    appointment_key,
+    session_days,
+    to_appointments,
+)
 
 #: Share of the time limit spent on first fits with different orders, for the best start.
 START_SHARE = 0.05
@@ -68,7 +69,7 @@ ProgressFn = Callable[[Progress], None]
 class Outcome:
     """A stage's result: the best draft and what the solver proved about it."""
 
-    draft: Draft
+    draft: Tentative
     status: Any  # CP-SAT's status
     objective: int | None
     bound: int | None
@@ -93,7 +94,7 @@ def solve(
     report(progress, "first-fit", draft.placed(), draft.placed(), proven, began)
     if optimise:
         starts = best_start(problem, options, pinned, START_SHARE * time_limit)
-        draft = max(draft, starts, key=Draft.placed)
+        draft = max(draft, starts, key=Tentative.placed)
     status: Status = "feasible"
     if optimise:
         # What is left after the bounds, less a little for rooms and explanations afterwards.
@@ -110,8 +111,8 @@ def optimise_draft(
     problem: Problem,
     options: Options,
     bounds: dict[str, int],
-    hint: Draft,
-    pinned: Draft,
+    hint: Tentative,
+    pinned: Tentative,
     time_limit: float,
     workers: int,
     progress: ProgressFn | None,
@@ -126,7 +127,7 @@ def optimise_draft(
     whole = model_size(options) <= WHOLE_MODEL_LIMIT
     share = PRIMARY_SHARE if whole else 1.0
 
-    def better(plan: Draft, placed: int) -> None:
+    def better(plan: Tentative, placed: int) -> None:
         report(progress, "primary", placed, placed, 0, began)
 
     plan = improve(
@@ -145,8 +146,8 @@ def secondary_whole(
     problem: Problem,
     options: Options,
     bounds: dict[str, int],
-    plan: Draft,
-    pinned: Draft,
+    plan: Tentative,
+    pinned: Tentative,
     time_limit: float,
     workers: int,
     progress: ProgressFn | None,
@@ -180,7 +181,7 @@ def run_stage(
     workers: int,
     progress: ProgressFn | None,
     began: float,
-    fallback: Draft,
+    fallback: Tentative,
 ) -> Outcome:
     """Solve the model for one goal; keep the fallback draft if nothing better is found."""
     solver = cp_model.CpSolver()
@@ -234,7 +235,7 @@ def overall_status(primary_proven: bool, secondary: Outcome | None) -> Status:
     return "optimal" if both else "feasible"
 
 
-def primary_proven(problem: Problem, options: Options, draft: Draft, proven: int) -> bool:
+def primary_proven(problem: Problem, options: Options, draft: Tentative, proven: int) -> bool:
     """The plan places the proven most sessions, and every SUL §140 start as early as it can."""
     if draft.placed() < proven:
         return False
@@ -254,9 +255,9 @@ def finish(
     problem: Problem,
     options: Options,
     bounds: dict[str, int],
-    draft: Draft,
+    draft: Tentative,
     status: Status,
-    pinned: Draft,
+    pinned: Tentative,
     placed_bound: int,
     began: float,
 ) -> Solution:
@@ -265,6 +266,8 @@ def finish(
     if assign_rooms(problem, options, draft):
         draft = fill(problem, options, draft)
     appointments = to_appointments(problem, options, draft, known_ids(problem))
+    pinned_ids = frozenset(a.id for a in problem.pinned)
+    appointments = chain_home_visits(problem, appointments, pinned_ids)
     stats = Stats(
         sessions_requested=sum(options.requested.values()),
         sessions_placed=draft.placed(),
@@ -291,7 +294,7 @@ def static_bound(problem: Problem, options: Options, bounds: dict[str, int]) -> 
     return per_citizen if relaxed is None else min(per_citizen, relaxed)
 
 
-def fill(problem: Problem, options: Options, draft: Draft) -> Draft:
+def fill(problem: Problem, options: Options, draft: Tentative) -> Tentative:
     """Book what is still missing into the free slots left around a plan, rooms included.
 
     The model counts a centre's room places; when that count could not be turned into rooms
@@ -303,7 +306,7 @@ def fill(problem: Problem, options: Options, draft: Draft) -> Draft:
     return first_fit(problem, options, diary, scarce_first=True)
 
 
-def keep_pinned_rooms(draft: Draft, pinned: Draft) -> None:
+def keep_pinned_rooms(draft: Tentative, pinned: Tentative) -> None:
     """A pinned session keeps its room (the model chooses times; rooms come afterwards)."""
     rooms = {(option_key(b.option), b.start): b.room for b in pinned.bookings}
     for i, b in enumerate(draft.bookings):
@@ -322,9 +325,9 @@ def known_ids(problem: Problem) -> dict[tuple, str]:
 # --- pinned appointments -------------------------------------------------------------------------
 
 
-def match_pinned(problem: Problem, options: Options) -> Draft:
+def match_pinned(problem: Problem, options: Options) -> Tentative:
     """Each pinned appointment as an option of the week; PinnedError names those that fit none."""
-    draft, errors = Draft(), []
+    draft, errors = Tentative(), []
     for i, a in enumerate(problem.pinned):
         found = (
             pinned_meeting(problem, options, a)
@@ -367,11 +370,11 @@ def pinned_meeting(problem: Problem, options: Options, a: Appointment) -> HeldMe
     return None
 
 
-def best_start(problem: Problem, options: Options, pinned: Draft, seconds: float) -> Draft:
+def best_start(problem: Problem, options: Options, pinned: Tentative, seconds: float) -> Tentative:
     """The best of several first fits, most constrained referrals first, for the optimiser."""
     until = time.monotonic() + seconds
     noise = random.Random(0)  # the same scenario gives the same plan
-    best: Draft | None = None
+    best: Tentative | None = None
     while best is None or time.monotonic() < until:
         diary = Diary(problem, options)
         seed_diary(diary, pinned)
@@ -379,13 +382,3 @@ def best_start(problem: Problem, options: Options, pinned: Draft, seconds: float
         if best is None or draft.placed() > best.placed():
             best = draft
     return best
-
-
-def seed_diary(diary: Diary, pinned: Draft) -> None:
-    """Book a draft (the pinned appointments, or a whole plan) before anything else."""
-    for b in pinned.bookings:
-        diary.book(b.option, b.start, b.room)
-    for held in pinned.meetings:
-        opened = diary.open_meeting(held.meeting, held.instructor, held.room)
-        for r in held.participants:
-            diary.seat(opened, diary.problem.referral(r))

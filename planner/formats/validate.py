@@ -28,6 +28,7 @@ from solver.problem import (
     Solution,
     Window,
     awaits_start,
+    opens_with_assessment,
     requested_sessions,
     travel_minutes,
 )
@@ -738,6 +739,22 @@ def intro_final_of(referral: Referral, sessions: list[PlacedSession]) -> Iterato
             )
 
 
+def course_start(plan: PlanIndex) -> Iterator[Message]:
+    """A centre referral that may take seats starts its course with an individual assessment."""
+    for referral in plan.problem.referrals:
+        if referral.mode != "centre" or not opens_with_assessment(referral):
+            continue
+        sessions = plan.sessions_by_referral.get(referral.id, [])
+        alone = [s.appointment.day for s in sessions if not s.seat]
+        early = [
+            s.appointment
+            for s in sessions
+            if s.seat and not any(d < s.appointment.day for d in alone)
+        ]
+        if early:
+            yield Message("course-start", {"referral": referral.id, "appointments": ids(early)})
+
+
 #: What a pinned appointment keeps, and how a coordinator calls it.
 PINNED_FIELDS = {
     "kind": "kind",
@@ -972,6 +989,7 @@ RULES: tuple[Rule, ...] = (
     referral_duration,
     referral_centre,
     team_intro_final,
+    course_start,
     pinned,
     # team classes
     class_meetings,

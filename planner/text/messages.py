@@ -122,6 +122,16 @@ def meetings(value: list[list[str]], lang: Lang) -> str:
     return ", ".join(f"{DAYS[lang][day]} {start}" for day, start in value)
 
 
+def therapist_names(value: list[str], lang: Lang) -> str:
+    """["Anna", "Bo", "+2"] as `Anna, Bo og 2 til` / `Anna, Bo and 2 more`; two as `A eller B`."""
+    names = [v for v in value if not v.startswith("+")]
+    more = [v[1:] for v in value if v.startswith("+")]
+    if more:
+        rest = f" og {more[0]} til" if lang == "da" else f" and {more[0]} more"
+        return ", ".join(names) + rest
+    return OR[lang].join(names)
+
+
 def or_class(value: bool, lang: Lang) -> str:
     if not value:
         return ""
@@ -240,6 +250,8 @@ FORMATTERS: dict[str, Formatter] = {
     "centres": lambda v, lang: OR[lang].join(v),
     "availability": availability,
     "meetings": meetings,
+    "times": meetings,
+    "therapists": therapist_names,
     "weekdays": lambda v, lang: ", ".join(day_text(d, lang) for d in v),
     "or_class": or_class,
     "appointment": appointment_text,
@@ -355,6 +367,72 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "unplaced.class-full": (
         "de møder på {team_class}, borgeren kan komme til, er fulde eller kan ikke holdes",
         "the meetings of {team_class} the citizen can come to are full or cannot be held",
+    ),
+    "unplaced.no-room": (
+        "der er intet ledigt lokale på {centres}, når {therapists} kunne give sessionen og "
+        "borgeren kan komme ({times}): et ledigt behandlingsrum eller en plads i salen da ville "
+        "give plads til den",
+        "no room is free at {centres} when {therapists} could give the session and the citizen "
+        "can come ({times}): a free treatment room or hall place then would let it be placed",
+    ),
+    "unplaced.weekly-cap": (
+        "{therapist} har nået ugens loft på {cap} minutter: et højere loft ville give plads til "
+        "sessionen",
+        "{therapist} has reached the week's cap of {cap} minutes: a higher cap would let the "
+        "session be placed",
+    ),
+    "unplaced.only-one-busy": (
+        "den eneste {profession}{skills}, der kan give den, {therapist}, er optaget, når borgeren "
+        "kan komme ({times}): flere timer til {therapist} eller en anden {profession} ville give "
+        "plads til den",
+        "the only {profession}{skills} who could give it, {therapist}, is booked whenever the "
+        "citizen can come ({times}): more hours for {therapist}, or another {profession}, would "
+        "let it be placed",
+    ),
+    "unplaced.few-busy": (
+        "alle med rette fag ({profession}{skills}), der kan give den ({therapists}), er optaget, "
+        "når borgeren kan komme ({times}): flere timer til en af dem eller en anden "
+        "{profession} ville give plads til den",
+        "every {profession}{skills} who could give it ({therapists}) is booked whenever the "
+        "citizen can come ({times}): more hours for one of them, or another {profession}, would "
+        "let it be placed",
+    ),
+    "unplaced.meetings-full": (
+        "de møder på {team_class}, borgeren kan komme til, er fulde ({times}): et større lokale "
+        "eller et ekstra møde ville give plads",
+        "the meetings of {team_class} the citizen can come to are full ({times}): a larger room "
+        "or another meeting would let it be placed",
+    ),
+    "unplaced.no-assessment-before": (
+        "møderne på {team_class}, borgeren kan komme til, har pladser ({times}), men ingen "
+        "individuel startvurdering kunne lægges på en tidligere dag: forløbet begynder med en",
+        "the meetings of {team_class} the citizen can come to have seats ({times}), but no "
+        "individual start assessment could be placed on an earlier day: the course starts with "
+        "one",
+    ),
+    "unplaced.class-meets-enough": (
+        "møderne på {team_class}, borgeren kan komme til ({times}), kan ikke holdes: holdet "
+        "mødes allerede {per_week} gange i denne uge",
+        "the meetings of {team_class} the citizen can come to ({times}) cannot be held: the "
+        "class already meets {per_week} times this week",
+    ),
+    "unplaced.class-meets-those-days": (
+        "møderne på {team_class}, borgeren kan komme til ({times}), kan ikke holdes: holdet "
+        "mødes allerede de dage",
+        "the meetings of {team_class} the citizen can come to ({times}) cannot be held: the "
+        "class already meets on those days",
+    ),
+    "unplaced.instructors-busy": (
+        "møderne på {team_class}, borgeren kan komme til ({times}), kan ikke holdes: alle "
+        "instruktører ({therapists}) er optaget da",
+        "the meetings of {team_class} the citizen can come to ({times}) cannot be held: every "
+        "instructor ({therapists}) is busy then",
+    ),
+    "unplaced.class-room-busy": (
+        "møderne på {team_class}, borgeren kan komme til ({times}), kan ikke holdes: intet "
+        "{room_kind} på {centre} er ledigt da",
+        "the meetings of {team_class} the citizen can come to ({times}) cannot be held: no "
+        "{room_kind} at {centre} is free then",
     ),
     "unplaced.all-booked": (
         "alle med rette fag ({profession}{skills}) er optaget, mens borgeren kan",
@@ -562,6 +640,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Referral {referral} has {alone} {alone:individual session|individual sessions}, but a "
         "team referral is seen alone only for its start assessment and re-test "
         "({allowed} here).",
+    ),
+    "course-start": (
+        "Henvisning {referral} begynder sit forløb i denne uge, så dens første session skal være "
+        "en individuel vurdering, men den har holdpladser før en: {appointments}.",
+        "Referral {referral} starts its course this week, so its first session must be an "
+        "individual assessment, but it has team seats before one: {appointments}.",
     ),
     "team-intro-final.early": (
         "Henvisning {referral} har holdpladser før sin opstart: {appointments}.",

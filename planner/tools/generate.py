@@ -325,6 +325,50 @@ MINUTES_PER_REFERRAL = 68
 LOAD = 0.82
 
 
+# --- Shapes: kinds of week ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What kind of week: the knobs one kind turns away from the usual mix.
+
+    The usual shape draws exactly as the generator always has (the same seed gives the same
+    week); every other shape changes odds, never the number of things drawn, except where it
+    says so.
+    """
+
+    modes: Mapping[str, float] = field(default_factory=lambda: dict(MODES))
+    skill_odds: float = 1.0  # therapists' skill odds are multiplied by this
+    skill_need: float = 0.2  # share of individual referrals that need a special skill
+    treatment_rooms: tuple[int, int] = (2, 4)  # per centre, drawn between
+    hall_places: tuple[int, int] = (10, 15)  # a hall's capacity, drawn between
+    seat_demand: float = 1.0  # class seats referrals may ask for, against the seats there are
+    restricted: float = 0.4  # share of citizens with restricted windows
+    narrow: bool = False  # restricted windows are two hours, not half a day
+    radius_km: float = CITIZEN_RADIUS_KM  # how far from their centre citizens live
+    villages: bool = False  # citizens mostly in the small places, not the towns
+    staff_patterns: Mapping[str, float] = field(
+        default_factory=lambda: {"full": 70, "fewer days": 18, "shorter days": 12}
+    )
+    sul: float = 1.0  # SUL §140 packages' weight is multiplied by this
+    new_courses: float = 25  # weight of "new" against 60 under way and 15 ending
+
+
+#: The kinds of week `planner bench --shapes` runs; "usual" is the generator's own mix.
+SHAPES: dict[str, Shape] = {
+    "usual": Shape(),
+    "scarce-skills": Shape(skill_odds=0.35, skill_need=0.45),
+    "tight-rooms": Shape(treatment_rooms=(1, 2), hall_places=(4, 6)),
+    "full-classes": Shape(modes={"centre": 30, "team": 55, "home": 10, "online": 5},
+                          seat_demand=1.4),
+    "home-villages": Shape(modes={"centre": 30, "team": 15, "home": 50, "online": 5},
+                           radius_km=25.0, villages=True),
+    "narrow-windows": Shape(restricted=0.85, narrow=True),
+    "part-timers": Shape(staff_patterns={"full": 25, "fewer days": 45, "shorter days": 30}),
+    "sul-peak": Shape(sul=3.0, new_courses=70),
+}  # fmt: skip
+
+
 # --- The draft a week is built in ----------------------------------------------------------------
 
 
@@ -351,6 +395,7 @@ class Draft:
     sites: tuple[Site, ...]
     towns: tuple[Town, ...]
     scale: Scale
+    shape: Shape = field(default_factory=Shape)
     therapists: list[Doc] = field(default_factory=list)
     classes: list[Doc] = field(default_factory=list)
     citizens: list[Doc] = field(default_factory=list)
@@ -457,12 +502,14 @@ def room_capacity(site: Site, kind: str) -> int:
 # --- Generated centres ---------------------------------------------------------------------------
 
 
-def pick_sites(rng: random.Random, count: int, towns: Sequence[Town]) -> tuple[Site, ...]:
+def pick_sites(
+    rng: random.Random, count: int, towns: Sequence[Town], shape: Shape | None = None
+) -> tuple[Site, ...]:
     """Centres in the bigger towns, spread out; the smallest may close on Fridays."""
     ranked = sorted((t for t in towns if t.size >= 3), key=lambda t: -t.size * rng.random())
     chosen = spread_out(ranked, count)
     total = sum(math.sqrt(town.size) for town in chosen)  # big towns have more, smaller centres
-    sites = [site_at(rng, town, math.sqrt(town.size) / total) for town in chosen]
+    sites = [site_at(rng, town, math.sqrt(town.size) / total, shape) for town in chosen]
     if count >= 3 and rng.random() < 0.5:
         smallest = min(range(count), key=lambda i: sites[i].weight)
         sites[smallest] = _closed_friday(sites[smallest])
@@ -481,8 +528,10 @@ def spread_out(ranked: Sequence[Town], count: int) -> list[Town]:
     raise ValueError(f"{count} centres need {count} towns; there are {len(ranked)}")
 
 
-def site_at(rng: random.Random, town: Town, weight: float) -> Site:
-    halls = tuple(rng.randint(10, 15) for _ in range(2 if weight > 0.25 else rng.randint(1, 2)))
+def site_at(rng: random.Random, town: Town, weight: float, shape: Shape | None = None) -> Site:
+    shape = shape or Shape()
+    count = 2 if weight > 0.25 else rng.randint(1, 2)
+    halls = tuple(rng.randint(*shape.hall_places) for _ in range(count))
     return Site(
         id=slug(town.name),
         name=f"Træningscenter {town.name}",
@@ -491,7 +540,7 @@ def site_at(rng: random.Random, town: Town, weight: float) -> Site:
         lon=round(town.lon + rng.uniform(-0.006, 0.006), 4),
         weight=weight,
         halls=halls,
-        treatment_rooms=rng.randint(2, 4),
+        treatment_rooms=rng.randint(*shape.treatment_rooms),
         pool=rng.choice((8, 10)) if rng.random() < 0.35 else None,
     )
 
@@ -579,7 +628,7 @@ def draw_staff(draft: Draft, id: str, name: str, centre: str, profession: str) -
         centres.append(nearest_other(draft, centre))
     days = open_days(draft, centres)
     share = rng.uniform(0.9, 1.1)
-    pattern = draw(rng, {"full": 70, "fewer days": 18, "shorter days": 12})
+    pattern = draw(rng, draft.shape.staff_patterns)
     if pattern == "fewer days":
         days = sorted(rng.sample(days, min(len(days), rng.choice((3, 4)))), key=DAYS.index)
     if pattern == "shorter days":
@@ -588,7 +637,7 @@ def draw_staff(draft: Draft, id: str, name: str, centre: str, profession: str) -
         id=id,
         name=name,
         profession=profession,
-        skills=tuple(draw_skills(rng, profession)),
+        skills=tuple(draw_skills(rng, profession, draft.shape.skill_odds)),
         centres=tuple(centres),
         days=tuple(days),
         anchor=rng.choice((480, 480, 510, 510, 540, 900, 930, 960)),
@@ -679,8 +728,9 @@ def window_total(hours: Windows) -> int:
     return sum(window_minutes(windows) for windows in hours.values())
 
 
-def draw_skills(rng: random.Random, profession: str) -> list[str]:
-    odds = SKILL_ODDS[profession]
+def draw_skills(rng: random.Random, profession: str, factor: float = 1.0) -> list[str]:
+    """A therapist's skills; `factor` makes the special ones (all but 'team') rarer or commoner."""
+    odds = {k: v if k == "team" else v * factor for k, v in SKILL_ODDS[profession].items()}
     return sorted(skill for skill in odds if rng.random() < odds[skill])
 
 
@@ -772,7 +822,7 @@ def class_doc(draft: Draft, site: Site, template: ClassTemplate) -> Doc:
         doc["meetings"] = meetings
     else:
         doc["meetings_per_week"] = count
-    draft.seats[doc["id"]] = doc["capacity"] * count
+    draft.seats[doc["id"]] = round(doc["capacity"] * count * draft.shape.seat_demand)
     charge(draft, site.id, template.profession, template.minutes * count)
     return doc
 
@@ -853,8 +903,9 @@ def charge(draft: Draft, centre: str, profession: str, minutes: float) -> None:
 def citizen_doc(draft: Draft, id: str, site: Site) -> Doc:
     """A citizen living in a town within ~15 km of their centre, at a street address."""
     rng = draft.rng
-    near = [t for t in draft.towns if distance_km(site, t) <= CITIZEN_RADIUS_KM]
-    town = rng.choices(near, [t.size for t in near])[0]
+    near = [t for t in draft.towns if distance_km(site, t) <= draft.shape.radius_km]
+    weights = [1 / t.size if draft.shape.villages else t.size for t in near]
+    town = rng.choices(near, weights)[0]
     street = f"{rng.choice(STREETS)} {rng.randint(1, 80)}"
     place = "" if town.name == town.post_town else f", {town.name}"
     return {
@@ -885,6 +936,18 @@ def restricted_availability(rng: random.Random, days: list[str]) -> Windows:
     chosen = sorted(rng.sample(days, min(len(days), rng.choice((2, 3)))), key=DAYS.index)
     window = ["08:00", "16:00"] if kind == "days" else ["09:00", "12:00"]
     return {day: [list(window)] for day in chosen}
+
+
+def narrowed(rng: random.Random, available: Windows) -> Windows:
+    """The same days, each window cut to two hours somewhere inside it (narrow-windows weeks)."""
+    out: Windows = {}
+    for day, windows in available.items():
+        out[day] = []
+        for begin, end in windows:
+            a, b = minutes_of(begin), minutes_of(end)
+            start = a + 30 * rng.randint(0, max(0, (b - a - 120) // 30))
+            out[day].append([clock(start), clock(min(b, start + 120))])
+    return out
 
 
 def widen(available: Windows, needed: int, days: list[str]) -> Windows:
@@ -918,7 +981,10 @@ def add_citizen(draft: Draft, count: int) -> None:
     rng = draft.rng
     site = pick_site(draft)
     citizen = citizen_doc(draft, f"c{len(draft.citizens) + 1:04d}", site)
-    available = restricted_availability(rng, site.open_days()) if rng.random() < 0.4 else None
+    restricted = rng.random() < draft.shape.restricted
+    available = restricted_availability(rng, site.open_days()) if restricted else None
+    if available is not None and draft.shape.narrow:
+        available = narrowed(rng, available)
     first = new_referral(draft, citizen, site, available)
     referrals = [first]
     if rng.random() < 0.1 and len(draft.referrals) + 2 <= count and first["mode"] != "team":
@@ -942,13 +1008,21 @@ def next_id(draft: Draft, extra: int = 0) -> str:
 
 
 def new_referral(draft: Draft, citizen: Doc, site: Site, available: Windows | None) -> Doc:
-    mode = draw(draft.rng, MODES)
+    mode = draw(draft.rng, draft.shape.modes)
     referral = team_referral(draft, citizen, site, available) if mode == "team" else None
     if referral is None:
         referral = individual_referral(draft, citizen, site, mode)
         offer_class(draft, referral, site, available)
     charge_referral(draft, referral, citizen)
     return referral
+
+
+def package_weights(draft: Draft, mode: str) -> dict[str, float]:
+    """The mode's packages, SUL §140 weighted by the week's shape."""
+    return {
+        code: w * (draft.shape.sul if code.startswith("SUL") else 1.0)
+        for code, w in MODE_PACKAGES[mode].items()
+    }
 
 
 def referral_doc(id: str, citizen: Doc, package: str, mode: str, centre: str) -> Doc:
@@ -976,7 +1050,7 @@ def individual_referral(draft: Draft, citizen: Doc, site: Site, mode: str) -> Do
     """A centre, home or online referral (a team referral without a class left is a centre one)."""
     rng = draft.rng
     mode = "centre" if mode == "team" else mode
-    package = draw(rng, MODE_PACKAGES[mode])
+    package = draw(rng, package_weights(draft, mode))
     doc = referral_doc(next_id(draft), citizen, package, mode, site.id)
     doc["profession"] = pick_profession(draft, site.id, professions_for(package))
     doc["sessions_per_week"], doc["session_minutes"] = pick_plan(rng, session_plans(package, mode))
@@ -999,7 +1073,7 @@ def session_plans(package: str, mode: str) -> tuple[tuple[int, int], ...]:
 def team_referral(draft: Draft, citizen: Doc, site: Site, available: Windows | None) -> Doc | None:
     """A seat in one of the centre's classes that meets when the citizen can come."""
     rng = draft.rng
-    package = draw(rng, MODE_PACKAGES["team"])
+    package = draw(rng, package_weights(draft, "team"))
     options = []
     for cls in (c for c in draft.classes if c["centre"] == site.id):
         for spw in team_sessions(package, cls):
@@ -1095,7 +1169,7 @@ def pick_plan(rng: random.Random, plans: Sequence[tuple[int, int]]) -> tuple[int
 
 def pick_skills(draft: Draft, centre: str, profession: str) -> list[str]:
     """One in five needs a special skill that a colleague of the profession at the centre has."""
-    if draft.rng.random() >= 0.2:
+    if draft.rng.random() >= draft.shape.skill_need:
         return []
     held = {s for t in at_centre(draft, centre, profession) for s in t["skills"]}
     special = sorted(held & {"neuro", "lymph", "vestibular", "kol"})
@@ -1107,7 +1181,8 @@ def set_course_stage(draft: Draft, doc: Doc) -> None:
     rng = draft.rng
     most = PACKAGE[doc["package"]]["max_sessions"]
     spw = doc["sessions_per_week"]
-    stage = draw(rng, {"new": 25, "ongoing": 60, "ending": 15 if most else 0})
+    new = draft.shape.new_courses if doc["package"].startswith("SUL") else 25
+    stage = draw(rng, {"new": new, "ongoing": 60, "ending": 15 if most else 0})
     sul = doc["package"].startswith("SUL")
     if stage == "new":
         doc["intro"] = doc["mode"] == "team" or sul
@@ -1246,10 +1321,10 @@ def scenario_doc(draft: Draft, name: str) -> Doc:
 
 def build(
     rng: random.Random, name: str, week: str, sites: tuple[Site, ...], towns: tuple[Town, ...],
-    scale: Scale,
+    scale: Scale, shape: Shape | None = None,
 ) -> Doc:  # fmt: skip
     """Therapists first, then classes they can run, then citizens and their referrals."""
-    draft = Draft(rng, week, sites, towns, scale)
+    draft = Draft(rng, week, sites, towns, scale, shape or Shape())
     add_therapists(draft, scale)
     add_classes(draft)
     add_referrals(draft, scale.referrals)
@@ -1257,13 +1332,16 @@ def build(
     return scenario_doc(draft, name)
 
 
-def generate(scale: str, seed: int, week: str = "2026-W50") -> Doc:
-    """A realistic week for a municipality of size S, M or L, the same for the same seed."""
+def generate(scale: str, seed: int, week: str = "2026-W50", shape: str = "usual") -> Doc:
+    """A realistic week for a municipality of size S, M or L of a kind of week (SHAPES), the
+    same for the same seed."""
     size = SCALES[scale]
+    kind = SHAPES[shape]
     rng = random.Random(seed)
-    sites = pick_sites(rng, size.centres, DJURSLAND_TOWNS)
-    name = f"Genereret kommune {scale} (frø {seed}), uge {week_number(week)}"
-    return build(rng, name, week, sites, DJURSLAND_TOWNS, size)
+    sites = pick_sites(rng, size.centres, DJURSLAND_TOWNS, kind)
+    label = "" if shape == "usual" else f", {shape}"
+    name = f"Genereret kommune {scale} (frø {seed}{label}), uge {week_number(week)}"
+    return build(rng, name, week, sites, DJURSLAND_TOWNS, size, kind)
 
 
 def norddjurs(seed: int = NORDDJURS_SEED) -> Doc:

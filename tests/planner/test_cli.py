@@ -323,3 +323,35 @@ def test_generate_unknown_scale_exits_2(tmp_path):
     assert done.stderr == "Bad options (1 error):\n  - --scale must be one of S, M, L, not 'X'\n"
     assert "Traceback" not in done.stderr
     assert path.exists() is False
+
+
+def test_generate_shape_writes_that_kind_of_week(tmp_path):
+    path = tmp_path / "generated.json"
+    result = run(
+        "generate", "--scale", "S", "--seed", "3", "--shape", "home-villages", "-o", str(path)
+    )
+    assert result.exit_code == 0
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["name"] == "Genereret kommune S (frø 3, home-villages), uge 50"
+    assert check_scenario(doc) == []
+
+
+def test_generate_unknown_shape_exits_2(tmp_path):
+    result = run("generate", "--shape", "crowded", "-o", str(tmp_path / "g.json"))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Bad options (1 error):\n  - --shape must be one of usual, scarce-skills, tight-rooms, "
+        "full-classes, home-villages, narrow-windows, part-timers, sul-peak, not 'crowded'\n"
+    )
+
+
+def test_bench_bad_options_exit_2_naming_each():
+    result = run("bench", "--scales", "S,Q", "--shapes", "usual,odd", "--seeds", "1,x")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Bad options (3 errors):\n"
+        "  - --scales: 'Q' is not one of S, M, L\n"
+        "  - --shapes: 'odd' is not one of usual, scarce-skills, tight-rooms, full-classes, "
+        "home-villages, narrow-windows, part-timers, sul-peak\n"
+        "  - --seeds must be whole numbers separated by commas, not '1,x'\n"
+    )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+
 from planner.formats.scenario import parse_scenario
 from solver.bound import relaxation_bound
 from solver.explain import citizen_bound, referral_bounds
 from solver.options import build_options
 from tests import factories as f
 from tests.planning import plan
+from tests.solver.test_properties import PROPERTY, weeks
 
 MON_10_11 = {"mon": [["10:00", "11:00"]]}
 
@@ -48,3 +51,82 @@ def test_relaxation_bound_allows_a_second_therapist():
 def test_plan_reports_the_tightest_bound():
     solution = plan(competing_week())
     assert (solution.stats.sessions_placed, solution.stats.placed_bound) == (1, 1)
+
+
+def test_relaxation_bound_sees_one_treatment_room_for_two_therapists():
+    doc = competing_week()
+    doc["therapists"].append(f.therapist("t02"))
+    doc["rooms"] = [f.room("auning-b1")]
+    assert bounds_of(doc) == (2, 1)
+
+
+def test_relaxation_bound_sees_that_seats_wait_for_the_assessment():
+    """Two team referrals with an intro, time for one intro only (Monday), the class on Tuesday."""
+    doc = f.scenario(
+        classes=[f.team_class(meetings=[{"day": "tue", "start": "10:00"}])],
+        therapists=[
+            f.therapist("t01", hours={"mon": [["10:00", "10:45"]], "tue": [["10:00", "11:00"]]})
+        ],
+        citizens=[f.citizen("c001"), f.citizen("c002")],
+        referrals=[
+            f.referral(
+                r, c, mode="team", intro=True, sessions_per_week=2, session_minutes=45,
+                exception="t", **{"class": "balance"},
+            )
+            for r, c in (("r001", "c001"), ("r002", "c002"))
+        ],
+    )  # fmt: skip
+    # Alone, each referral gets its intro and its seat (2 + 2); together one intro fits, so
+    # only that referral's seat can follow: 1 + 1.
+    assert bounds_of(doc) == (4, 2)
+    assert plan(doc).stats.sessions_placed == 2
+
+
+def exact_optimum(doc: dict) -> int | None:
+    """The most sessions the whole-week model can place, when CP-SAT proves it (else None)."""
+    from ortools.sat.python import cp_model
+
+    from solver.model import PlanModel
+
+    problem = parse_scenario(doc)
+    options = build_options(problem)
+    model = PlanModel(problem, options).build()
+    model.model.maximize(sum(model.x) + sum(model.seat.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 10
+    solver.parameters.num_workers = 2
+    if solver.solve(model.model) != cp_model.OPTIMAL:
+        return None
+    return round(solver.objective_value)
+
+
+@given(weeks())
+@PROPERTY
+def test_relaxation_bound_is_at_least_the_exact_optimum(doc):
+    """The bound is a proof: on random small weeks never below what an exact solve places.
+
+    The exact solve is the solver's whole-week model proved optimal (it counts room places per
+    centre, a relaxation of rooms); the bounds must never claim less than it can place.
+    """
+    best = exact_optimum(doc)
+    citizen, relaxed = bounds_of(doc)
+    if best is not None:
+        assert relaxed is None or relaxed >= best
+        assert citizen >= best
+
+
+def test_relaxation_bound_counts_whole_sessions_in_a_window():
+    """Two therapists free 10-12, six 45-minute sessions: two each fit, not 2.67."""
+    window = {"mon": [["10:00", "12:00"]]}
+    doc = f.scenario(
+        rooms=[f.room("auning-b1"), f.room("auning-b2")],
+        therapists=[f.therapist("t01", hours=window), f.therapist("t02", hours=window)],
+        citizens=[f.citizen(f"c{i:03d}", available=window) for i in range(6)],
+        referrals=[
+            f.referral(f"r{i:03d}", f"c{i:03d}", sessions_per_week=1, session_minutes=45,
+                       exception="t")
+            for i in range(6)
+        ],
+    )  # fmt: skip
+    assert bounds_of(doc) == (6, 4)
+    assert plan(doc).stats.sessions_placed == 4

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from planner.formats.scenario import parse_scenario
+from pathlib import Path
+
+from planner.formats.scenario import load_scenario, parse_scenario
 from planner.formats.validate import check_plan
-from solver.draft import to_appointments
 from solver.firstfit import Diary, first_fit
 from solver.options import build_options
 from solver.problem import Solution, Stats
 from solver.solve import seed_diary
+from solver.tentative import to_appointments
 from tests import factories as f
 
 
@@ -34,3 +36,16 @@ def test_refill_never_books_a_second_re_test_for_a_team_referral() -> None:
     plan = Solution("feasible", appointments, (), (), Stats(2, refilled.placed(), 0, 2, 0.0))
     assert len(individual) == 1
     assert [v for v in check_plan(problem, plan) if v.rule == "team-intro-final"] == []
+
+
+def test_first_fit_starts_the_norddjurs_sul_start_r0249_with_an_assessment() -> None:
+    """r0249 (mode centre, class balance-auning, SUL §140 start) once got a seat first."""
+    problem = load_scenario(Path(__file__).parents[2] / "fixtures" / "norddjurs.json")
+    options = build_options(problem)
+    draft = first_fit(problem, options)
+    appointments = to_appointments(problem, options, draft, {})
+    mine = [a for a in appointments if a.referral == "r0249" or "r0249" in a.participants]
+    first = min(mine, key=lambda a: (a.day, a.start))
+    assert first.kind == "individual"
+    plan = Solution("feasible", tuple(appointments), (), (), Stats(0, draft.placed(), 0, 0, 0.0))
+    assert [v for v in check_plan(problem, plan) if v.rule == "course-start"] == []

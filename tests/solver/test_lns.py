@@ -7,13 +7,13 @@ import time
 from planner.formats.scenario import parse_scenario
 from planner.formats.validate import check_plan
 from planner.tools.generate import generate
-from solver.draft import Booking, Draft
 from solver.explain import referral_bounds
 from solver.firstfit import first_fit
 from solver.lns import Neighbourhood, crossings, improve, neighbourhoods, rooms_fit, sub_options
 from solver.options import build_options
 from solver.problem import INDIVIDUAL_ROOM_KINDS
 from solver.solve import finish
+from solver.tentative import Booking, Tentative
 
 
 def small_week():
@@ -44,9 +44,9 @@ def test_improve_keeps_the_rules_and_never_places_fewer():
     problem, options, plan = small_week()
     began = time.monotonic()
     bounds = referral_bounds(problem, options)
-    better = improve(problem, options, plan, Draft(), bounds, began + 8.0, 2)
+    better = improve(problem, options, plan, Tentative(), bounds, began + 8.0, 2)
     assert better.placed() >= plan.placed()
-    solution = finish(problem, options, bounds, better, "feasible", Draft(), 10**6, began)
+    solution = finish(problem, options, bounds, better, "feasible", Tentative(), 10**6, began)
     assert check_plan(problem, solution) == []
 
 
@@ -77,7 +77,7 @@ def test_crossings_free_one_day_at_every_centre_of_a_therapist():
 def test_rooms_fit_refuses_more_sessions_than_rooms():
     problem, options, plan = small_week()
     area = Neighbourhood(problem.centres[0].id, frozenset({0}))
-    assert rooms_fit(problem, options, plan, Draft(), area)
+    assert rooms_fit(problem, options, plan, Tentative(), area)
     centre = area.centre
     places = sum(
         r.capacity for r in problem.rooms if r.centre == centre and r.kind in INDIVIDUAL_ROOM_KINDS
@@ -87,6 +87,6 @@ def test_rooms_fit_refuses_more_sessions_than_rooms():
         for o in options.individual
         if o.centre == centre and o.day == 0 and o.kind == "individual" and 540 in o.starts
     ]
-    crowded = Draft([Booking(o, 540, None) for o in at_nine[: places + 1]])
+    crowded = Tentative([Booking(o, 540, None) for o in at_nine[: places + 1]])
     assert len(crowded.bookings) == places + 1
-    assert not rooms_fit(problem, options, crowded, Draft(), area)
+    assert not rooms_fit(problem, options, crowded, Tentative(), area)

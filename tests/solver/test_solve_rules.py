@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from solver.problem import Message
+from planner.formats.scenario import parse_scenario
+from solver.problem import Appointment, Message
+from solver.routes import chain_home_visits, driving_minutes
 from tests import factories as f
 from tests.planning import of, placed, plan
 
@@ -131,6 +133,16 @@ def test_max_minutes_caps_the_week():
     assert placed(plan(doc)) == 3
 
 
+def test_max_minutes_reached_is_the_reason_named():
+    doc = one_referral(sessions_per_week=3, session_minutes=30, package="TG1")
+    doc["therapists"][0].update(max_minutes=60, name="Mette Holm")
+    solution = plan(doc)
+    assert solution.unplaced[0].reasons == (
+        "Mette Holm has reached the week's cap of 60 minutes: a higher cap would let the session "
+        "be placed",
+    )
+
+
 # --- home visits ----------------------------------------------------------------------------------
 
 
@@ -160,6 +172,64 @@ def test_home_visit_edge_fits_with_travel():
     assert (visit.start, visit.end) == (510, 570)
 
 
+def two_neighbours_at_home() -> dict:
+    """Two citizens next door to each other, 9 km from the centre, free only on Monday."""
+    return f.scenario(
+        citizens=[
+            f.citizen("c001", lat=56.431, lon=10.533, available=MON_ONLY),
+            f.citizen("c002", lat=56.432, lon=10.534, available=MON_ONLY),
+        ],
+        referrals=[
+            f.referral(r, c, mode="home", sessions_per_week=1, session_minutes=60, exception="t")
+            for r, c in (("r001", "c001"), ("r002", "c002"))
+        ],
+    )
+
+
+def test_home_visits_in_a_row_are_driven_as_a_route():
+    solution = plan(two_neighbours_at_home())
+    first, second = sorted(solution.appointments, key=lambda a: a.start)
+    # Centre -> first home (16 min), next door (1 min), back to the centre (16 min).
+    assert (first.travel_before, first.travel_after) == (16, 0)
+    assert (second.travel_before, second.travel_after) == (1, 17)
+    assert driving_minutes(list(solution.appointments)) == 34  # round trips: 16+16+17+17
+
+
+def test_home_visits_with_a_centre_session_between_stay_round_trips():
+    problem = parse_scenario(two_neighbours_at_home())
+    day = problem.days[0].date
+    visit = {"kind": "home", "therapist": "t01", "centre": "auning", "day": day}
+    appointments = [
+        Appointment("a1", start=540, end=600, referral="r001", travel_before=16, travel_after=16,
+                    **visit),
+        Appointment("a2", "individual", "t01", "auning", day, 630, 690, referral="r003"),
+        Appointment("a3", start=720, end=780, referral="r002", travel_before=17, travel_after=17,
+                    **visit),
+    ]  # fmt: skip
+    assert chain_home_visits(problem, appointments) == appointments
+    chained = chain_home_visits(problem, [appointments[0], appointments[2]])
+    assert [(a.travel_before, a.travel_after) for a in chained] == [(16, 0), (1, 17)]
+    assert chain_home_visits(problem, [appointments[0], appointments[2]], frozenset({"a3"})) == [
+        appointments[0],
+        appointments[2],
+    ]
+
+
+def test_home_visits_stay_round_trips_when_the_route_would_start_before_the_hours():
+    doc = two_neighbours_at_home()
+    doc["citizens"][1].update(lat=56.431, lon=10.395)  # 2 min from the centre, 15 from c001
+    doc["therapists"][0]["hours"] = {"mon": [["08:00", "11:30"], ["12:00", "16:00"]]}
+    problem = parse_scenario(doc)
+    day = problem.days[0].date
+    visit = {"kind": "home", "therapist": "t01", "centre": "auning", "day": day}
+    morning = Appointment("a1", start=600, end=660, referral="r001", travel_before=16,
+                          travel_after=16, **visit)  # fmt: skip
+    # From c001 the drive would start at 11:45, inside the lunch break.
+    after_lunch = Appointment("a2", start=720, end=780, referral="r002", travel_before=2,
+                              travel_after=2, **visit)  # fmt: skip
+    assert chain_home_visits(problem, [morning, after_lunch]) == [morning, after_lunch]
+
+
 # --- rooms ----------------------------------------------------------------------------------------
 
 
@@ -180,6 +250,34 @@ def two_at_once(rooms: list[dict]) -> dict:
 
 def test_treatment_room_holds_one_session():
     assert placed(plan(two_at_once([f.room("auning-b1")]))) == 1
+
+
+def test_treatment_room_full_is_the_reason_named_not_the_therapists():
+    doc = two_at_once([f.room("auning-b1")])
+    for t in doc["therapists"]:
+        t["profession"] = "assistant"
+    for r in doc["referrals"]:
+        r["profession"] = "assistant"
+    solution = plan(doc)
+    # Two assistants are free; the one treatment room is what blocks the second session.
+    assert solution.unplaced[0].reasons == (
+        "no room is free at Træningscenter Auning when Terapeut t01 could give the session and "
+        "the citizen can come (Mon 10:00): a free treatment room or hall place then would let it "
+        "be placed",
+    )
+
+
+def test_only_qualified_therapist_is_named_in_the_reason():
+    doc = two_at_once([f.room("auning-b1"), f.room("auning-b2")])
+    doc["therapists"][0].update(name="Mette Holm", skills=["neuro"])
+    for r in doc["referrals"]:
+        r["skills"] = ["neuro"]
+    solution = plan(doc)
+    assert solution.unplaced[0].reasons == (
+        "the only physiotherapist with skill 'neuro' who could give it, Mette Holm, is booked "
+        "whenever the citizen can come (Mon 10:00): more hours for Mette Holm, or another "
+        "physiotherapist with skill 'neuro', would let it be placed",
+    )
 
 
 def test_hall_holds_sessions_up_to_capacity():
@@ -327,6 +425,59 @@ def test_team_intro_and_class_share_the_only_therapist():
     solution = plan(doc)
     # One therapist, who also leads the class: the intro takes Tuesday, the seat is Thursday's.
     assert [(a.kind, a.day.day) for a in of(solution, "r000")] == [("individual", 8), ("team", 10)]
+
+
+def test_course_start_centre_referral_naming_a_class_is_assessed_before_its_seats():
+    doc = team_week(2)
+    doc["referrals"][0].update(mode="centre", intro=True, discharged="2026-12-04")
+    doc["citizens"][0]["available"] = {"tue": [["08:00", "16:00"]], "thu": [["08:00", "16:00"]]}
+    solution = plan(doc)
+    # The class meets Tuesday first, but the course must start with an individual assessment.
+    assert [(a.kind, a.day.day) for a in of(solution, "r000")] == [
+        ("individual", 8),
+        ("team", 10),
+    ]
+
+
+def test_course_start_first_fit_books_the_assessment_before_the_seats():
+    doc = team_week(2)
+    doc["referrals"][0].update(mode="centre", delivered=0)
+    solution = plan(doc, optimise=False)
+    kinds = [a.kind for a in of(solution, "r000")]
+    assert kinds[0] == "individual"
+    assert len(kinds) == 2
+
+
+def test_course_start_running_course_may_begin_the_week_in_class():
+    doc = team_week(1)
+    doc["referrals"][0].update(mode="centre", delivered=3, session_minutes=90)
+    # Only the class fits the therapist's hours: the seats alone are this week's sessions.
+    doc["therapists"][0]["hours"] = {"tue": [["10:00", "11:00"]], "thu": [["10:00", "11:00"]]}
+    solution = plan(doc)
+    assert [a.kind for a in of(solution, "r000")] == ["team", "team"]
+
+
+def test_class_that_cannot_be_held_names_its_busy_instructor():
+    doc = team_week(1)
+    doc["classes"][0]["meetings"] = [{"day": "tue", "start": "10:00"}]
+    doc["referrals"][0].update(sessions_per_week=1, session_minutes=60, exception="one class")
+    doc["citizens"].append(f.citizen("c001"))
+    doc["referrals"].append(
+        f.referral("r001", "c001", sessions_per_week=1, session_minutes=60, exception="t")
+    )
+    doc["therapists"][0].update(name="Mette Holm")
+    doc["pinned"] = [
+        {"id": "p1", "kind": "individual", "referral": "r001", "therapist": "t01",
+         "centre": "auning", "room": "auning-b1",
+         "start": "2026-12-08T10:00:00+01:00", "end": "2026-12-08T11:00:00+01:00"}
+    ]  # fmt: skip
+    solution = plan(doc)
+    assert [u.reasons for u in solution.unplaced] == [
+        (
+            "the meetings of Balancehold the citizen can come to (Tue 10:00) cannot be held: "
+            "every instructor (Mette Holm) is busy then",
+        )
+    ]
 
 
 # --- SUL §140, pinned and previous ---------------------------------------------------------

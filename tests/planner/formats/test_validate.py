@@ -578,7 +578,7 @@ def test_referral_kind_violated_by_a_centre_referral_seen_at_home() -> None:
 
 def test_referral_kind_edge_a_centre_referral_naming_a_class_gets_either() -> None:
     problem = team_week(f.referral(**{"class": "balance"}))
-    assert broken(problem, meeting(), appt("a2", WED)) == []
+    assert broken(problem, appt("a2", MON), meeting()) == []
 
 
 def test_referral_duration_allowed() -> None:
@@ -629,6 +629,26 @@ def test_team_intro_final_allowed_re_test_after_the_seats() -> None:
 def test_team_intro_final_edge_with_both_a_single_individual_session_is_the_intro() -> None:
     problem = team_week(team_referral(intro=True, final=True))
     assert broken(problem, appt(day=TUE), meeting(day=THU)) == []
+
+
+def test_course_start_allowed_assessment_before_the_seats() -> None:
+    problem = team_week(f.referral(**{"class": "balance"}))
+    assert broken(problem, appt(day=MON), meeting(day=TUE)) == []
+
+
+def test_course_start_violated_by_a_seat_as_the_courses_first_session() -> None:
+    problem = team_week(f.referral(**{"class": "balance"}))
+    assert broken(problem, meeting(day=TUE), appt(day=WED)) == ["course-start"]
+
+
+def test_course_start_violated_by_a_sul_start_seated_on_the_assessments_day() -> None:
+    problem = team_week(f.referral(**{"class": "balance", "intro": True, "delivered": 2}))
+    assert broken(problem, meeting(day=TUE)) == ["course-start"]
+
+
+def test_course_start_edge_a_running_course_may_start_the_week_with_a_seat() -> None:
+    problem = team_week(f.referral(**{"class": "balance", "delivered": 3}))
+    assert broken(problem, meeting(day=TUE), appt(day=WED)) == []
 
 
 PIN = {
@@ -736,7 +756,8 @@ def test_class_participants_violated_by_a_participant_listed_twice() -> None:
 
 
 def test_class_participants_edge_a_centre_referral_naming_the_class() -> None:
-    problem = team_week(team_referral(), f.referral("r002", "c002", **{"class": "balance"}))
+    running = f.referral("r002", "c002", delivered=2, **{"class": "balance"})
+    problem = team_week(team_referral(), running)
     assert broken(problem, meeting(people=("r001", "r002"))) == []
 
 

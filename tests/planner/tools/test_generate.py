@@ -17,6 +17,7 @@ from planner.formats.scenario import check_scenario, parse_scenario
 from planner.tools.generate import (
     LOAD,
     PACKAGES,
+    SHAPES,
     capacity_minutes,
     distance_km,
     generate,
@@ -263,3 +264,81 @@ def test_christmas_fixture_has_a_class_meeting_on_juledag() -> None:
     doc = read_fixture("norddjurs-uge52.json")
     fixed = [m["day"] for c in doc["classes"] for m in c.get("meetings", [])]
     assert (len(doc["therapists"]), len(doc["referrals"]), fixed) == (4, 15, ["tue", "fri"])
+
+
+# --- shapes: kinds of week ------------------------------------------------------------------------
+
+
+@functools.cache
+def shaped(shape: str, seed: int = 1) -> dict[str, Any]:
+    return generate("S", seed, shape=shape)
+
+
+def special_skills(doc: dict[str, Any]) -> int:
+    return sum(1 for t in doc["therapists"] for s in t["skills"] if s != "team")
+
+
+def starts(doc: dict[str, Any]) -> int:
+    return sum(1 for r in doc["referrals"] if r["discharged"] and r["intro"])
+
+
+def of_mode(doc: dict[str, Any], mode: str) -> int:
+    return sum(1 for r in doc["referrals"] if r["mode"] == mode)
+
+
+def short_weeks(doc: dict[str, Any]) -> int:
+    return sum(1 for t in doc["therapists"] if len(t["hours"]) < 5)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_generate_every_shape_is_a_valid_week(shape: str) -> None:
+    doc = shaped(shape)
+    assert check_scenario(doc) == []
+    assert 200 <= len(doc["referrals"]) <= 300
+
+
+def test_generate_usual_shape_is_the_default_week() -> None:
+    assert generate("S", 3, shape="usual") == generate("S", 3)
+
+
+@pytest.mark.parametrize(
+    ("shape", "measure"),
+    [
+        ("scarce-skills", lambda d: -special_skills(d)),
+        ("tight-rooms", lambda d: -sum(1 for r in d["rooms"] if r["kind"] == "treatment")),
+        ("full-classes", lambda d: of_mode(d, "team")),
+        ("home-villages", lambda d: of_mode(d, "home")),
+        ("narrow-windows", lambda d: sum(1 for c in d["citizens"] if "available" in c)),
+        ("part-timers", short_weeks),
+        ("sul-peak", starts),
+    ],
+)
+def test_generate_shape_turns_its_knob(shape: str, measure: Any) -> None:
+    """On every one of three seeds the shape has more of what it is about than the usual week."""
+    for seed in (1, 2, 3):
+        assert measure(shaped(shape, seed)) > measure(shaped("usual", seed))
+
+
+def test_generate_narrow_windows_are_two_hours_at_most() -> None:
+    doc = shaped("narrow-windows")
+    spans = [
+        int(b[:2]) * 60 + int(b[3:]) - int(a[:2]) * 60 - int(a[3:])
+        for c in doc["citizens"]
+        for windows in c.get("available", {}).values()
+        for a, b in windows
+    ]
+    assert max(spans) == 120
+
+
+def test_generate_full_classes_ask_for_more_seats_than_there_are() -> None:
+    doc = shaped("full-classes")
+    asked: Counter[str] = Counter()
+    for r in doc["referrals"]:
+        if r["class"]:
+            asked[r["class"]] += r["sessions_per_week"]
+    seats = {
+        c["id"]: c["capacity"] * len(c.get("meetings", []))
+        or c["capacity"] * c.get("meetings_per_week", 0)
+        for c in doc["classes"]
+    }
+    assert any(asked[c] > n for c, n in seats.items())

@@ -1,7 +1,9 @@
-"""A plan in the solver's own terms: chosen options, before it becomes plan/1 appointments.
+"""A tentative plan in the solver's own terms: chosen options, before it becomes plan/1
+appointments.
 
-The first-fit heuristic writes a Draft, the CP-SAT model reads one as its hint and writes one as
-its answer, and `to_appointments` turns either into the appointments of a plan.
+Named `Tentative` (not "draft": that is a stored plan version's status, and the generator's week
+in the making). The first-fit heuristic writes one, the CP-SAT model reads one as its hint and
+writes one as its answer, and `to_appointments` turns either into the appointments of a plan.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ class HeldMeeting:
 
 
 @dataclass
-class Draft:
+class Tentative:
+    """Bookings and held class meetings: what a plan under way has chosen so far."""
+
     bookings: list[Booking] = field(default_factory=list)
     meetings: list[HeldMeeting] = field(default_factory=list)
 
@@ -54,7 +58,7 @@ class Draft:
         return counts
 
 
-def session_days(draft: Draft, options: Options) -> dict[str, list[int]]:
+def session_days(draft: Tentative, options: Options) -> dict[str, list[int]]:
     """The days (indices) on which each referral has a session."""
     days: dict[str, list[int]] = {}
     for b in draft.bookings:
@@ -66,7 +70,7 @@ def session_days(draft: Draft, options: Options) -> dict[str, list[int]]:
 
 
 def to_appointments(
-    problem: Problem, options: Options, draft: Draft, ids: dict[tuple, str]
+    problem: Problem, options: Options, draft: Tentative, ids: dict[tuple, str]
 ) -> list[Appointment]:
     """The draft as plan appointments in time order, reusing ids of pinned and kept appointments."""
     appointments = [booking_appointment(problem, b) for b in draft.bookings]
