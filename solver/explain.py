@@ -24,6 +24,7 @@ from solver.options import (
     session_centres,
 )
 from solver.problem import (
+    SUL140_START_DAYS,
     Message,
     PlanWarning,
     Problem,
@@ -438,13 +439,13 @@ def warnings(problem: Problem, options: Options, draft: Tentative) -> list[PlanW
 
 def start_deadline_message(problem: Problem, referral: Referral, days: list[int]) -> Message | None:
     assert referral.discharged is not None
-    deadline = referral.discharged + timedelta(days=7)
+    deadline = referral.discharged + timedelta(days=SUL140_START_DAYS)
     if not days:
         dates = {"discharged": str(referral.discharged), "deadline": str(deadline)}
         return Message("warning.no-start", dates)
     first = problem.days[min(days)].date
     late = (first - referral.discharged).days
-    if late <= 7:
+    if late <= SUL140_START_DAYS:
         return None
     return Message("warning.late-start", {"first": str(first), "days": late})
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from solver.problem import (
     INDIVIDUAL_ROOM_KINDS,
+    SUL140_START_DAYS,
     Day,
     Kind,
     Problem,
@@ -101,7 +102,7 @@ def start_target(problem: Problem, referral: Referral, days: Iterable[int]) -> d
     it can be at all (of `days`) when that is later."""
     assert referral.discharged is not None
     first = problem.days[min(days)].date
-    return max(referral.discharged + timedelta(days=7), first)
+    return max(referral.discharged + timedelta(days=SUL140_START_DAYS), first)
 
 
 def build_options(problem: Problem) -> Options:

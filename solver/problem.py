@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -226,6 +226,17 @@ def minutes_of(text: str) -> int:
     """Minutes after midnight of an "HH:MM" time."""
     hours, mins = text.split(":")
     return int(hours) * 60 + int(mins)
+
+
+#: SUL §140: training starts within this many calendar days of the discharge (the one place).
+SUL140_START_DAYS = 7
+
+
+def start_deadline(referral: Referral) -> date | None:
+    """The last day a SUL §140 course's first session may fall on: discharge + 7 days."""
+    if referral.discharged is None:
+        return None
+    return referral.discharged + timedelta(days=SUL140_START_DAYS)
 
 
 def awaits_start(referral: Referral) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import Session
+
 from planner.formats.scenario import parse_scenario
 from planner.formats.validate import check_plan
 from solver.problem import Appointment, Solution
@@ -28,3 +30,17 @@ def of(solution: Solution, referral: str) -> list[Appointment]:
 
 def placed(solution: Solution) -> int:
     return solution.stats.sessions_placed
+
+
+def publish_unchecked(plan_id: int, *, session: Session) -> None:
+    """Publish a hand-made plan the way `publish` does, but without its rule check.
+
+    For tests of what comes after publishing (letters, e-mail, repair) whose small hand-made plans
+    leave requested sessions unplaced without saying so; `publish` itself refuses such plans
+    (tests/planner/plan/test_versions.py).
+    """
+    from planner.db.store import mark_published
+    from planner.outputs.feeds import record_publication
+
+    record_publication(plan_id, session=session)
+    mark_published(plan_id, session=session)

@@ -468,7 +468,7 @@ def supersede_published(session: Session, plan: Plan) -> None:
     session.add(plan)
 
 
-def publish_plan(plan_id: int, *, session: Session) -> None:
+def mark_published(plan_id: int, *, session: Session) -> None:
     """Publish a saved plan: it becomes what therapists and citizens see for its week."""
     plan = get(session, Plan, plan_id)
     supersede_published(session, plan)

@@ -19,6 +19,7 @@ from planner.formats.plan import PlanError, read_plan
 from planner.text.messages import Lang, render, text_message
 from solver.problem import (
     INDIVIDUAL_ROOM_KINDS,
+    SUL140_START_DAYS,
     WEEKDAYS,
     Appointment,
     Centre,
@@ -37,7 +38,7 @@ T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 
 KINDS = ("individual", "home", "online", "team")
-START_DEADLINE_DAYS = 7
+START_DEADLINE_DAYS = SUL140_START_DAYS
 
 
 @dataclass(frozen=True)

@@ -463,7 +463,7 @@ def forget_expired(session: Session, moment: datetime, week: str) -> None:
 
 
 @dataclass(frozen=True)
-class Entry:
+class FeedEvent:
     """One stored appointment of a feed, as plain data: what `build_calendar` prints."""
 
     uid: str
@@ -490,8 +490,8 @@ class Entry:
         return self.cancelled_at + CANCELLED_SHOWN
 
 
-def entry_of(row: FeedEntry) -> Entry:
-    return Entry(
+def entry_of(row: FeedEntry) -> FeedEvent:
+    return FeedEvent(
         row.uid,
         row.week,
         row.feed_name,
@@ -510,7 +510,7 @@ def entry_of(row: FeedEntry) -> Entry:
     )
 
 
-def feed_entries(kind: str, key: str, *, session: Session) -> list[Entry]:
+def feed_entries(kind: str, key: str, *, session: Session) -> list[FeedEvent]:
     """Every stored appointment of one feed, dropped-out ones not yet deleted included."""
     query = select(FeedEntry).where(FeedEntry.feed_kind == kind, FeedEntry.feed_key == key)
     return [entry_of(row) for row in session.exec(query).all()]
@@ -528,13 +528,13 @@ def citizen_uids(citizen: str, week: str, *, session: Session) -> dict[tuple[dat
     return {(row.date, row.start): row.uid for row in session.exec(query).all()}
 
 
-def visible(entries: Iterable[Entry], now: datetime) -> list[Entry]:
+def visible(entries: Iterable[FeedEvent], now: datetime) -> list[FeedEvent]:
     """What a feed shows now: confirmed appointments, and cancelled ones for 14 days."""
     kept = [e for e in entries if (until := e.shown_until) is None or now < until]
     return sorted(kept, key=lambda e: (e.date, e.start, e.end, e.uid))
 
 
-def last_modified(entries: Iterable[Entry], now: datetime) -> datetime | None:
+def last_modified(entries: Iterable[FeedEvent], now: datetime) -> datetime | None:
     """When the feed last changed: an appointment's change, or a cancelled one dropping out."""
     moments = []
     for entry in entries:
@@ -548,21 +548,21 @@ def calendar_uid(kind: str, key: str) -> str:
     return str(uuid.uuid5(UID_NAMESPACE, f"{kind}:{key}"))
 
 
-def calendar_name(kind: str, entries: Sequence[Entry]) -> str:
+def calendar_name(kind: str, entries: Sequence[FeedEvent]) -> str:
     """The name of the newest publication, else a plain name for the kind of feed."""
     if not entries:
         return FEED_NAMES_DEFAULT[kind]
     return max(entries, key=lambda e: (e.week, e.changed_at, e.uid)).feed_name
 
 
-def build_calendar(kind: str, key: str, entries: Sequence[Entry]) -> bytes:
+def build_calendar(kind: str, key: str, entries: Sequence[FeedEvent]) -> bytes:
     """The feed as iCalendar bytes: the same entries give the same bytes."""
     return calendar_bytes(kind, key, tuple(entries))
 
 
 # Building is pure, so its result can be kept: a feed polled again unchanged costs no rebuild.
 @lru_cache(maxsize=512)
-def calendar_bytes(kind: str, key: str, entries: tuple[Entry, ...]) -> bytes:
+def calendar_bytes(kind: str, key: str, entries: tuple[FeedEvent, ...]) -> bytes:
     calendar = Calendar()
     calendar.add("version", "2.0")
     calendar.add("prodid", PRODID)
@@ -591,21 +591,21 @@ def whole_years(days: Sequence[date]) -> tuple[date, date]:
     return date(min(days).year, 1, 1), date(max(days).year + 1, 1, 1)
 
 
-def zone_dates(entries: Iterable[Entry]) -> dict[str, list[date]]:
+def zone_dates(entries: Iterable[FeedEvent]) -> dict[str, list[date]]:
     found: dict[str, list[date]] = defaultdict(list)
     for entry in entries:
         found[entry.timezone].append(entry.date)
     return dict(sorted(found.items()))
 
 
-def local(entry: Entry, minutes: int) -> datetime:
+def local(entry: FeedEvent, minutes: int) -> datetime:
     day = entry.date + timedelta(days=minutes // (24 * 60))
     return datetime.combine(day, time(minutes % (24 * 60) // 60, minutes % 60)).replace(
         tzinfo=ZoneInfo(entry.timezone)
     )
 
 
-def event(entry: Entry) -> Event:
+def event(entry: FeedEvent) -> Event:
     """One appointment as a VEVENT."""
     item = Event()
     item.add("uid", entry.uid)

@@ -55,6 +55,7 @@ from solver.options import (
 )
 from solver.problem import (
     INDIVIDUAL_ROOM_KINDS,
+    SUL140_START_DAYS,
     Appointment,
     Kind,
     Message,
@@ -719,7 +720,7 @@ def open_start_deadline(
     if not awaits_start(referral):
         return None
     assert referral.discharged is not None
-    deadline = referral.discharged + timedelta(days=rules.START_DEADLINE_DAYS)
+    deadline = referral.discharged + timedelta(days=SUL140_START_DAYS)
     kept = [
         a
         for a in appointments

@@ -50,7 +50,15 @@ from planner.plan.stored import PlanWeek, plan_week
 from planner.text.repair import CANCELLED_CODE, REASONS
 from solver.firstfit import Diary
 from solver.options import meeting_options
-from solver.problem import Appointment, Message, PlanWarning, Problem, Referral, Solution
+from solver.problem import (
+    SUL140_START_DAYS,
+    Appointment,
+    Message,
+    PlanWarning,
+    Problem,
+    Referral,
+    Solution,
+)
 
 DisruptionKind = Literal["therapist", "room", "class", "referral"]
 DISRUPTION_KINDS: tuple[DisruptionKind, ...] = ("therapist", "room", "class", "referral")
@@ -262,7 +270,7 @@ def deadline_kept(problem: Problem, referral: Referral, day: date) -> bool:
     """A session on this day keeps the referral's SUL §140 start deadline (or it has none)."""
     if not (referral.intro and referral.discharged):
         return True
-    return day <= referral.discharged + timedelta(days=7)
+    return day <= referral.discharged + timedelta(days=SUL140_START_DAYS)
 
 
 def free_slots(work: Work, a: Appointment, referral: Referral) -> list[Slot]:

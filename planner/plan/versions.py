@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from planner.db.models import Plan, Scenario
 from planner.db.revision import claim, lock_week_plans
-from planner.db.store import get, publish_plan
+from planner.db.store import get, mark_published
 from planner.errors import NotFound, PlanStateError
 from planner.formats.validate import Violation, check_plan
 from planner.outputs.feeds import record_publication
@@ -71,6 +71,6 @@ def publish(plan_id: int, *, session: Session) -> Plan:
     claim(session, plan_id, seen)
     lock_week_plans(session, plan.week)
     record_publication(plan_id, session=session)
-    publish_plan(plan_id, session=session)
+    mark_published(plan_id, session=session)
     session.refresh(plan)
     return plan

@@ -33,11 +33,9 @@ from planner.formats.scenario import ScenarioError, check_scenario, plannable_da
 from planner.plan.jobs import start_solve
 from planner.register.attendance import delivered, delivered_counts, pending_counts
 from planner.register.store import RegisterError, absences, by_key, register_document
-from solver.problem import Appointment
+from solver.problem import SUL140_START_DAYS, Appointment
 
 Doc = dict[str, Any]
-#: SUL §140: the first session no later than this many days after discharge.
-SUL_140_DAYS = 7
 
 
 # --- the waiting list ---------------------------------------------------------------------------
@@ -45,7 +43,7 @@ SUL_140_DAYS = 7
 
 def start_deadline(course: Course) -> date | None:
     """SUL §140: the day by which the first session must be given (discharge + 7 days)."""
-    return course.discharged + timedelta(days=SUL_140_DAYS) if course.discharged else None
+    return course.discharged + timedelta(days=SUL140_START_DAYS) if course.discharged else None
 
 
 def waiting_order(course: Course) -> tuple[Any, ...]:

@@ -383,19 +383,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "unplaced.only-one-busy": (
         "den eneste {profession}{skills}, der kan give den, {therapist}, er optaget, når borgeren "
-        "kan komme ({times}): flere timer til {therapist} eller en anden {profession} ville give "
-        "plads til den",
+        "kan komme ({times}): flere timer til {therapist} eller en anden {profession}{skills} "
+        "ville give plads til den",
         "the only {profession}{skills} who could give it, {therapist}, is booked whenever the "
-        "citizen can come ({times}): more hours for {therapist}, or another {profession}, would "
-        "let it be placed",
+        "citizen can come ({times}): more hours for {therapist}, or another {profession}{skills}, "
+        "would let it be placed",
     ),
     "unplaced.few-busy": (
         "alle med rette fag ({profession}{skills}), der kan give den ({therapists}), er optaget, "
         "når borgeren kan komme ({times}): flere timer til en af dem eller en anden "
-        "{profession} ville give plads til den",
+        "{profession}{skills} ville give plads til den",
         "every {profession}{skills} who could give it ({therapists}) is booked whenever the "
-        "citizen can come ({times}): more hours for one of them, or another {profession}, would "
-        "let it be placed",
+        "citizen can come ({times}): more hours for one of them, or another "
+        "{profession}{skills}, would let it be placed",
     ),
     "unplaced.meetings-full": (
         "de møder på {team_class}, borgeren kan komme til, er fulde ({times}): et større lokale "

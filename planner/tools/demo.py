@@ -22,7 +22,7 @@ from planner.db.store import (
     import_scenario,
     load_problem,
     load_solution,
-    publish_plan,
+    mark_published,
     save_plan,
 )
 from planner.formats.scenario import week_monday
@@ -169,7 +169,7 @@ def demo_register(
         if back == 1:  # this week: its calendar feeds too
             publish(plan_id, session=session)
         else:  # weeks gone by: published without feeds, which only look ahead
-            publish_plan(plan_id, session=session)
+            mark_published(plan_id, session=session)
         marked = history_attendance(plan_id, today, rng, session=session)
         added = new_courses(past, rng, session=session)
         say(

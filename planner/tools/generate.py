@@ -369,7 +369,7 @@ SHAPES: dict[str, Shape] = {
 }  # fmt: skip
 
 
-# --- The draft a week is built in ----------------------------------------------------------------
+# --- The sketch a week is built in ----------------------------------------------------------------
 
 
 class Held(NamedTuple):
@@ -387,7 +387,7 @@ class Held(NamedTuple):
 
 
 @dataclass
-class Draft:
+class WeekSketch:
     """A week being generated: what is made so far, and the bookable minutes still unasked for."""
 
     rng: random.Random
@@ -576,19 +576,19 @@ class Staff:
     cap: float | None  # max_minutes as a share of the hours, when capped
 
 
-def add_therapists(draft: Draft, scale: Scale) -> None:
+def add_therapists(sketch: WeekSketch, scale: Scale) -> None:
     """The staff, with bookable hours sized so the referrals will ask for LOAD of them."""
-    slots = staff_slots(draft.sites, scale.therapists)
-    names = unique_names(draft.rng, scale.therapists)
+    slots = staff_slots(sketch.sites, scale.therapists)
+    names = unique_names(sketch.rng, scale.therapists)
     staff = [
-        draw_staff(draft, f"t{n:03d}", name, centre, profession)
+        draw_staff(sketch, f"t{n:03d}", name, centre, profession)
         for n, ((centre, profession), name) in enumerate(zip(slots, names, strict=True), 1)
     ]
     day = fit_day_minutes(staff, scale.referrals * MINUTES_PER_REFERRAL / LOAD)
-    draft.therapists = [therapist_doc(one, day) for one in staff]
-    for doc in draft.therapists:
-        add_budget(draft, doc)
-    draft.capacity = dict(draft.budget)
+    sketch.therapists = [therapist_doc(one, day) for one in staff]
+    for doc in sketch.therapists:
+        add_budget(sketch, doc)
+    sketch.capacity = dict(sketch.budget)
 
 
 def unique_names(rng: random.Random, count: int) -> list[str]:
@@ -620,15 +620,15 @@ def shares(total: int, weights: Sequence[float]) -> list[int]:
     return parts
 
 
-def draw_staff(draft: Draft, id: str, name: str, centre: str, profession: str) -> Staff:
+def draw_staff(sketch: WeekSketch, id: str, name: str, centre: str, profession: str) -> Staff:
     """Who a therapist is, where and when they work: ~15 % at two centres, ~30 % part time."""
-    rng = draft.rng
+    rng = sketch.rng
     centres = [centre]
-    if rng.random() < 0.15 and len(draft.sites) > 1:
-        centres.append(nearest_other(draft, centre))
-    days = open_days(draft, centres)
+    if rng.random() < 0.15 and len(sketch.sites) > 1:
+        centres.append(nearest_other(sketch, centre))
+    days = open_days(sketch, centres)
     share = rng.uniform(0.9, 1.1)
-    pattern = draw(rng, draft.shape.staff_patterns)
+    pattern = draw(rng, sketch.shape.staff_patterns)
     if pattern == "fewer days":
         days = sorted(rng.sample(days, min(len(days), rng.choice((3, 4)))), key=DAYS.index)
     if pattern == "shorter days":
@@ -637,12 +637,12 @@ def draw_staff(draft: Draft, id: str, name: str, centre: str, profession: str) -
         id=id,
         name=name,
         profession=profession,
-        skills=tuple(draw_skills(rng, profession, draft.shape.skill_odds)),
+        skills=tuple(draw_skills(rng, profession, sketch.shape.skill_odds)),
         centres=tuple(centres),
         days=tuple(days),
         anchor=rng.choice((480, 480, 510, 510, 540, 900, 930, 960)),
         share=share,
-        absent=tuple(absence(draft, days) if rng.random() < 0.08 else ()),
+        absent=tuple(absence(sketch, days) if rng.random() < 0.08 else ()),
         cap=rng.uniform(0.75, 0.9) if rng.random() < 0.15 else None,
     )
 
@@ -672,24 +672,24 @@ def therapist_doc(staff: Staff, day: float) -> Doc:
     }
 
 
-def absence(draft: Draft, days: list[str]) -> list[str]:
+def absence(sketch: WeekSketch, days: list[str]) -> list[str]:
     """One day off (ill, on a course ...) on a working day that is no public holiday."""
-    dates = [draft.date_of(day) for day in days]
-    holidays = danish_public_holidays(draft.monday.year)
+    dates = [sketch.date_of(day) for day in days]
+    holidays = danish_public_holidays(sketch.monday.year)
     working = [d for d in dates if d not in holidays]
-    return [draft.rng.choice(working).isoformat()] if working else []
+    return [sketch.rng.choice(working).isoformat()] if working else []
 
 
-def nearest_other(draft: Draft, centre: str) -> str:
-    here = draft.site(centre)
-    others = [site for site in draft.sites if site.id != centre]
+def nearest_other(sketch: WeekSketch, centre: str) -> str:
+    here = sketch.site(centre)
+    others = [site for site in sketch.sites if site.id != centre]
     if not others:
         return centre
     return min(others, key=lambda site: distance_km(here, site)).id
 
 
-def open_days(draft: Draft, centres: Sequence[str]) -> list[str]:
-    return [day for day in DAYS if any(day in draft.site(c).open_days() for c in centres)]
+def open_days(sketch: WeekSketch, centres: Sequence[str]) -> list[str]:
+    return [day for day in DAYS if any(day in sketch.site(c).open_days() for c in centres)]
 
 
 def day_windows(anchor: int, length: int, day: str) -> list[list[str]]:
@@ -743,71 +743,73 @@ def bookable_minutes(therapist: Doc) -> int:
     return minutes if cap is None else min(minutes, cap)
 
 
-def add_budget(draft: Draft, therapist: Doc) -> None:
+def add_budget(sketch: WeekSketch, therapist: Doc) -> None:
     """Share a therapist's bookable minutes between their centres."""
     minutes = bookable_minutes(therapist)
     for centre in therapist["centres"]:
         key = (centre, therapist["profession"])
-        draft.budget[key] = draft.budget.get(key, 0.0) + minutes / len(therapist["centres"])
+        sketch.budget[key] = sketch.budget.get(key, 0.0) + minutes / len(therapist["centres"])
 
 
-def at_centre(draft: Draft, centre: str, profession: str) -> list[Doc]:
-    return [t for t in draft.therapists if centre in t["centres"] and t["profession"] == profession]
+def at_centre(sketch: WeekSketch, centre: str, profession: str) -> list[Doc]:
+    return [
+        t for t in sketch.therapists if centre in t["centres"] and t["profession"] == profession
+    ]
 
 
 # --- Team classes --------------------------------------------------------------------------------
 
 
-def add_classes(draft: Draft) -> None:
-    for site in draft.sites:
-        for template in class_templates(draft, site):
-            if not at_centre(draft, site.id, template.profession):
+def add_classes(sketch: WeekSketch) -> None:
+    for site in sketch.sites:
+        for template in class_templates(sketch, site):
+            if not at_centre(sketch, site.id, template.profession):
                 continue
-            ensure_instructor(draft, site, template)
-            draft.classes.append(class_doc(draft, site, template))
+            ensure_instructor(sketch, site, template)
+            sketch.classes.append(class_doc(sketch, site, template))
 
 
-def class_templates(draft: Draft, site: Site) -> list[ClassTemplate]:
+def class_templates(sketch: WeekSketch, site: Site) -> list[ClassTemplate]:
     """The centre's classes: as listed for the site, else 2-4 drawn by how common they are."""
     if site.class_keys:
         return [TEMPLATE[key] for key in site.class_keys]
     possible = [t for t in CLASS_TEMPLATES if t.room_kind != "pool" or site.pool]
-    possible = [t for t in possible if at_centre(draft, site.id, t.profession)]
+    possible = [t for t in possible if at_centre(sketch, site.id, t.profession)]
     chosen: list[ClassTemplate] = []
-    for _ in range(min(len(possible), class_count(draft, site))):
+    for _ in range(min(len(possible), class_count(sketch, site))):
         rest = [t for t in possible if t not in chosen]
-        chosen.append(rest[draft.rng.choices(range(len(rest)), [t.weight for t in rest])[0]])
+        chosen.append(rest[sketch.rng.choices(range(len(rest)), [t.weight for t in rest])[0]])
     return chosen
 
 
-def citizens_expected(draft: Draft, site: Site) -> float:
-    return draft.scale.referrals * site.weight
+def citizens_expected(sketch: WeekSketch, site: Site) -> float:
+    return sketch.scale.referrals * site.weight
 
 
-def class_count(draft: Draft, site: Site) -> int:
+def class_count(sketch: WeekSketch, site: Site) -> int:
     """Two to four classes, more where more citizens come (one for about 35 referrals)."""
-    return max(2, min(4, round(citizens_expected(draft, site) / 35) + draft.rng.choice((0, 1))))
+    return max(2, min(4, round(citizens_expected(sketch, site) / 35) + sketch.rng.choice((0, 1))))
 
 
-def meeting_count(draft: Draft, site: Site) -> int:
+def meeting_count(sketch: WeekSketch, site: Site) -> int:
     """Classes meet twice a week, some once, and three times at busy centres open on Fridays."""
-    busy = citizens_expected(draft, site) > 150
+    busy = citizens_expected(sketch, site) > 150
     three = (4 if busy else 1) if site.open_friday else 0
-    return int(draw(draft.rng, {"1": 1, "2": 6, "3": three}))
+    return int(draw(sketch.rng, {"1": 1, "2": 6, "3": three}))
 
 
-def ensure_instructor(draft: Draft, site: Site, template: ClassTemplate) -> None:
+def ensure_instructor(sketch: WeekSketch, site: Site, template: ClassTemplate) -> None:
     """A class needs someone to run it: teach the skill to a colleague if nobody holds it."""
-    staff = at_centre(draft, site.id, template.profession)
+    staff = at_centre(sketch, site.id, template.profession)
     if not staff or any(set(template.skills) <= set(t["skills"]) for t in staff):
         return
-    chosen = draft.rng.choice(staff)
+    chosen = sketch.rng.choice(staff)
     chosen["skills"] = sorted(set(chosen["skills"]) | set(template.skills))
 
 
-def class_doc(draft: Draft, site: Site, template: ClassTemplate) -> Doc:
-    rng = draft.rng
-    count = meeting_count(draft, site)
+def class_doc(sketch: WeekSketch, site: Site, template: ClassTemplate) -> Doc:
+    rng = sketch.rng
+    count = meeting_count(sketch, site)
     doc: Doc = {
         "id": f"{template.key}-{site.id}",
         "name": template.name,
@@ -817,72 +819,72 @@ def class_doc(draft: Draft, site: Site, template: ClassTemplate) -> Doc:
         "minutes": template.minutes,
         "instructor": {"profession": template.profession, "skills": list(template.skills)},
     }
-    meetings = fixed_meetings(draft, site, template, count) if rng.random() < 0.6 else None
+    meetings = fixed_meetings(sketch, site, template, count) if rng.random() < 0.6 else None
     if meetings:
         doc["meetings"] = meetings
     else:
         doc["meetings_per_week"] = count
-    draft.seats[doc["id"]] = round(doc["capacity"] * count * draft.shape.seat_demand)
-    charge(draft, site.id, template.profession, template.minutes * count)
+    sketch.seats[doc["id"]] = round(doc["capacity"] * count * sketch.shape.seat_demand)
+    charge(sketch, site.id, template.profession, template.minutes * count)
     return doc
 
 
 def fixed_meetings(
-    draft: Draft, site: Site, template: ClassTemplate, count: int
+    sketch: WeekSketch, site: Site, template: ClassTemplate, count: int
 ) -> list[Doc] | None:
     """Fixed weekdays and start times where the room is free and an instructor works."""
     day_sets = [d for d in MEETING_DAYS[count] if set(d) <= set(site.open_days())]
     starts = list(MEETING_STARTS)
-    draft.rng.shuffle(starts)
-    for days in draft.rng.sample(day_sets, len(day_sets)):
+    sketch.rng.shuffle(starts)
+    for days in sketch.rng.sample(day_sets, len(day_sets)):
         for start in starts:
-            booked = [book_meeting(draft, site, template, day, start) for day in days]
+            booked = [book_meeting(sketch, site, template, day, start) for day in days]
             if all(booked):
                 return [{"day": day, "start": clock(start)} for day in days]
-            unbook(draft, [b for b in booked if b])
+            unbook(sketch, [b for b in booked if b])
     return None
 
 
 def book_meeting(
-    draft: Draft, site: Site, template: ClassTemplate, day: str, start: int
+    sketch: WeekSketch, site: Site, template: ClassTemplate, day: str, start: int
 ) -> Held | None:
     """Hold a room and a free instructor for one meeting, if both can be had."""
     end = start + template.minutes
-    if end > CLOSE[day] or not room_free(draft, site, template.room_kind, day, start, end):
+    if end > CLOSE[day] or not room_free(sketch, site, template.room_kind, day, start, end):
         return None
-    for therapist in instructors(draft, site, template):
-        if therapist_free(draft, therapist, site.id, day, start, end):
+    for therapist in instructors(sketch, site, template):
+        if therapist_free(sketch, therapist, site.id, day, start, end):
             held = Held(therapist["id"], site.id, template.room_kind, day, start, end)
-            draft.held.append(held)
+            sketch.held.append(held)
             return held
     return None
 
 
-def unbook(draft: Draft, holds: list[Held]) -> None:
+def unbook(sketch: WeekSketch, holds: list[Held]) -> None:
     for held in holds:
-        draft.held.remove(held)
+        sketch.held.remove(held)
 
 
-def instructors(draft: Draft, site: Site, template: ClassTemplate) -> list[Doc]:
-    staff = at_centre(draft, site.id, template.profession)
+def instructors(sketch: WeekSketch, site: Site, template: ClassTemplate) -> list[Doc]:
+    staff = at_centre(sketch, site.id, template.profession)
     return [t for t in staff if set(template.skills) <= set(t["skills"])]
 
 
-def room_free(draft: Draft, site: Site, kind: str, day: str, start: int, end: int) -> bool:
+def room_free(sketch: WeekSketch, site: Site, kind: str, day: str, start: int, end: int) -> bool:
     """A room of the kind is free then: fewer meetings held at that time than such rooms."""
-    same = [h for h in draft.held if (h.centre, h.room_kind) == (site.id, kind)]
+    same = [h for h in sketch.held if (h.centre, h.room_kind) == (site.id, kind)]
     return sum(h.overlaps(day, start, end) for h in same) < room_count(site, kind)
 
 
 def therapist_free(
-    draft: Draft, therapist: Doc, centre: str, day: str, start: int, end: int
+    sketch: WeekSketch, therapist: Doc, centre: str, day: str, start: int, end: int
 ) -> bool:
     """Works then, is not absent that day, and has no other fixed meeting then or elsewhere."""
     if not covers(therapist["hours"].get(day, []), start, end):
         return False
-    if draft.date_of(day).isoformat() in therapist["absent"]:
+    if sketch.date_of(day).isoformat() in therapist["absent"]:
         return False
-    mine = [h for h in draft.held if h.therapist == therapist["id"] and h.day == day]
+    mine = [h for h in sketch.held if h.therapist == therapist["id"] and h.day == day]
     overlaps = any(h.overlaps(day, start, end) for h in mine)
     elsewhere = any(h.centre != centre for h in mine)
     return not overlaps and not elsewhere
@@ -892,19 +894,19 @@ def meetings_of(cls: Doc) -> int:
     return len(cls["meetings"]) if "meetings" in cls else cls["meetings_per_week"]
 
 
-def charge(draft: Draft, centre: str, profession: str, minutes: float) -> None:
+def charge(sketch: WeekSketch, centre: str, profession: str, minutes: float) -> None:
     key = (centre, profession)
-    draft.budget[key] = draft.budget.get(key, 0.0) - minutes
+    sketch.budget[key] = sketch.budget.get(key, 0.0) - minutes
 
 
 # --- Citizens ------------------------------------------------------------------------------------
 
 
-def citizen_doc(draft: Draft, id: str, site: Site) -> Doc:
+def citizen_doc(sketch: WeekSketch, id: str, site: Site) -> Doc:
     """A citizen living in a town within ~15 km of their centre, at a street address."""
-    rng = draft.rng
-    near = [t for t in draft.towns if distance_km(site, t) <= draft.shape.radius_km]
-    weights = [1 / t.size if draft.shape.villages else t.size for t in near]
+    rng = sketch.rng
+    near = [t for t in sketch.towns if distance_km(site, t) <= sketch.shape.radius_km]
+    weights = [1 / t.size if sketch.shape.villages else t.size for t in near]
     town = rng.choices(near, weights)[0]
     street = f"{rng.choice(STREETS)} {rng.randint(1, 80)}"
     place = "" if town.name == town.post_town else f", {town.name}"
@@ -963,64 +965,64 @@ def widen(available: Windows, needed: int, days: list[str]) -> Windows:
 # --- Referrals -----------------------------------------------------------------------------------
 
 
-def add_referrals(draft: Draft, count: int) -> None:
+def add_referrals(sketch: WeekSketch, count: int) -> None:
     """About `count` referrals (±10 %): as many as it takes to ask for LOAD of the staff's time."""
     low, high = round(count * 0.9), round(count * 1.1)
-    while len(draft.referrals) < low or (len(draft.referrals) < high and load(draft) < LOAD):
-        add_citizen(draft, high)
+    while len(sketch.referrals) < low or (len(sketch.referrals) < high and load(sketch) < LOAD):
+        add_citizen(sketch, high)
 
 
-def load(draft: Draft) -> float:
+def load(sketch: WeekSketch) -> float:
     """The share of the staff's bookable minutes that classes and referrals ask for so far."""
-    full = sum(draft.capacity.values())
-    return (full - sum(draft.budget.values())) / full
+    full = sum(sketch.capacity.values())
+    return (full - sum(sketch.budget.values())) / full
 
 
-def add_citizen(draft: Draft, count: int) -> None:
+def add_citizen(sketch: WeekSketch, count: int) -> None:
     """One citizen with one referral, or two (physio and ot) for about one in ten."""
-    rng = draft.rng
-    site = pick_site(draft)
-    citizen = citizen_doc(draft, f"c{len(draft.citizens) + 1:04d}", site)
-    restricted = rng.random() < draft.shape.restricted
+    rng = sketch.rng
+    site = pick_site(sketch)
+    citizen = citizen_doc(sketch, f"c{len(sketch.citizens) + 1:04d}", site)
+    restricted = rng.random() < sketch.shape.restricted
     available = restricted_availability(rng, site.open_days()) if restricted else None
-    if available is not None and draft.shape.narrow:
+    if available is not None and sketch.shape.narrow:
         available = narrowed(rng, available)
-    first = new_referral(draft, citizen, site, available)
+    first = new_referral(sketch, citizen, site, available)
     referrals = [first]
-    if rng.random() < 0.1 and len(draft.referrals) + 2 <= count and first["mode"] != "team":
-        referrals.append(joint_referral(draft, citizen, first))
+    if rng.random() < 0.1 and len(sketch.referrals) + 2 <= count and first["mode"] != "team":
+        referrals.append(joint_referral(sketch, citizen, first))
     if available is not None:
         needed = sum(r["sessions_per_week"] for r in referrals)
         citizen["available"] = widen(available, needed, site.open_days())
-    draft.citizens.append(citizen)
-    draft.referrals += referrals
+    sketch.citizens.append(citizen)
+    sketch.referrals += referrals
 
 
-def pick_site(draft: Draft) -> Site:
+def pick_site(sketch: WeekSketch) -> Site:
     """Citizens come where bookable minutes are left, so every centre is about as busy."""
-    left = {site.id: sum(max(v, 0.0) for (c, _), v in draft.budget.items() if c == site.id)
-            for site in draft.sites}  # fmt: skip
-    return draft.site(draw(draft.rng, {k: v + 1.0 for k, v in left.items()}))
+    left = {site.id: sum(max(v, 0.0) for (c, _), v in sketch.budget.items() if c == site.id)
+            for site in sketch.sites}  # fmt: skip
+    return sketch.site(draw(sketch.rng, {k: v + 1.0 for k, v in left.items()}))
 
 
-def next_id(draft: Draft, extra: int = 0) -> str:
-    return f"r{len(draft.referrals) + extra + 1:04d}"
+def next_id(sketch: WeekSketch, extra: int = 0) -> str:
+    return f"r{len(sketch.referrals) + extra + 1:04d}"
 
 
-def new_referral(draft: Draft, citizen: Doc, site: Site, available: Windows | None) -> Doc:
-    mode = draw(draft.rng, draft.shape.modes)
-    referral = team_referral(draft, citizen, site, available) if mode == "team" else None
+def new_referral(sketch: WeekSketch, citizen: Doc, site: Site, available: Windows | None) -> Doc:
+    mode = draw(sketch.rng, sketch.shape.modes)
+    referral = team_referral(sketch, citizen, site, available) if mode == "team" else None
     if referral is None:
-        referral = individual_referral(draft, citizen, site, mode)
-        offer_class(draft, referral, site, available)
-    charge_referral(draft, referral, citizen)
+        referral = individual_referral(sketch, citizen, site, mode)
+        offer_class(sketch, referral, site, available)
+    charge_referral(sketch, referral, citizen)
     return referral
 
 
-def package_weights(draft: Draft, mode: str) -> dict[str, float]:
+def package_weights(sketch: WeekSketch, mode: str) -> dict[str, float]:
     """The mode's packages, SUL §140 weighted by the week's shape."""
     return {
-        code: w * (draft.shape.sul if code.startswith("SUL") else 1.0)
+        code: w * (sketch.shape.sul if code.startswith("SUL") else 1.0)
         for code, w in MODE_PACKAGES[mode].items()
     }
 
@@ -1046,19 +1048,19 @@ def referral_doc(id: str, citizen: Doc, package: str, mode: str, centre: str) ->
     }
 
 
-def individual_referral(draft: Draft, citizen: Doc, site: Site, mode: str) -> Doc:
+def individual_referral(sketch: WeekSketch, citizen: Doc, site: Site, mode: str) -> Doc:
     """A centre, home or online referral (a team referral without a class left is a centre one)."""
-    rng = draft.rng
+    rng = sketch.rng
     mode = "centre" if mode == "team" else mode
-    package = draw(rng, package_weights(draft, mode))
-    doc = referral_doc(next_id(draft), citizen, package, mode, site.id)
-    doc["profession"] = pick_profession(draft, site.id, professions_for(package))
+    package = draw(rng, package_weights(sketch, mode))
+    doc = referral_doc(next_id(sketch), citizen, package, mode, site.id)
+    doc["profession"] = pick_profession(sketch, site.id, professions_for(package))
     doc["sessions_per_week"], doc["session_minutes"] = pick_plan(rng, session_plans(package, mode))
-    doc["skills"] = pick_skills(draft, site.id, doc["profession"])
-    set_course_stage(draft, doc)
+    doc["skills"] = pick_skills(sketch, site.id, doc["profession"])
+    set_course_stage(sketch, doc)
     maybe_exception(rng, doc)
-    maybe_earliest(draft, doc)
-    doc["contact"] = pick_contact(draft, doc)
+    maybe_earliest(sketch, doc)
+    doc["contact"] = pick_contact(sketch, doc)
     return doc
 
 
@@ -1070,24 +1072,26 @@ def session_plans(package: str, mode: str) -> tuple[tuple[int, int], ...]:
     return plans
 
 
-def team_referral(draft: Draft, citizen: Doc, site: Site, available: Windows | None) -> Doc | None:
+def team_referral(
+    sketch: WeekSketch, citizen: Doc, site: Site, available: Windows | None
+) -> Doc | None:
     """A seat in one of the centre's classes that meets when the citizen can come."""
-    rng = draft.rng
-    package = draw(rng, package_weights(draft, "team"))
+    rng = sketch.rng
+    package = draw(rng, package_weights(sketch, "team"))
     options = []
-    for cls in (c for c in draft.classes if c["centre"] == site.id):
+    for cls in (c for c in sketch.classes if c["centre"] == site.id):
         for spw in team_sessions(package, cls):
-            if draft.seats[cls["id"]] >= spw and reachable_meetings(cls, available, site) >= spw:
+            if sketch.seats[cls["id"]] >= spw and reachable_meetings(cls, available, site) >= spw:
                 options.append((cls, spw))
     if not options:
         return None
     cls, spw = rng.choice(options)
-    doc = referral_doc(next_id(draft), citizen, package, "team", site.id)
+    doc = referral_doc(next_id(sketch), citizen, package, "team", site.id)
     doc |= {"class": cls["id"], "sessions_per_week": spw, "session_minutes": cls["minutes"]}
     doc["profession"] = team_profession(cls["instructor"]["profession"], package)
-    set_course_stage(draft, doc)
-    draft.seats[cls["id"]] -= spw - int(doc["intro"]) - int(doc["final"])
-    doc["contact"] = pick_contact(draft, doc)
+    set_course_stage(sketch, doc)
+    sketch.seats[cls["id"]] -= spw - int(doc["intro"]) - int(doc["final"])
+    doc["contact"] = pick_contact(sketch, doc)
     return doc
 
 
@@ -1119,75 +1123,75 @@ def reachable_meetings(cls: Doc, available: Windows | None, site: Site) -> int:
     )  # fmt: skip
 
 
-def offer_class(draft: Draft, doc: Doc, site: Site, available: Windows | None) -> None:
+def offer_class(sketch: WeekSketch, doc: Doc, site: Site, available: Windows | None) -> None:
     """Now and then a centre referral may take seats in a class instead ("så vidt muligt hold")."""
-    if doc["mode"] != "centre" or doc["skills"] or draft.rng.random() >= 0.12:
+    if doc["mode"] != "centre" or doc["skills"] or sketch.rng.random() >= 0.12:
         return
     spw = doc["sessions_per_week"]
-    for cls in (c for c in draft.classes if c["centre"] == site.id):
+    for cls in (c for c in sketch.classes if c["centre"] == site.id):
         teacher = cls["instructor"]["profession"]
-        fits = cls["minutes"] == doc["session_minutes"] and draft.seats[cls["id"]] >= spw
+        fits = cls["minutes"] == doc["session_minutes"] and sketch.seats[cls["id"]] >= spw
         fits = fits and teacher in (doc["profession"], "assistant") and doc["profession"] != "ot"
         if fits and reachable_meetings(cls, available, site) >= spw:
             doc["class"] = cls["id"]
-            draft.seats[cls["id"]] -= spw
+            sketch.seats[cls["id"]] -= spw
             return
 
 
-def joint_referral(draft: Draft, citizen: Doc, first: Doc) -> Doc:
+def joint_referral(sketch: WeekSketch, citizen: Doc, first: Doc) -> Doc:
     """The other profession's referral in a joint (physio and ot) course at the same centre."""
     doc = dict(first, **{"class": None})  # the class, if any, was offered to the first
-    doc["id"] = next_id(draft, extra=1)
+    doc["id"] = next_id(sketch, extra=1)
     doc["profession"] = "ot" if first["profession"] != "ot" else "physio"
     doc["sessions_per_week"], doc["session_minutes"] = pick_plan(
-        draft.rng, session_plans(doc["package"], doc["mode"])
+        sketch.rng, session_plans(doc["package"], doc["mode"])
     )
     doc.pop("exception", None)
-    doc["skills"] = pick_skills(draft, doc["centre"], doc["profession"])
-    doc["contact"] = pick_contact(draft, doc)
-    charge_referral(draft, doc, citizen)
+    doc["skills"] = pick_skills(sketch, doc["centre"], doc["profession"])
+    doc["contact"] = pick_contact(sketch, doc)
+    charge_referral(sketch, doc, citizen)
     return doc
 
 
-def pick_profession(draft: Draft, centre: str, weights: dict[str, int]) -> str:
+def pick_profession(sketch: WeekSketch, centre: str, weights: dict[str, int]) -> str:
     """The package's usual professions, leaning towards those with more of their time left."""
-    return draw(draft.rng, {
-        p: w * (share_left(draft, centre, p) + 0.02)
+    return draw(sketch.rng, {
+        p: w * (share_left(sketch, centre, p) + 0.02)
         for p, w in weights.items()
-        if at_centre(draft, centre, p)
+        if at_centre(sketch, centre, p)
     })  # fmt: skip
 
 
-def share_left(draft: Draft, centre: str, profession: str) -> float:
-    full = draft.capacity.get((centre, profession), 0.0)
-    return max(draft.budget.get((centre, profession), 0.0), 0.0) / full if full else 0.0
+def share_left(sketch: WeekSketch, centre: str, profession: str) -> float:
+    full = sketch.capacity.get((centre, profession), 0.0)
+    return max(sketch.budget.get((centre, profession), 0.0), 0.0) / full if full else 0.0
 
 
 def pick_plan(rng: random.Random, plans: Sequence[tuple[int, int]]) -> tuple[int, int]:
     return plans[rng.choices(range(len(plans)), [len(plans) - i + 1 for i in range(len(plans))])[0]]
 
 
-def pick_skills(draft: Draft, centre: str, profession: str) -> list[str]:
+def pick_skills(sketch: WeekSketch, centre: str, profession: str) -> list[str]:
     """One in five needs a special skill that a colleague of the profession at the centre has."""
-    if draft.rng.random() >= draft.shape.skill_need:
+    if sketch.rng.random() >= sketch.shape.skill_need:
         return []
-    held = {s for t in at_centre(draft, centre, profession) for s in t["skills"]}
+    held = {s for t in at_centre(sketch, centre, profession) for s in t["skills"]}
     special = sorted(held & {"neuro", "lymph", "vestibular", "kol"})
-    return [draft.rng.choice(special)] if special else []
+    return [sketch.rng.choice(special)] if special else []
 
 
-def set_course_stage(draft: Draft, doc: Doc) -> None:
+def set_course_stage(sketch: WeekSketch, doc: Doc) -> None:
     """New (intro, SUL §140 just discharged), under way, or ending near the package's maximum."""
-    rng = draft.rng
+    rng = sketch.rng
     most = PACKAGE[doc["package"]]["max_sessions"]
     spw = doc["sessions_per_week"]
-    new = draft.shape.new_courses if doc["package"].startswith("SUL") else 25
+    new = sketch.shape.new_courses if doc["package"].startswith("SUL") else 25
     stage = draw(rng, {"new": new, "ongoing": 60, "ending": 15 if most else 0})
     sul = doc["package"].startswith("SUL")
     if stage == "new":
         doc["intro"] = doc["mode"] == "team" or sul
         if sul:
-            doc["discharged"] = (draft.monday - timedelta(days=rng.randint(1, 6))).isoformat()
+            doc["discharged"] = (sketch.monday - timedelta(days=rng.randint(1, 6))).isoformat()
         return
     if stage == "ending":
         doc["delivered"] = most - rng.randint(1, spw)
@@ -1198,7 +1202,7 @@ def set_course_stage(draft: Draft, doc: Doc) -> None:
     if sul:
         weeks = max(2, doc["delivered"] // max(1, spw) + 1)
         doc["discharged"] = (
-            draft.monday - timedelta(days=7 * weeks + rng.randint(0, 4))
+            sketch.monday - timedelta(days=7 * weeks + rng.randint(0, 4))
         ).isoformat()
 
 
@@ -1213,29 +1217,29 @@ def maybe_exception(rng: random.Random, doc: Doc) -> None:
         doc["exception"] = rng.choice(EXCEPTION_REASONS)
 
 
-def maybe_earliest(draft: Draft, doc: Doc) -> None:
+def maybe_earliest(sketch: WeekSketch, doc: Doc) -> None:
     """Some citizens can start only mid-week (back from hospital, a relative away...)."""
-    if doc["intro"] or draft.rng.random() >= 0.08:
+    if doc["intro"] or sketch.rng.random() >= 0.08:
         return
     day = 2 if doc["sessions_per_week"] <= 2 else 1
-    if doc["sessions_per_week"] == 1 and draft.rng.random() < 0.5:
+    if doc["sessions_per_week"] == 1 and sketch.rng.random() < 0.5:
         day = 3
-    doc["earliest"] = (draft.monday + timedelta(days=day)).isoformat()
+    doc["earliest"] = (sketch.monday + timedelta(days=day)).isoformat()
 
 
-def pick_contact(draft: Draft, doc: Doc) -> str | None:
+def pick_contact(sketch: WeekSketch, doc: Doc) -> str | None:
     """Most referrals name a contact therapist of their profession at their centre."""
-    if draft.rng.random() >= 0.85:
+    if sketch.rng.random() >= 0.85:
         return None
-    staff = at_centre(draft, doc["centre"], doc["profession"])
+    staff = at_centre(sketch, doc["centre"], doc["profession"])
     able = [t for t in staff if set(doc["skills"]) <= set(t["skills"])] or staff
-    return draft.rng.choice(able)["id"] if able else None
+    return sketch.rng.choice(able)["id"] if able else None
 
 
-def charge_referral(draft: Draft, doc: Doc, citizen: Doc) -> None:
+def charge_referral(sketch: WeekSketch, doc: Doc, citizen: Doc) -> None:
     """Take the therapist minutes a referral asks for off its centre's bookable time."""
-    minutes = referral_minutes(doc, citizen, draft.site(doc["centre"]))
-    charge(draft, doc["centre"], doc["profession"], minutes)
+    minutes = referral_minutes(doc, citizen, sketch.site(doc["centre"]))
+    charge(sketch, doc["centre"], doc["profession"], minutes)
 
 
 def referral_minutes(doc: Doc, citizen: Doc, site: Site) -> int:
@@ -1259,39 +1263,39 @@ def home_travel(site: Site, citizen: Doc) -> int:
 # --- Referrals that cannot fit, on purpose -------------------------------------------------------
 
 
-def add_misfits(draft: Draft) -> None:
+def add_misfits(sketch: WeekSketch) -> None:
     """A few referrals no plan can serve, as in every real week: the planner must say why."""
-    count = max(1, round(len(draft.referrals) / 125))
-    candidates = individual_at_centre(draft)
-    draft.rng.shuffle(candidates)
+    count = max(1, round(len(sketch.referrals) / 125))
+    candidates = individual_at_centre(sketch)
+    sketch.rng.shuffle(candidates)
     changed = 0
     for referral in candidates:
-        changed += unheld_skill(draft, referral)
+        changed += unheld_skill(sketch, referral)
         if changed == count:
             break
-    for citizen in draft.rng.sample(single_referral_citizens(draft), count):
+    for citizen in sketch.rng.sample(single_referral_citizens(sketch), count):
         citizen["available"] = {"fri": [["14:00", "16:00"]]}  # after every centre has closed
 
 
-def individual_at_centre(draft: Draft) -> list[Doc]:
-    return [r for r in draft.referrals if r["mode"] == "centre" and not r["skills"]]
+def individual_at_centre(sketch: WeekSketch) -> list[Doc]:
+    return [r for r in sketch.referrals if r["mode"] == "centre" and not r["skills"]]
 
 
-def single_referral_citizens(draft: Draft) -> list[Doc]:
+def single_referral_citizens(sketch: WeekSketch) -> list[Doc]:
     counts: dict[str, int] = {}
-    for referral in draft.referrals:
+    for referral in sketch.referrals:
         counts[referral["citizen"]] = counts.get(referral["citizen"], 0) + 1
-    return [c for c in draft.citizens if counts[c["id"]] == 1]
+    return [c for c in sketch.citizens if counts[c["id"]] == 1]
 
 
-def unheld_skill(draft: Draft, referral: Doc) -> bool:
+def unheld_skill(sketch: WeekSketch, referral: Doc) -> bool:
     """Ask for a skill that nobody of the referral's profession at its centre holds."""
-    held = {s for t in at_centre(draft, referral["centre"], referral["profession"])
+    held = {s for t in at_centre(sketch, referral["centre"], referral["profession"])
             for s in t["skills"]}  # fmt: skip
     missing = sorted({"neuro", "lymph", "vestibular", "kol"} - held)
     if not missing:
         return False
-    referral["skills"] = [draft.rng.choice(missing)]
+    referral["skills"] = [sketch.rng.choice(missing)]
     referral["contact"] = None
     return True
 
@@ -1299,21 +1303,21 @@ def unheld_skill(draft: Draft, referral: Doc) -> bool:
 # --- The document --------------------------------------------------------------------------------
 
 
-def scenario_doc(draft: Draft, name: str) -> Doc:
+def scenario_doc(sketch: WeekSketch, name: str) -> Doc:
     return {
         "format": "scenario/1",
         "name": name,
         "timezone": "Europe/Copenhagen",
-        "week": draft.week,
+        "week": sketch.week,
         "slot_minutes": 15,
         "travel": dict(TRAVEL),
-        "centres": [centre_doc(site) for site in draft.sites],
-        "rooms": [room for site in draft.sites for room in room_docs(site)],
-        "therapists": draft.therapists,
+        "centres": [centre_doc(site) for site in sketch.sites],
+        "rooms": [room for site in sketch.sites for room in room_docs(site)],
+        "therapists": sketch.therapists,
         "packages": [json.loads(json.dumps(p)) for p in PACKAGES],
-        "classes": draft.classes,
-        "citizens": draft.citizens,
-        "referrals": draft.referrals,
+        "classes": sketch.classes,
+        "citizens": sketch.citizens,
+        "referrals": sketch.referrals,
         "pinned": [],
         "previous": [],
     }
@@ -1324,12 +1328,12 @@ def build(
     scale: Scale, shape: Shape | None = None,
 ) -> Doc:  # fmt: skip
     """Therapists first, then classes they can run, then citizens and their referrals."""
-    draft = Draft(rng, week, sites, towns, scale, shape or Shape())
-    add_therapists(draft, scale)
-    add_classes(draft)
-    add_referrals(draft, scale.referrals)
-    add_misfits(draft)
-    return scenario_doc(draft, name)
+    sketch = WeekSketch(rng, week, sites, towns, scale, shape or Shape())
+    add_therapists(sketch, scale)
+    add_classes(sketch)
+    add_referrals(sketch, scale.referrals)
+    add_misfits(sketch)
+    return scenario_doc(sketch, name)
 
 
 def generate(scale: str, seed: int, week: str = "2026-W50", shape: str = "usual") -> Doc:

@@ -23,8 +23,8 @@ from planner.db.models import Appointment, Course, CourseStatusChange, Plan
 from planner.db.store import load_problem
 from planner.formats.scenario import week_monday
 from planner.register.attendance import latest, referrals_of
-from planner.register.derive import SUL_140_DAYS
 from planner.views.overview import working_minutes
+from solver.problem import SUL140_START_DAYS
 
 #: How many weeks the figures page shows.
 WEEKS_SHOWN = 12
@@ -197,7 +197,7 @@ def one_week(session: Session, data: Loaded, week: str, centre: str) -> WeekFigu
         waits.append((first - (c.discharged or c.granted)).days)
         if c.discharged is not None:
             sul_starts += 1
-            sul_within += first <= c.discharged + timedelta(days=SUL_140_DAYS)
+            sul_within += first <= c.discharged + timedelta(days=SUL140_START_DAYS)
     ended = sum(
         1
         for c in mine

@@ -172,7 +172,7 @@ def week_names(scenario_id: int, *, session: Session) -> WeekNames:
 
 
 @dataclass(frozen=True)
-class Entry:
+class GridEntry:
     """One appointment as a grid shows it: when, what kind, who and where."""
 
     id: str
@@ -199,11 +199,11 @@ def citizen_label(name: str, naming: Naming) -> str:
     return name if naming == "full" else short_name(name)
 
 
-def entry_of(names: WeekNames, a: Appointment, locked: frozenset[str], naming: Naming) -> Entry:
+def entry_of(names: WeekNames, a: Appointment, locked: frozenset[str], naming: Naming) -> GridEntry:
     citizen = None
     if a.referral is not None:
         citizen = citizen_label(names.citizens[a.referral], naming)
-    return Entry(
+    return GridEntry(
         id=a.id,
         kind=a.kind,
         day=a.day,
@@ -242,7 +242,7 @@ def names_of(problem: Problem) -> WeekNames:
 class Placed:
     """An entry's place in a grid: CSS grid lines of its lane and its rows."""
 
-    entry: Entry
+    entry: GridEntry
     column: int
     row: int
     rows: int
@@ -303,7 +303,7 @@ class TimeGrid:
 
 
 def time_grid(
-    columns: list[Column], grouped: dict[str, list[Entry]], span: Window, slot: int
+    columns: list[Column], grouped: dict[str, list[GridEntry]], span: Window, slot: int
 ) -> TimeGrid:
     """Lay entries out: each column split into as many lanes as it has overlapping entries."""
     first = span.start // slot * slot
@@ -324,7 +324,7 @@ def time_grid(
     return TimeGrid(slot, first, (last - first) // slot, columns)
 
 
-def covering(windows: list[Window], entries: list[Entry]) -> Window:
+def covering(windows: list[Window], entries: list[GridEntry]) -> Window:
     """The stretch of day a grid shows: opening or working hours and every appointment."""
     starts = [w.start for w in windows] + [e.start for e in entries]
     ends = [w.end for w in windows] + [e.end for e in entries]
@@ -359,7 +359,7 @@ def centre_week(plan_id: int, centre_key: str, *, session: Session) -> CentreWee
         raise NotFound("centre", centre_key)
     opening = windows_of(session, CentreOpening, "centre_id", Centre, week.scenario, centre_key)
     rooms = [(k, n) for k, (n, c) in week.names.rooms.items() if c == centre_key]
-    by_day: dict[date, list[Entry]] = defaultdict(list)
+    by_day: dict[date, list[GridEntry]] = defaultdict(list)
     for a in week.appointments:
         if a.centre == centre_key:
             by_day[a.day].append(entry_of(week.names, a, week.locked, "full"))
@@ -369,7 +369,7 @@ def centre_week(plan_id: int, centre_key: str, *, session: Session) -> CentreWee
         columns = [Column(key, name) for key, name in rooms]
         if any(e.room_key is None for e in today):
             columns.append(Column(NO_ROOM, ""))
-        grouped: dict[str, list[Entry]] = defaultdict(list)
+        grouped: dict[str, list[GridEntry]] = defaultdict(list)
         for e in today:
             grouped[e.room_key or NO_ROOM].append(e)
         span = covering(opening.get(day.weekday, []), today)
@@ -422,7 +422,7 @@ def therapist_week(
     mine = [a for a in week.appointments if a.therapist == therapist_key]
     entries = [entry_of(week.names, a, week.locked, naming) for a in mine]
     columns = [Column(d.date.isoformat(), "", d.date) for d in week.days]
-    grouped: dict[str, list[Entry]] = defaultdict(list)
+    grouped: dict[str, list[GridEntry]] = defaultdict(list)
     for e in entries:
         grouped[e.day.isoformat()].append(e)
     hours = windows_of(session, TherapistHours, "therapist_id", Therapist, week.scenario,
@@ -458,10 +458,10 @@ class Participant:
 
 
 @dataclass(frozen=True)
-class ClassMeeting:
+class GridMeeting:
     """A meeting of the class that is held, with who leads it, where, and who sits in."""
 
-    entry: Entry
+    entry: GridEntry
     participants: list[Participant]
     seats: int  # the class's and the room's capacity, whichever is smaller
 
@@ -485,7 +485,7 @@ class ClassWeek:
     centre: str  # the centre's name
     minutes: int
     capacity: int
-    meetings: list[ClassMeeting]
+    meetings: list[GridMeeting]
     members: list[Member]
 
 
@@ -498,7 +498,7 @@ def class_week(plan_id: int, class_key: str, *, session: Session) -> ClassWeek:
     team = problem.team_class(class_key)
     names = names_of(problem)
     meetings = [
-        ClassMeeting(
+        GridMeeting(
             entry_of(names, a, week.locked, "full"),
             [Participant(r, citizen_of(problem, r)) for r in a.participants],
             min(team.capacity, problem.room(a.room).capacity if a.room else team.capacity),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -17,7 +16,7 @@ from tests.web.conftest import PASSWORD, Web
 def api(app: FastAPI, username: str = "koord", password: str = PASSWORD) -> TestClient:
     """A script's client: HTTP Basic credentials on every request, no cookies."""
     client = TestClient(app)
-    client.auth = httpx.BasicAuth(username, password)
+    client.auth = (username, password)
     return client
 
 
@@ -107,15 +106,21 @@ def test_openapi_document_describes_the_api(app: FastAPI) -> None:
     paths = api(app).get("/api/openapi.json").json()["paths"]
 
     assert sorted(paths) == [
+        "/api/access-log",
+        "/api/courses",
+        "/api/courses/{referral_id}",
         "/api/jobs/{job_id}",
         "/api/jobs/{job_id}/cancel",
         "/api/plans/{plan_id}",
         "/api/plans/{plan_id}/appointments/{appointment_id}/move",
+        "/api/plans/{plan_id}/attendance",
         "/api/plans/{plan_id}/copy",
         "/api/plans/{plan_id}/diff",
         "/api/plans/{plan_id}/publish",
         "/api/plans/{plan_id}/referrals/{referral_id}/slots",
         "/api/plans/{plan_id}/repair",
+        "/api/register",
+        "/api/register/weeks/{iso_week}",
         "/api/weeks",
         "/api/weeks/{scenario_id}/plans",
         "/api/weeks/{scenario_id}/scenario",

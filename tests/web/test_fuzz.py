@@ -82,7 +82,7 @@ def object_of(schema: dict[str, Any], doc: dict[str, Any]) -> st.SearchStrategy[
         schema = doc["components"]["schemas"][name]
     properties = schema.get("properties", {})
     required = set(schema.get("required", []))
-    drawn = {k: from_schema(with_components(v, doc)) for k, v in properties.items()}
+    drawn = {k: property_of(v, doc) for k, v in properties.items()}
     return (
         st.fixed_dictionaries(
             {k: v for k, v in drawn.items() if k in required},
@@ -90,6 +90,15 @@ def object_of(schema: dict[str, Any], doc: dict[str, Any]) -> st.SearchStrategy[
         )
         | st.none()
     )
+
+
+def property_of(schema: dict[str, Any], doc: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """One property's values; a nested object (a scenario/1 citizen or referral) is drawn as a
+    small dictionary, as a whole scenario/1 document is."""
+    if schema.get("type") == "object" or "additionalProperties" in schema:
+        return st.dictionaries(st.text(max_size=8), st.integers() | st.text(max_size=8),
+                               max_size=4)  # fmt: skip
+    return from_schema(with_components(schema, doc))
 
 
 def fuzz(

@@ -71,7 +71,7 @@ def test_deep_json_is_refused_with_4xx_through_the_web_and_the_api(
     )
 
     assert page.status_code == 422
-    assert "dyb.json: JSON&#39;en er for dybt indlejret" in page.text
+    assert "dyb.json: JSON-dokumentet er for dybt indlejret" in page.text
     assert answer.status_code == 400  # FastAPI's own answer to a body it cannot parse
 
 

@@ -262,7 +262,7 @@ def test_letters_of_a_draft_are_refused_and_of_an_earlier_version_made(
     unknown_plan = coordinator.get("/plans/99999/letters")
 
     assert refused.status_code == 409
-    assert "Breve til borgere laves kun for planer, der er offentliggjort." in refused.text
+    assert "Breve til borgere laves kun for ugens offentliggjorte plan." in refused.text
     # The letters of version 1 were printed: its batch is empty, and none of it is refused.
     assert superseded.status_code == 200
     assert re.findall(r'<th scope="row">([^<]+)</th>', superseded.text) == []

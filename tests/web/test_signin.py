@@ -59,7 +59,7 @@ def test_guessing_a_password_is_throttled_with_growing_delays(
 
 def test_http_basic_guessing_is_throttled_too(app: FastAPI) -> None:
     client = TestClient(app)
-    client.auth = httpx.BasicAuth("koord", "forkert-kode-1")
+    client.auth = ("koord", "forkert-kode-1")
 
     answers = [client.get("/api/weeks") for _ in range(6)]
 

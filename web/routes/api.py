@@ -212,7 +212,7 @@ def read_plan(plan_id: int, account: Coordinator, session: SessionDep) -> dict[s
 
 
 @router.post("/plans/{plan_id}/publish", response_model=PlanOut)
-def publish_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
+def publish_week_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
     found(session, Plan, plan_id)
     try:
         return publish(plan_id, session=session)

@@ -18,6 +18,7 @@ from planner.db.store import export_plan
 from planner.errors import PlanStateError
 from planner.plan.edit import ChangeRefused, copy_as_draft, move_to, slot_documents
 from planner.security.access import appointment_citizens, entries, record
+from planner.text.messages import render
 from web.deps import SessionDep, found
 from web.routes.api import Coordinator, PlanOut
 
@@ -39,9 +40,9 @@ def copy_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
     try:
         return copy_as_draft(plan_id, session=session)
     except PlanStateError as e:
-        raise HTTPException(409, [str(e)]) from None
+        raise HTTPException(409, [render(e.message)]) from None
     except ChangeRefused as e:
-        raise HTTPException(409, e.messages) from None
+        raise HTTPException(409, [f"{m.code}: {render(m)}" for m in e.messages]) from None
 
 
 @router.get("/plans/{plan_id}/referrals/{referral_id}/slots")
@@ -77,10 +78,10 @@ def move(
     except LookupError as e:
         raise HTTPException(404, str(e)) from None
     except (PlanChanged, PlanStateError) as e:
-        raise HTTPException(409, [str(e)]) from None
+        raise HTTPException(409, [render(e.message)]) from None
     except ChangeRefused as e:
         session.rollback()
-        raise HTTPException(409, e.messages) from None
+        raise HTTPException(409, [f"{m.code}: {render(m)}" for m in e.messages]) from None
     return export_plan(plan_id, session=session)
 
 

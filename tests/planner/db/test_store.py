@@ -17,8 +17,8 @@ from planner.db.store import (
     import_scenario,
     load_problem,
     load_solution,
+    mark_published,
     plan_versions,
-    publish_plan,
     save_plan,
 )
 from planner.formats.scenario import ScenarioError, parse_scenario
@@ -218,8 +218,8 @@ def test_publish_plan_supersedes_the_published_one(session: Session) -> None:
     first = save_plan(scenario_id, small_solution(), session=session)
     second = save_plan(scenario_id, small_solution("optimal"), session=session)
 
-    publish_plan(first, session=session)
-    publish_plan(second, session=session)
+    mark_published(first, session=session)
+    mark_published(second, session=session)
 
     versions = plan_versions(scenario_id, session=session)
     assert [(p.id, p.status) for p in versions] == [(first, "superseded"), (second, "published")]

@@ -27,8 +27,8 @@ from planner.db.store import import_scenario, save_plan
 from planner.formats.scenario import parse_scenario
 from planner.formats.validate import check_plan
 from planner.outputs.feeds import (
-    Entry,
     FeedError,
+    FeedEvent,
     build_calendar,
     calendar_uid,
     clean_text,
@@ -324,9 +324,9 @@ def test_feed_times_are_copenhagen_time_with_the_right_offset(session: Session, 
 # --- the time zone ---------------------------------------------------------------------------
 
 
-def entry(day: date, uid: str, start: int = 600) -> Entry:
+def entry(day: date, uid: str, start: int = 600) -> FeedEvent:
     moment = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
-    return Entry(uid, "2027-W13", "Træningsplan: Anders Krogh", day, start, start + 60,
+    return FeedEvent(uid, "2027-W13", "Træningsplan: Anders Krogh", day, start, start + 60,
                  "Europe/Copenhagen", "Hold: Balancehold", "Sal", "", "confirmed", 0,
                  moment, moment)  # fmt: skip
 

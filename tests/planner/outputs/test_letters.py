@@ -40,11 +40,11 @@ from planner.outputs.letters import (
     week_span,
     when_text,
 )
-from planner.plan.versions import publish
 from planner.text.repair import CANCELLED_CODE
-from solver.problem import Appointment, PlanWarning, Problem, Solution, Stats
+from solver.problem import Appointment, Message, PlanWarning, Problem, Solution, Stats
 from tests.databases import backend_engine
 from tests.factories import centre, citizen, referral, room, scenario, team_class, therapist
+from tests.planning import publish_unchecked as publish
 
 TUE, WED, THU = date(2026, 12, 8), date(2026, 12, 9), date(2026, 12, 10)
 STAMP = datetime(2026, 11, 26, 8, 30, tzinfo=UTC)
@@ -446,7 +446,7 @@ def test_letter_names_the_reason_of_a_cancelled_time(session: Session) -> None:
     first = save_plan(week, solution(A1, A2), session=session)
     publish(first, session=session)
     record_letters(first, ["c002"], "printed", by="koordinator", session=session)
-    reason = PlanWarning("r002", CANCELLED_CODE, "Holdet er aflyst denne dag")
+    reason = PlanWarning("r002", CANCELLED_CODE, Message("repair.class-cancelled"))
     second = save_plan(week, Solution("feasible", (A1,), warnings=(reason,)), session=session)
     publish(second, session=session)
 

@@ -24,9 +24,9 @@ from planner.outputs.mail import (
     set_citizen_email,
     smtp_settings,
 )
-from planner.plan.versions import publish
 from tests.databases import backend_engine
 from tests.planner.outputs.test_letters import A1, A2, solution, stored_week
+from tests.planning import publish_unchecked as publish
 
 
 class Inbox:

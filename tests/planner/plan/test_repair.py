@@ -20,7 +20,7 @@ from planner.plan.repair import (
     repair,
     whole_days,
 )
-from solver.problem import Appointment, Problem, Solution
+from solver.problem import Appointment, Message, Problem, Solution
 from tests.factories import citizen, package, referral, room, scenario, team_class, therapist
 
 MON, TUE, WED, THU, FRI = (date(2026, 12, d) for d in range(7, 12))
@@ -123,7 +123,7 @@ def test_repair_cancels_with_the_reason_when_nothing_fits() -> None:
         ("a0002", "cancelled", "therapist-absent")
     ]
     assert [(u.referral, u.sessions, u.reasons) for u in repaired.solution.unplaced] == [
-        ("r001", 1, ("Terapeuten er fraværende",))
+        ("r001", 1, (Message("repair.therapist-absent"),))
     ]
     assert [(w.referral, w.code) for w in repaired.solution.warnings] == [("r001", CANCELLED_CODE)]
 
@@ -153,7 +153,7 @@ def test_repair_citizen_cancelling_removes_only_that_session() -> None:
         problem, repair(problem, published, [whole_days("referral", "r001", WED, WED)])
     )
     assert [a.id for a in repaired.solution.appointments] == ["a0001"]
-    assert repaired.solution.unplaced[0].reasons == ("Borgeren har meldt afbud",)
+    assert repaired.solution.unplaced[0].reasons == (Message("repair.citizen-cancelled"),)
 
 
 def test_repair_cancel_course_drops_every_remaining_session() -> None:

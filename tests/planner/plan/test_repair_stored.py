@@ -24,11 +24,12 @@ from planner.plan.repair import (
     whole_days,
 )
 from planner.plan.stored import locked_ids
-from planner.plan.versions import publish
+from solver.problem import Message
 from tests.databases import BACKENDS, backend_engine, stored_plan_violations
 from tests.factories import package, scenario, team_class, therapist
 from tests.planner.plan.test_repair import MON, TUE, WED, plan_of
 from tests.planner.plan.test_repair import session as appt
+from tests.planning import publish_unchecked as publish
 
 
 @pytest.fixture(params=BACKENDS)
@@ -76,7 +77,7 @@ def test_course_cancelled_drops_the_sessions_still_to_come(engine) -> None:  # t
         solution = load_solution(draft, session=session)
 
         assert [a.id for a in solution.appointments] == ["a0001"]
-        assert [u.reasons for u in solution.unplaced] == [("Borgeren har meldt afbud",)]
+        assert [u.reasons for u in solution.unplaced] == [(Message("repair.citizen-cancelled"),)]
     assert stored_plan_violations(engine, draft) == []
 
 

@@ -75,5 +75,5 @@ def test_publish_refuses_a_plan_that_breaks_a_rule_with_the_violations(session: 
     with pytest.raises(PlanBreaksRules) as refused:
         publish(plan, session=session)
 
-    assert [v.split(":")[0] for v in refused.value.violations] == ["unplaced"]
+    assert [v.rule for v in refused.value.violations] == ["unplaced"]
     assert [p.status for p in scenario_plans(week, session=session)] == ["draft"]

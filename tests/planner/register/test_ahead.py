@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from planner.db.store import load_problem, load_solution
 from planner.formats.validate import check_plan
-from planner.register.ahead import plan_ahead, unregistered_sessions, weeks_from
+from planner.register.ahead import plan_ahead, weeks_from
+from planner.register.attendance import pending_counts
 from planner.register.store import RegisterError
 from tests.databases import backend_engine
 from tests.factories import package
@@ -55,7 +56,7 @@ def test_plan_ahead_counts_a_published_week_not_yet_registered(engine: Engine) -
     loaded(engine, packages=[package(max_sessions=5)])
     planned(engine, W50)  # published, nobody has registered attendance
     with Session(engine) as session:
-        assert unregistered_sessions(session, W51) == {"r001": 2}
+        assert pending_counts(session, W51) == {"r001": 2}
         [ahead] = plan_ahead(W51, 1, session=session, time_limit=0)
         problem = load_problem(ahead.scenario_id, session=session)
     assert (problem.referral("r001").delivered, problem.referral("r001").intro) == (2, False)

@@ -18,7 +18,7 @@ from planner.plan.edit import set_locked
 from planner.plan.versions import publish
 from planner.views.grid import (
     Column,
-    Entry,
+    GridEntry,
     centre_week,
     citizen_label,
     class_week,
@@ -59,8 +59,8 @@ def stored(engine: Engine, doc: dict[str, Any] | None = None, weeks_later: int =
         return save_plan(scenario_id, plan_of(problem, later), session=session)
 
 
-def entry(id: str, start: int, end: int) -> Entry:
-    return Entry(id, "individual", MON, start, end, "T", "Sal", "sal", "Auning", "Karen Jensen",
+def entry(id: str, start: int, end: int) -> GridEntry:
+    return GridEntry(id, "individual", MON, start, end, "T", "Sal", "sal", "Auning", "Karen Jensen",
                  "r001", None, None, 0, 0, 0, False)  # fmt: skip
 
 
