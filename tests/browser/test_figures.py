@@ -48,9 +48,11 @@ def simulated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple
 
 @pytest.fixture
 def tab(browser: Any, simulated_server: tuple[str, list]) -> Iterator[Any]:
+    # bypass_csp: axe-core is injected into pages whose CSP allows only their own scripts.
     context = browser.new_context(
-        base_url=simulated_server[0], viewport={"width": 1366, "height": 900}, locale="da-DK"
-    )
+        base_url=simulated_server[0], viewport={"width": 1366, "height": 900}, locale="da-DK",
+        bypass_csp=True,
+    )  # fmt: skip
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

@@ -108,7 +108,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 
 def tab(browser: Any, served: dict[str, Any], viewport: dict[str, int], user: str) -> Any:
-    context = browser.new_context(base_url=served["url"], viewport=viewport, locale="da-DK")
+    # bypass_csp: axe-core is injected into pages whose CSP allows only their own scripts.
+    context = browser.new_context(
+        base_url=served["url"], viewport=viewport, locale="da-DK", bypass_csp=True
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.goto("/login")
@@ -197,6 +200,4 @@ def test_coordinator_derives_and_plans_the_next_week(browser: Any, served: dict)
     assert outcome.inner_text() == "Planen er klar", page.locator("#job").inner_text()
 
     assert "uge 51" in page.locator("h1").first.inner_text()
-    page.goto("/courses?status=ended")
-    assert page.get_by_role("link", name="r002").count() == 1
     page.context.close()
