@@ -18,6 +18,7 @@ from planner.outputs.letters import plan_letters, record_letters
 from planner.plan.versions import publish
 from tests.databases import BACKENDS, postgres_engine, sqlite_engine
 from tests.factories import scenario
+from tests.planner.db.old_database import upgrade_to
 from tests.planning import plan
 
 TABLES = ("scenario", "centre", "room", "therapist", "citizen", "referral", "plan", "appointment")
@@ -32,13 +33,6 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]
     next(engines, None)
 
 
-def upgrade(engine: Engine, revision: str) -> None:
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-
 def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
         return {
@@ -49,7 +43,7 @@ def counts(engine: Engine) -> dict[str, int]:
 def test_upgrade_from_0004_keeps_weeks_and_plans(database: Engine) -> None:
     doc = scenario()
     solution = plan(doc, time_limit=2)
-    upgrade(database, "head")
+    upgrade_to(database, "head")
     with Session(database) as session:
         week = import_scenario(doc, session=session)
         plan_id = save_plan(week, solution, session=session)
@@ -61,7 +55,7 @@ def test_upgrade_from_0004_keeps_weeks_and_plans(database: Engine) -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, "0004")
 
-    upgrade(database, "head")
+    upgrade_to(database, "head")
 
     assert counts(database) == before
     with Session(database) as session:
