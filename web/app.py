@@ -19,10 +19,10 @@ from starlette.middleware.sessions import SessionMiddleware
 from planner.db.engine import default_engine
 from planner.errors import NotFound, PlanStateError
 from planner.security.secret import server_secret
-from planner.text.messages import Lang, Message, to_json
+from planner.text.messages import Message, to_json
 from planner.text.messages import render as render_message
 from web.deps import LoginRequired
-from web.i18n import language
+from web.i18n import message_language
 from web.limits import MAX_BODY, problem_of
 from web.routes import (
     api,
@@ -178,7 +178,7 @@ def message_answer(
 ) -> Response:
     """The error page, or for the API `{"detail": text, "code", "params"}`; `details` are the
     messages listed under it (the rules a plan breaks)."""
-    lang: Lang = "en" if language(request) == "en" else "da"
+    lang = message_language(request)
     text = render_message(message, lang)
     items = [render_message(d, lang) for d in details or ()]
     if wants_json(request):

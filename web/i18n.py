@@ -12,6 +12,8 @@ from pathlib import Path
 
 from fastapi import Request
 
+from planner.text.messages import Lang
+
 LANGUAGES = ("da", "en")
 
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -32,6 +34,11 @@ def language(request: Request) -> str:
     """The reader's language: the `lang` cookie, else Danish."""
     chosen = request.cookies.get("lang", "da")
     return chosen if chosen in LANGUAGES else "da"
+
+
+def message_language(request: Request) -> Lang:
+    """The reader's language as the message catalogue names it ("da" or "en")."""
+    return "en" if language(request) == "en" else "da"
 
 
 def translator(lang: str) -> Callable[[str], str]:

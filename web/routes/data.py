@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from planner.db.models import Scenario
-from planner.text.messages import Lang, Message
+from planner.text.messages import Message
 from planner.week.edit import (
     DAY_NAMES,
     DELETABLE,
@@ -38,7 +38,7 @@ from planner.week.edit import (
 )
 from web.access import logged
 from web.deps import CSRF_FIELD, CoordinatorDep, SessionDep, check_csrf, found
-from web.i18n import language, translator
+from web.i18n import message_language, translator
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -120,7 +120,7 @@ def error_texts(
     request: Request, kind: str, errors: dict[str, list[Message]]
 ) -> dict[str, list[str]]:
     """Each field's messages in the reader's language, after the field's label."""
-    lang: Lang = "en" if language(request) == "en" else "da"
+    lang = message_language(request)
     labels = {name: translator(lang)(label) for name, label in LABELS[kind].items()}
     return {n: [labelled(n, m, lang, labels) for m in ms] for n, ms in errors.items()}
 

@@ -12,10 +12,9 @@ from planner.db.models import Plan, Scenario
 from planner.plan.diff import plan_diff, published_of_week
 from planner.plan.edit import ChangeRefused
 from planner.plan.repair import ChangeError, enter_and_repair, record_change, week_page
-from planner.text.messages import Lang
 from planner.text.messages import render as render_message
 from web.deps import CoordinatorDep, SessionDep, check_csrf, found
-from web.i18n import language
+from web.i18n import message_language
 from web.routes.api import Coordinator
 from web.templating import render
 
@@ -97,7 +96,7 @@ def repair_page(request: Request, plan_id: int, _: CoordinatorDep, session: Sess
     try:
         draft = enter_and_repair(plan_id, None, by="", session=session)
     except ChangeRefused as e:
-        lang: Lang = "en" if language(request) == "en" else "da"
+        lang = message_language(request)
         raise HTTPException(409, "; ".join(render_message(m, lang) for m in e.messages)) from None
     return RedirectResponse(f"/plans/{draft}/diff", status_code=303)
 
