@@ -1,4 +1,5 @@
-"""Test databases: SQLite (a file per test) and PostgreSQL (a schema per test, dropped after).
+"""Test databases: SQLite (a file per test) and PostgreSQL (a database per test, dropped after),
+each a copy of a template migrated once per test process.
 
 PostgreSQL tests are skipped, with the reason, when no server answers at `POSTGRES_URL` (CI
 always has one).
@@ -6,12 +7,17 @@ always has one).
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -27,38 +33,109 @@ POSTGRES_URL = os.environ.get(
 BACKENDS = ("sqlite", "postgresql")
 
 
-def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = engine_from_url(tmp_path / "planner.db")
-    yield engine
-    engine.dispose()
+Fill = Callable[[Engine], Any]
 
 
-def postgres_engine() -> Iterator[Engine]:
-    """An engine whose tables live in a schema of their own, dropped afterwards."""
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = engine_from_url(POSTGRES_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as error:
-        admin.dispose()
-        unavailable(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error.orig}")
-    # libpq's `options` puts the schema first on the search path of every connection.
-    scoped = engine_from_url(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    yield scoped
-    scoped.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+def migrated(engine: Engine) -> None:
+    """The empty template: the tables and nothing in them."""
 
 
 def backend_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     """An empty, migrated database of the given backend."""
-    engines = sqlite_engine(tmp_path) if backend == "sqlite" else postgres_engine()
-    engine = next(engines)
-    migrate(engine)
-    yield engine
-    next(engines, None)
+    for engine, _ in filled_engine(backend, tmp_path, migrated):
+        yield engine
+
+
+def filled_engine(backend: str, tmp_path: Path, fill: Fill) -> Iterator[tuple[Engine, Any]]:
+    """A migrated database holding what `fill` stores, and what `fill` returned.
+
+    The migrations and `fill` run once per test process and backend (a template); each test gets
+    a copy of it: a copied file on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL.
+    """
+    if backend == "sqlite":
+        yield from sqlite_copy(tmp_path, fill)
+    else:
+        yield from postgres_copy(fill)
+
+
+TEMPLATES: dict[tuple[str, Fill], tuple[str, Any]] = {}
+
+
+def sqlite_copy(tmp_path: Path, fill: Fill) -> Iterator[tuple[Engine, Any]]:
+    key = ("sqlite", fill)
+    if key not in TEMPLATES:
+        folder = Path(tempfile.mkdtemp(prefix="planner-template-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        template = folder / "template.db"
+        engine = engine_from_url(template)
+        migrate(engine)
+        value = fill(engine)
+        engine.dispose()
+        TEMPLATES[key] = (str(template), value)
+    template, value = TEMPLATES[key]
+    copy = tmp_path / "planner.db"
+    shutil.copyfile(template, copy)
+    engine = engine_from_url(copy)
+    yield engine, value
+    engine.dispose()
+
+
+def postgres_admin() -> Engine:
+    """Connects to the server's `test` database to create and drop the tests' databases."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        admin.connect().close()
+    except OperationalError as error:
+        admin.dispose()
+        unavailable(f"PostgreSQL at {POSTGRES_URL} is unreachable: {error.orig}")
+    return admin
+
+
+def database_url(name: str) -> str:
+    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def postgres_copy(fill: Fill) -> Iterator[tuple[Engine, Any]]:
+    admin = postgres_admin()
+    key = ("postgresql", fill)
+    if key not in TEMPLATES:
+        template = f"planner_template_{os.getpid()}_{len(TEMPLATES)}"
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{template}"'))
+        atexit.register(drop_database, template)
+        engine = engine_from_url(database_url(template))
+        migrate(engine)
+        value = fill(engine)
+        engine.dispose()  # a template is copied only while nobody is connected to it
+        TEMPLATES[key] = (template, value)
+    template, value = TEMPLATES[key]
+    name = f"planner_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    engine = engine_from_url(database_url(name))
+    yield engine, value
+    engine.dispose()
+    # Dropping a database waits for a checkpoint: do it beside the next tests, not before them.
+    dropping = threading.Thread(target=drop_database, args=(name,))
+    dropping.start()
+    DROPS.append(dropping)
+
+
+DROPS: list[threading.Thread] = []
+
+
+def drop_database(name: str) -> None:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@atexit.register
+def finish_drops() -> None:
+    for dropping in DROPS:
+        dropping.join()
 
 
 def stored_plan_violations(engine: Engine, plan_id: int) -> list[str]:

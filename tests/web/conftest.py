@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from planner.formats.scenario import parse_scenario
 from planner.security.accounts import create_account
 from solver.problem import Solution
 from solver.solve import solve
-from tests.databases import BACKENDS, backend_engine
+from tests.databases import BACKENDS, Fill, filled_engine
 from web.app import create_app
 
 NORDDJURS = Path(__file__).resolve().parents[2] / "fixtures" / "norddjurs.json"
@@ -31,17 +32,50 @@ PASSWORD = "rigtig-hemmelig-1"
 CSRF = re.compile(r'"X-CSRF-Token": "([^"]+)"')  # every page's <body hx-headers=...>
 
 
+def with_accounts(engine: Engine) -> None:
+    """A coordinator `koord` and a therapist `anders` (t001)."""
+    with Session(engine) as session:
+        create_account("koord", PASSWORD, session=session, name="Karen Koordinator")
+        create_account(
+            "anders", PASSWORD, session=session, name="Anders Krogh",
+            role="therapist", therapist="t001",
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StoredWeek:
+    scenario_id: int
+    plan_id: int
+
+
+def with_norddjurs(engine: Engine) -> StoredWeek:
+    """The accounts, and the Norddjurs week stored with its plan as a draft."""
+    with_accounts(engine)
+    with Session(engine) as session:
+        scenario_id = import_scenario(norddjurs_document(), session=session)
+        plan_id = save_plan(scenario_id, norddjurs_plan(), session=session)
+    return StoredWeek(scenario_id, plan_id)
+
+
+@pytest.fixture
+def database_fill(request: pytest.FixtureRequest) -> Fill:
+    """What the test database holds: the accounts, and the stored Norddjurs week when the test
+    asks for `norddjurs` (a test module may override this fixture with its own)."""
+    return with_norddjurs if "norddjurs" in request.fixturenames else with_accounts
+
+
 @pytest.fixture(params=BACKENDS)
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """An empty, migrated database with a coordinator `koord` and a therapist `t001`."""
-    for engine in backend_engine(request.param, tmp_path):
-        with Session(engine) as session:
-            create_account("koord", PASSWORD, session=session, name="Karen Koordinator")
-            create_account(
-                "anders", PASSWORD, session=session, name="Anders Krogh",
-                role="therapist", therapist="t001",
-            )  # fmt: skip
-        yield engine
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, database_fill: Fill
+) -> Iterator[tuple[Engine, Any]]:
+    """A database of each backend, a copy of a template made once per test process."""
+    yield from filled_engine(request.param, tmp_path, database_fill)
+
+
+@pytest.fixture
+def engine(database: tuple[Engine, Any]) -> Engine:
+    """A migrated database with a coordinator `koord` and a therapist `anders` (t001)."""
+    return database[0]
 
 
 @pytest.fixture
@@ -110,29 +144,30 @@ def therapist(app: FastAPI) -> Web:
     return signed_in(app, "anders")
 
 
-@pytest.fixture(scope="session")
-def norddjurs_doc() -> dict[str, Any]:
+@cache
+def norddjurs_document() -> dict[str, Any]:
     return json.loads(NORDDJURS.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="session")
-def norddjurs_solution(norddjurs_doc: dict[str, Any]) -> Solution:
+@cache
+def norddjurs_plan() -> Solution:
     """The Norddjurs week planned once (a short solve) for every test that needs a plan."""
-    return solve(parse_scenario(norddjurs_doc), time_limit=5)
+    return solve(parse_scenario(norddjurs_document()), time_limit=5)
 
 
-@dataclass(frozen=True)
-class StoredWeek:
-    scenario_id: int
-    plan_id: int
+@pytest.fixture(scope="session")
+def norddjurs_doc() -> dict[str, Any]:
+    return norddjurs_document()
+
+
+@pytest.fixture(scope="session")
+def norddjurs_solution() -> Solution:
+    return norddjurs_plan()
 
 
 @pytest.fixture
-def norddjurs(
-    engine: Engine, norddjurs_doc: dict[str, Any], norddjurs_solution: Solution
-) -> StoredWeek:
-    """The Norddjurs week stored with its plan as a draft."""
-    with Session(engine) as session:
-        scenario_id = import_scenario(norddjurs_doc, session=session)
-        plan_id = save_plan(scenario_id, norddjurs_solution, session=session)
-    return StoredWeek(scenario_id, plan_id)
+def norddjurs(database: tuple[Engine, Any]) -> StoredWeek:
+    """The Norddjurs week stored with its plan as a draft (in the database's template)."""
+    stored = database[1]
+    assert isinstance(stored, StoredWeek)
+    return stored

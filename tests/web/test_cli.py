@@ -1,4 +1,5 @@
-"""The commands that run the app: `planner demo`, `planner user` (run as a user would)."""
+"""The commands that run the app: `planner demo` (run as a user would, in its own process),
+`planner user` and `planner export` (in this process, through typer's runner)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, col, func, select
+from typer.testing import CliRunner, Result
 
+import web.cli  # noqa: F401  (adds the app's commands to `planner`)
+from planner.cli import app
 from planner.db.engine import engine_from_url
 from planner.db.models import Attendance, Centre, Plan, Scenario
 from planner.security.accounts import authenticate
@@ -21,6 +26,17 @@ def planner(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
         [sys.executable, "-m", "web.cli", *args],
         cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
+
+
+def command(*args: str, **env: str) -> Result:
+    """`planner ARGS` in this process (in the test's own folder: see `in_tmp_path`)."""
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a command writes beside it lands in the test's folder, not the checkout."""
+    monkeypatch.chdir(tmp_path)
 
 
 def test_demo_makes_a_published_coming_week_and_accounts(tmp_path: Path) -> None:
@@ -58,13 +74,13 @@ def test_demo_prints_a_made_up_password_once(tmp_path: Path) -> None:
 
 def test_user_adds_an_account_or_names_the_bad_field(tmp_path: Path) -> None:
     db = str(tmp_path / "users.db")
-    made = planner("user", "karen", "--role", "coordinator", "--db", db, cwd=tmp_path,
+    made = command("user", "karen", "--role", "coordinator", "--db", db,
                    PLANNER_PASSWORD="lang-hemmelig-kode-1")  # fmt: skip
-    short = planner("user", "bo", "--role", "coordinator", "--db", db, cwd=tmp_path,
+    short = command("user", "bo", "--role", "coordinator", "--db", db,
                     PLANNER_PASSWORD="kort")  # fmt: skip
 
-    assert made.returncode == 0, made.stderr
-    assert (short.returncode, short.stderr.splitlines()[-1]) == (
+    assert made.exit_code == 0, made.stderr
+    assert (short.exit_code, short.stderr.splitlines()[-1]) == (
         2,
         "  - password: Adgangskoden skal være mindst 10 tegn",
     )
@@ -84,9 +100,9 @@ def test_export_writes_every_stored_week_into_the_folder(tmp_path: Path) -> None
         import_scenario(scenario(), session=session)
     engine.dispose()
 
-    done = planner("export", "--db", str(db), "--dir", str(tmp_path / "out"), cwd=tmp_path)
+    done = command("export", "--db", str(db), "--dir", str(tmp_path / "out"))
 
-    assert (done.returncode, done.stderr) == (
+    assert (done.exit_code, done.stderr) == (
         0,
         f"1 week written to {tmp_path / 'out'} (0 with a published plan)\n",
     )
@@ -98,21 +114,21 @@ def test_user_refuses_weak_passwords_a_missing_role_and_an_unknown_therapist(
 ) -> None:
     db = str(tmp_path / "users.db")
     coordinator = ("user", "karen", "--role", "coordinator", "--db", db)
-    same_letter = planner(*coordinator, cwd=tmp_path, PLANNER_PASSWORD="aaaaaaaaaa")
-    username = planner(*coordinator, cwd=tmp_path, PLANNER_PASSWORD="karen-er-her-1")
-    common = planner(*coordinator, cwd=tmp_path, PLANNER_PASSWORD="password123")
-    no_role = planner("user", "bo", "--db", db, cwd=tmp_path, PLANNER_PASSWORD="bos-lange-kode")
-    nosuch = planner("user", "bo", "--role", "therapist", "--therapist", "nosuch", "--db", db,
-                     cwd=tmp_path, PLANNER_PASSWORD="bos-lange-kode")  # fmt: skip
+    same_letter = command(*coordinator, PLANNER_PASSWORD="aaaaaaaaaa")
+    username = command(*coordinator, PLANNER_PASSWORD="karen-er-her-1")
+    common = command(*coordinator, PLANNER_PASSWORD="password123")
+    no_role = command("user", "bo", "--db", db, PLANNER_PASSWORD="bos-lange-kode")
+    nosuch = command("user", "bo", "--role", "therapist", "--therapist", "nosuch", "--db", db,
+                     PLANNER_PASSWORD="bos-lange-kode")  # fmt: skip
 
-    assert [(r.returncode, r.stderr.splitlines()[-1]) for r in (same_letter, username, common)] == [
+    assert [(r.exit_code, r.stderr.splitlines()[-1]) for r in (same_letter, username, common)] == [
         (2, "  - password: Adgangskoden skal have mindst 5 forskellige tegn"),
         (2, "  - password: Adgangskoden må ikke indeholde brugernavnet"),
         (2, "  - password: Adgangskoden er for almindelig; vælg en, der er svær at gætte"),
     ]
-    assert no_role.returncode == 2
+    assert no_role.exit_code == 2
     assert "--role" in no_role.stderr
-    assert (nosuch.returncode, nosuch.stderr.splitlines()[-1]) == (
+    assert (nosuch.exit_code, nosuch.stderr.splitlines()[-1]) == (
         2,
         "  - therapist: no stored week has a therapist nosuch; import the week first",
     )

@@ -7,25 +7,33 @@ import csv
 import io
 import re
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from planner.tools.simulate import simulate
 from planner.views.figures import figures_csv, table_rows, week_figures
 from planner.views.waiting import waiting_courses
-from tests.web.conftest import Web
+from tests.databases import Fill
+from tests.web.conftest import Web, with_accounts
 
 
 def simulated(engine: Engine) -> None:
+    """The accounts and two simulated weeks (made once per test process, see `database_fill`)."""
+    with_accounts(engine)
     with Session(engine) as session:
         simulate(session=session, weeks=2, scale="XS", seed=3, start="2027-W02", time_limit=0,
                  echo=lambda _line: None)  # fmt: skip
 
 
+@pytest.fixture
+def database_fill() -> Fill:
+    return simulated
+
+
 def test_figures_page_csv_and_centres_show_the_weeks_figures(
     coordinator: Web, engine: Engine
 ) -> None:
-    simulated(engine)
     page = coordinator.get("/figures")
 
     with Session(engine) as session:
@@ -67,7 +75,6 @@ def test_figures_page_csv_and_centres_show_the_weeks_figures(
 
 
 def test_waiting_page_lists_the_waiting_courses_in_order(coordinator: Web, engine: Engine) -> None:
-    simulated(engine)
     page = coordinator.get("/waiting")
 
     from datetime import date
