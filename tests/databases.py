@@ -109,12 +109,28 @@ def postgres_copy(fill: Fill) -> Iterator[tuple[Engine, Any]]:
         engine.dispose()  # a template is copied only while nobody is connected to it
         TEMPLATES[key] = (template, value)
     template, value = TEMPLATES[key]
+    admin.dispose()
+    for engine in postgres_engine(template):
+        yield engine, value
+
+
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """An empty SQLite database, without tables (for the migrations' own tests)."""
+    engine = engine_from_url(tmp_path / "planner.db")
+    yield engine
+    engine.dispose()
+
+
+def postgres_engine(template: str | None = None) -> Iterator[Engine]:
+    """A PostgreSQL database of its own, empty or a copy of `template`, dropped afterwards."""
+    admin = postgres_admin()
     name = f"planner_test_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
     engine = engine_from_url(database_url(name))
-    yield engine, value
+    yield engine
     engine.dispose()
     # Dropping a database waits for a checkpoint: do it beside the next tests, not before them.
     dropping = threading.Thread(target=drop_database, args=(name,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 
 from planner.formats.scenario import parse_scenario
@@ -100,6 +101,7 @@ def exact_optimum(doc: dict) -> int | None:
     return round(solver.objective_value)
 
 
+@pytest.mark.slow  # solves random weeks to optimality
 @given(weeks())
 @PROPERTY
 def test_relaxation_bound_is_at_least_the_exact_optimum(doc):

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,6 +38,9 @@ DAYS = ("mon", "tue", "wed", "thu", "fri")
 PROFESSIONS = ("physio", "ot", "assistant")
 SKILLS = ("team", "neuro", "lymph")
 MODES = ("centre", "home", "online", "team")
+
+#: Random weeks solved and checked: in the whole suite, not the quick tier.
+pytestmark = pytest.mark.slow
 
 #: True three times in four (simple draws give True).
 MOSTLY = st.sampled_from((True, True, True, False))

@@ -39,6 +39,7 @@ def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+@pytest.mark.slow  # builds the demo register: six weeks and a solve
 def test_demo_makes_a_published_coming_week_and_accounts(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     done = planner(
@@ -61,6 +62,7 @@ def test_demo_makes_a_published_coming_week_and_accounts(tmp_path: Path) -> None
             assert authenticate(username, "demo-adgangskode", session=session) is not None
 
 
+@pytest.mark.slow  # builds the demo register twice
 def test_demo_prints_a_made_up_password_once(tmp_path: Path) -> None:
     db = str(tmp_path / "demo.db")
     env = {"PLANNER_DEMO_PASSWORD": ""}

@@ -278,6 +278,7 @@ def test_feed_url_command_says_what_is_wrong(
     assert "there is no therapist t999 in any stored week" in result.output
 
 
+@pytest.mark.slow  # a benchmark run
 def test_bench_feed_times_the_busiest_therapists_feed(tmp_path: Path) -> None:
     db = tmp_path / "bench.db"
     args = ["bench-feed", "--scale", "S", "--requests", "3", "--db", str(db)]

@@ -126,6 +126,7 @@ def fuzz(
     attack()
 
 
+@pytest.mark.slow  # hundreds of generated requests
 def test_fuzzing_the_api_gives_no_5xx_and_no_schema_violation(engine: Engine) -> None:
     app = create_app(engine, secret_key="test-secret", background_jobs=False)
     small_week(engine)

@@ -149,6 +149,7 @@ def defunct_children() -> list[str]:
     return out
 
 
+@pytest.mark.slow  # solver processes
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_a_killed_solve_shows_as_failed_within_seconds_and_leaves_no_defunct_process(
     backend: str, tmp_path: Path
@@ -171,6 +172,7 @@ def test_a_killed_solve_shows_as_failed_within_seconds_and_leaves_no_defunct_pro
         assert defunct_children() == []
 
 
+@pytest.mark.slow  # solver processes
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_background_job_runs_in_its_own_process_and_can_be_cancelled(
     backend: str, tmp_path: Path
