@@ -23,11 +23,11 @@ from sqlmodel import Session
 
 from planner.db.engine import engine_from_url
 from planner.db.models import Plan, SolveJob
-from planner.db.store import get, import_scenario, load_problem, load_solution, save_plan
+from planner.db.store import get, load_problem, load_solution, save_plan
 from planner.formats.scenario import week_monday
 from planner.formats.validate import check_plan
 from planner.plan.jobs import JOB_DATABASE, launch, now, run_job
-from planner.register.derive import give_phones, week_document
+from planner.register.derive import store_week, week_document
 from planner.register.store import RegisterError
 from solver.problem import Appointment
 
@@ -106,10 +106,8 @@ def derive_ahead(
     week: str, expected: Counter[str], pattern: Plan | None, *, session: Session
 ) -> int:
     """One week of the run derived with what the weeks before it expect, and stored; its id."""
-    doc = week_document(week, session=session, expected=expected, pattern=pattern)
-    scenario_id = import_scenario(doc, session=session)
-    give_phones(session, scenario_id)
-    return scenario_id
+    doc = week_document(week, session=session, expected=expected, pattern=pattern, check=False)
+    return store_week(doc, session=session)
 
 
 def count_expected(expected: Counter[str], appointments: Iterable[Appointment]) -> None:
