@@ -54,8 +54,9 @@ def test_plan_ahead_names_a_bad_count_and_a_bad_week(coordinator: Web, engine: E
     five = coordinator.post("/waiting/ahead", {"first": "2026-W50", "weeks": "5"})
     bad_week = coordinator.post("/waiting/ahead", {"first": "uge 50", "weeks": "1"})
 
-    assert five.status_code == 422 and "plan 1 to 4 weeks ahead, not 5" in five.text
-    assert bad_week.status_code == 422 and "is not an ISO week" in bad_week.text
+    assert five.status_code == 422 and "Antal uger skal være 1 til 4, ikke 5." in five.text
+    assert bad_week.status_code == 422
+    assert "Første uge skal skrives som en ISO-uge, fx 2026-W50." in bad_week.text
     with Session(engine) as session:
         assert session.exec(select(SolveJob)).all() == []
 

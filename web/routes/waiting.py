@@ -3,6 +3,7 @@ next one to four weeks from it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
@@ -46,6 +47,10 @@ def plan_ahead_page(
     which follows its job (the later weeks appear as their jobs start)."""
     if time_limit not in TIME_LIMITS:
         raise HTTPException(422, f"Tidsgrænsen skal være en af {', '.join(map(str, TIME_LIMITS))}")
+    if not 1 <= weeks <= MOST_WEEKS_AHEAD:
+        raise HTTPException(422, f"Antal uger skal være 1 til {MOST_WEEKS_AHEAD}, ikke {weeks}.")
+    if not re.fullmatch(r"\d{4}-W\d{2}", first.strip()):
+        raise HTTPException(422, "Første uge skal skrives som en ISO-uge, fx 2026-W50.")
     try:
         job = start_plan_ahead(
             first.strip(),
