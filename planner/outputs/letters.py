@@ -624,7 +624,7 @@ def appointment_uid(week: str, key: str) -> str:
     return f"{week}-{key}@traeningsplan"
 
 
-def event_description(letter: Letter, b: Booking) -> str:
+def event_description(letter: Letter | WeeksLetter, b: Booking) -> str:
     """What the calendar entry says: the training, the therapist, what to bring, whom to call."""
     lines = [f"{b.training} ({b.package})", f"Terapeut: {b.therapist}"]
     if b.bring:
@@ -707,10 +707,15 @@ class WeeksLetter:
     made_on: date
     weeks: tuple[WeekTimes, ...]
     contacts: tuple[Contact, ...]
+    stamp: datetime  # when the newest of its plans was made: the calendar file's DTSTAMP
 
     @property
     def date_text(self) -> str:
         return full_date(self.made_on)
+
+    def contact(self, centre: str) -> Contact | None:
+        """Whom to call about an appointment at this centre."""
+        return next((c for c in self.contacts if c.centre == centre), None)
 
     @property
     def sender(self) -> Contact | None:
@@ -809,6 +814,7 @@ def citizen_weeks_letter(
         made_on=made_on or today_in(weeks[0].problem.timezone),
         weeks=tuple(times),
         contacts=contacts(changes, weeks, phones),
+        stamp=max(w.made for w in weeks),
     )
 
 
@@ -825,3 +831,44 @@ def weeks_letter_pdf(letter: WeeksLetter) -> bytes:
     pdf = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
     assert pdf is not None
     return pdf
+
+
+def weeks_letter_calendar(
+    letter: WeeksLetter, uids: Mapping[tuple[date, int], str] | None = None
+) -> bytes:
+    """Every time of a letter of several weeks as one .ics file (as `letter_calendar` writes a
+    week's); `uids` are the citizen feed's for those weeks."""
+    zone = ZoneInfo(letter.timezone)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Træningsplan//Breve til borgere//DA")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", letter.title)
+    cal.add("x-wr-timezone", letter.timezone)
+    first, last = week_monday(letter.weeks[0].week), week_monday(letter.weeks[-1].week)
+    assert first is not None and last is not None
+    cal.add_component(vtimezone(letter.timezone, first, last + timedelta(days=7)))
+    for week in letter.weeks:
+        for b in week.bookings:
+            cal.add_component(weeks_event(letter, week.week, b, zone, uids or {}))
+    return cal.to_ical()
+
+
+def weeks_event(
+    letter: WeeksLetter,
+    week: str,
+    b: Booking,
+    zone: ZoneInfo,
+    uids: Mapping[tuple[date, int], str],
+) -> icalendar.Event:
+    """One time of a letter of several weeks as a calendar entry (see `calendar_event`)."""
+    midnight = datetime(b.day.year, b.day.month, b.day.day, tzinfo=zone)
+    event = icalendar.Event()
+    event.add("uid", uids.get((b.day, b.start)) or appointment_uid(week, b.key))
+    event.add("dtstamp", letter.stamp.astimezone(UTC))
+    event.add("dtstart", midnight + timedelta(minutes=b.start))
+    event.add("dtend", midnight + timedelta(minutes=b.end))
+    event.add("summary", clean(b.training))
+    event.add("location", clean(", ".join(x for x in (b.place, b.address) if x)))
+    event.add("description", event_description(letter, b))
+    return event

@@ -311,3 +311,9 @@ def test_letter_of_every_planned_week_on_screen_and_as_pdf(
     assert ["uge 50–51" in page for page in pages[:1]] == [True]
     assert all("Jens Hansen" not in page for page in pages)
     assert bad.status_code == 422
+    ics_file = coordinator.get(f"{url}.ics?weeks=all")
+    assert ics_file.status_code == 200 and f'href="{url}.ics?weeks=all"' in every.text
+    calendar = icalendar.Calendar.from_ical(ics_file.content)
+    days = sorted(e["dtstart"].dt.date().isoformat() for e in calendar.walk("VEVENT"))
+    assert [d[:8] for d in days] == ["2026-12-"] * 4  # two sessions in each of weeks 50 and 51
+    assert {d < "2026-12-14" for d in days} == {True, False}

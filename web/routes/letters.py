@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -24,6 +25,7 @@ from planner.outputs.letters import (
     letters_pdf,
     plan_letters,
     record_letters,
+    weeks_letter_calendar,
     weeks_letter_html,
     weeks_letter_pdf,
 )
@@ -215,11 +217,28 @@ def letter_pdf(
 
 @router.get("/plans/{plan_id}/citizens/{citizen_key}/letter.ics")
 def letter_ics(
-    request: Request, plan_id: int, citizen_key: str, account: CoordinatorDep, session: SessionDep
+    request: Request,
+    plan_id: int,
+    citizen_key: str,
+    account: CoordinatorDep,
+    session: SessionDep,
+    weeks: str = "one",
 ) -> Response:
-    """The letter's times as a calendar file the citizen can add to a calendar."""
+    """The letter's times as a calendar file the citizen can add to a calendar (`weeks=all`:
+    every coming week planned)."""
+    every = chosen_weeks(weeks)
     letter = one_letter(plan_id, citizen_key, session)
     logged(request, account, "read", [citizen_key], session)
+    if every:
+        several = weeks_letter(plan_id, citizen_key, session)
+        uids: dict[tuple[date, int], str] = {}
+        for w in several.weeks:
+            uids |= citizen_uids(citizen_key, w.week, session=session)
+        name = f"traeningstider-alle-uger-fra-{letter.week_number}-{letter.citizen}.ics"
+        return download(
+            weeks_letter_calendar(several, uids), "text/calendar; charset=utf-8", name,
+            inline=False,
+        )  # fmt: skip
     calendar = letter_calendar(letter, citizen_uids(citizen_key, letter.week, session=session))
     return download(
         calendar, "text/calendar; charset=utf-8", f"{file_stem(letter)}.ics", inline=False
