@@ -18,11 +18,13 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from solver.bound import relaxation_bound
+from solver.deadline import start_in_time
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
 from solver.firstfit import Diary, first_fit, seed_diary
 from solver.lns import improve
 from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import Options, build_options, days_by_referral, start_target
+from solver.order import honour_queue
 from solver.problem import Appointment, Problem, Solution, Stats, Status, awaits_start
 from solver.rooms import assign_rooms
 from solver.routes import chain_home_visits
@@ -265,6 +267,7 @@ def finish(
     keep_pinned_rooms(draft, pinned)
     if assign_rooms(problem, options, draft):
         draft = fill(problem, options, draft)
+    draft = honour_queue(problem, options, start_in_time(problem, options, draft))
     appointments = to_appointments(problem, options, draft, known_ids(problem))
     pinned_ids = frozenset(a.id for a in problem.pinned)
     appointments = chain_home_visits(problem, appointments, pinned_ids)

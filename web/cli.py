@@ -212,6 +212,33 @@ def export_command(
     typer.echo(f"{weeks} written to {folder} ({plans} with a published plan)", err=True)
 
 
+@app.command("plan-ahead")
+def plan_ahead_command(
+    weeks: Annotated[int, typer.Option(help="how many weeks to plan, 1 to 4")],
+    first: Annotated[
+        str | None, typer.Option(help="the first ISO week (default: the coming week)")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(help="seconds the optimiser may use a week (0: first fit only)")
+    ] = 10.0,
+    db: Db = None,
+) -> None:
+    """Plan the next 1 to 4 weeks from the register in order, each from the week before."""
+    from planner.register.ahead import plan_ahead
+    from planner.register.store import RegisterError
+
+    if time_limit < 0:
+        raise fail(["--time-limit must be 0 (first fit) or more"], "Bad options")
+    week = first or coming_week(date.today())
+    with Session(prepared_engine(db)) as session:
+        try:
+            made = plan_ahead(week, weeks, session=session, time_limit=time_limit)
+        except RegisterError as e:
+            raise fail(e.errors, "Not planned") from None
+    for w in made:
+        typer.echo(f"{w.week}: {w.placed} of {w.requested} sessions placed, draft plan {w.plan_id}")
+
+
 @app.command("bench-feed")
 def bench_feed(
     db: Annotated[

@@ -304,11 +304,7 @@ class Letter:
     @property
     def phone_lines(self) -> list[PhoneLine]:
         """The numbers to call to cancel; centres that share a line are named together."""
-        lines: dict[tuple[str, str | None], list[str]] = {}
-        for c in self.contacts:
-            if c.phone:
-                lines.setdefault((c.phone, c.hours), []).append(c.name)
-        return [PhoneLine(" og ".join(n), phone, hours) for (phone, hours), n in lines.items()]
+        return phone_lines(self.contacts)
 
     @property
     def packages(self) -> list[str]:
@@ -319,13 +315,7 @@ class Letter:
     @property
     def reminders(self) -> list[Reminder]:
         """What to bring, said once for all the appointments that need the same things."""
-        found: dict[str, list[str]] = {}
-        for c in self.appointments:
-            if c.booking.bring:
-                trainings = found.setdefault(c.booking.bring, [])
-                if c.booking.training not in trainings:
-                    trainings.append(c.booking.training)
-        return [Reminder(tuple(trainings), bring) for bring, trainings in found.items()]
+        return reminders(c.booking for c in self.appointments)
 
     def contact(self, centre: str) -> Contact | None:
         """Whom to call about an appointment at this centre."""
@@ -634,7 +624,7 @@ def appointment_uid(week: str, key: str) -> str:
     return f"{week}-{key}@traeningsplan"
 
 
-def event_description(letter: Letter, b: Booking) -> str:
+def event_description(letter: Letter | WeeksLetter, b: Booking) -> str:
     """What the calendar entry says: the training, the therapist, what to bring, whom to call."""
     lines = [f"{b.training} ({b.package})", f"Terapeut: {b.therapist}"]
     if b.bring:
@@ -684,3 +674,201 @@ def letter_calendar(letter: Letter, uids: Mapping[tuple[date, int], str] | None 
     for change in letter.appointments:
         cal.add_component(calendar_event(letter, change.booking, zone, uids or {}))
     return cal.to_ical()
+
+
+# --- a letter of every planned week -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekTimes:
+    """One week on a letter of several: the citizen's times in the week's plan."""
+
+    week: str
+    bookings: tuple[Booking, ...]
+    published: bool  # False: a plan made ahead, not yet published (the times may still move)
+
+    @property
+    def week_number(self) -> int:
+        return int(self.week.split("-W")[1])
+
+    @property
+    def span(self) -> str:
+        return week_span(self.week)
+
+
+@dataclass(frozen=True)
+class WeeksLetter:
+    """A citizen's letter of every coming week that is planned: only this citizen's times."""
+
+    citizen: str
+    name: str
+    address: str
+    timezone: str
+    made_on: date
+    weeks: tuple[WeekTimes, ...]
+    contacts: tuple[Contact, ...]
+    stamp: datetime  # when the newest of its plans was made: the calendar file's DTSTAMP
+
+    @property
+    def date_text(self) -> str:
+        return full_date(self.made_on)
+
+    def contact(self, centre: str) -> Contact | None:
+        """Whom to call about an appointment at this centre."""
+        return next((c for c in self.contacts if c.centre == centre), None)
+
+    @property
+    def sender(self) -> Contact | None:
+        return self.contacts[0] if self.contacts else None
+
+    @property
+    def title(self) -> str:
+        """E.g. 'Dine tider til træning i uge 50–52'."""
+        first, last = self.weeks[0].week_number, self.weeks[-1].week_number
+        return f"Dine tider til træning i uge {first}" + (f"–{last}" if last != first else "")
+
+    @property
+    def bookings(self) -> list[Booking]:
+        return [b for w in self.weeks for b in w.bookings]
+
+    @property
+    def any_ahead(self) -> bool:
+        return any(not w.published and w.bookings for w in self.weeks)
+
+    @property
+    def phone_lines(self) -> list[PhoneLine]:
+        return phone_lines(self.contacts)
+
+    @property
+    def packages(self) -> list[str]:
+        return list(dict.fromkeys(b.package for b in self.bookings))
+
+    @property
+    def reminders(self) -> list[Reminder]:
+        return reminders(self.bookings)
+
+
+def phone_lines(contacts: Iterable[Contact]) -> list[PhoneLine]:
+    """The numbers to call to cancel; centres that share a line are named together."""
+    lines: dict[tuple[str, str | None], list[str]] = {}
+    for c in contacts:
+        if c.phone:
+            lines.setdefault((c.phone, c.hours), []).append(c.name)
+    return [PhoneLine(" og ".join(n), phone, hours) for (phone, hours), n in lines.items()]
+
+
+def reminders(bookings: Iterable[Booking]) -> list[Reminder]:
+    """What to bring, said once for all the appointments that need the same things."""
+    found: dict[str, list[str]] = {}
+    for b in bookings:
+        if b.bring:
+            trainings = found.setdefault(b.bring, [])
+            if b.training not in trainings:
+                trainings.append(b.training)
+    return [Reminder(tuple(trainings), bring) for bring, trainings in found.items()]
+
+
+def coming_plans(plan: Plan, *, session: Session) -> list[Plan]:
+    """The plan and, for every later week, its published plan, or else its newest plan made
+    ahead (a draft); weeks in order."""
+    later = session.exec(
+        select(Plan)
+        .where(Plan.week > plan.week, col(Plan.status).in_(("published", "draft")))
+        .order_by(col(Plan.week), col(Plan.version))
+    ).all()
+    chosen: dict[str, Plan] = {}
+    for p in later:
+        current = chosen.get(p.week)
+        if current is None or current.status != "published":
+            chosen[p.week] = p  # a published plan wins; among drafts the newest
+    return [plan, *(chosen[w] for w in sorted(chosen))]
+
+
+def citizen_weeks_letter(
+    plan_id: int, citizen: str, *, session: Session, made_on: date | None = None
+) -> WeeksLetter:
+    """One citizen's letter of the plan's week and every coming week planned after it;
+    PlanStateError for a draft plan, NotFound for a citizen in none of the weeks."""
+    plan = get(session, Plan, plan_id)
+    if plan.status == "draft":
+        raise PlanStateError(Message("plan.letters-not-published", {"version": plan.version}))
+    weeks = [plan_week(p, session=session) for p in coming_plans(plan, session=session)]
+    person = next((w.citizen(citizen) for w in weeks if w.citizen(citizen)), None)
+    if person is None:
+        raise NotFound("citizen", citizen)
+    times = [
+        WeekTimes(w.problem.week, tuple(w.bookings.get(citizen, [])), w.plan.status != "draft")
+        for w in weeks
+    ]
+    while len(times) > 1 and not times[-1].bookings:
+        times.pop()  # weeks planned after the citizen's last time say nothing
+    phones: dict[str, tuple[str | None, str | None]] = {}
+    for w in reversed(weeks):
+        phones.update(centre_phones(w.plan.scenario_id, session=session))
+    changes = [Change("same", b) for t in times for b in t.bookings]
+    return WeeksLetter(
+        citizen=citizen,
+        name=person[0],
+        address=person[1],
+        timezone=weeks[0].problem.timezone,
+        made_on=made_on or today_in(weeks[0].problem.timezone),
+        weeks=tuple(times),
+        contacts=contacts(changes, weeks, phones),
+        stamp=max(w.made for w in weeks),
+    )
+
+
+def weeks_letter_html(letter: WeeksLetter) -> str:
+    """A letter of several weeks as an HTML fragment (an <article>)."""
+    return templates.get_template("letters/weeks.html").render(letter=letter, compact=False)
+
+
+def weeks_letter_pdf(letter: WeeksLetter) -> bytes:
+    """A letter of several weeks as a PDF to print or send by Digital Post."""
+    html = templates.get_template("letters/weeks-document.html").render(
+        letter=letter, title=letter.title, css=letter_css()
+    )
+    pdf = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    assert pdf is not None
+    return pdf
+
+
+def weeks_letter_calendar(
+    letter: WeeksLetter, uids: Mapping[tuple[date, int], str] | None = None
+) -> bytes:
+    """Every time of a letter of several weeks as one .ics file (as `letter_calendar` writes a
+    week's); `uids` are the citizen feed's for those weeks."""
+    zone = ZoneInfo(letter.timezone)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Træningsplan//Breve til borgere//DA")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", letter.title)
+    cal.add("x-wr-timezone", letter.timezone)
+    first, last = week_monday(letter.weeks[0].week), week_monday(letter.weeks[-1].week)
+    assert first is not None and last is not None
+    cal.add_component(vtimezone(letter.timezone, first, last + timedelta(days=7)))
+    for week in letter.weeks:
+        for b in week.bookings:
+            cal.add_component(weeks_event(letter, week.week, b, zone, uids or {}))
+    return cal.to_ical()
+
+
+def weeks_event(
+    letter: WeeksLetter,
+    week: str,
+    b: Booking,
+    zone: ZoneInfo,
+    uids: Mapping[tuple[date, int], str],
+) -> icalendar.Event:
+    """One time of a letter of several weeks as a calendar entry (see `calendar_event`)."""
+    midnight = datetime(b.day.year, b.day.month, b.day.day, tzinfo=zone)
+    event = icalendar.Event()
+    event.add("uid", uids.get((b.day, b.start)) or appointment_uid(week, b.key))
+    event.add("dtstamp", letter.stamp.astimezone(UTC))
+    event.add("dtstart", midnight + timedelta(minutes=b.start))
+    event.add("dtend", midnight + timedelta(minutes=b.end))
+    event.add("summary", clean(b.training))
+    event.add("location", clean(", ".join(x for x in (b.place, b.address) if x)))
+    event.add("description", event_description(letter, b))
+    return event

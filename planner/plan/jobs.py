@@ -79,11 +79,14 @@ def start_solve(
     return job
 
 
-def launch(url: str, job_id: int) -> None:
+def launch(
+    url: str, job_id: int, module: str = "planner.plan.jobs", extra: list[str] | None = None
+) -> None:
     """Run the job in a new Python process (the URL goes in the environment, not in `ps`);
-    a thread waits for it to end, so it never lingers as a defunct process."""
+    a thread waits for it to end, so it never lingers as a defunct process. `module` and
+    `extra` arguments run another job of the same kind (planning ahead runs several weeks)."""
     env = {**os.environ, JOB_DATABASE: url}
-    command = [sys.executable, "-m", "planner.plan.jobs", str(job_id)]
+    command = [sys.executable, "-m", module, str(job_id), *(extra or [])]
     child = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
     CHILDREN[job_id] = child
     threading.Thread(target=reap, args=(url, job_id, child), daemon=True).start()

@@ -207,6 +207,7 @@ def record_many(
         a.key: a for a in session.exec(select(Appointment).where(Appointment.plan_id == plan_id))
     }
     known = latest(session, [plan_id])
+    elsewhere: dict[str, int] = {}  # per course: delivered in other plans (the same all along)
     errors, fresh = [], []
     for appointment, referral, status in items:
         row = rows.get(appointment)
@@ -219,7 +220,9 @@ def record_many(
                 f"referral: appointment {appointment} is not for {referral}; "
                 f"give one of {', '.join(referrals_of(row))}"
             )
-        elif status == "delivered" and over_package(session, referral, known, plan_id, appointment):
+        elif status == "delivered" and over_package(
+            session, referral, known, plan_id, appointment, elsewhere
+        ):
             errors.append(
                 f"status: {referral}'s package is already used up by the sessions registered "
                 "delivered; correct one of those first, or register this one otherwise"
@@ -258,8 +261,12 @@ def over_package(
     known: dict[tuple[int, str, str], str],
     plan_id: int,
     appointment: str,
+    elsewhere: dict[str, int] | None = None,
 ) -> bool:
-    """Would one more delivered session take the course past its package's maximum?"""
+    """Would one more delivered session take the course past its package's maximum?
+
+    `elsewhere` keeps each course's delivered sessions in other plans between the items of
+    one registration, so a week's list reads each course's history once."""
     if known.get((plan_id, appointment, key)) == "delivered":
         return False  # the same again changes nothing
     course = session.exec(select(Course).where(Course.key == key)).first()
@@ -269,13 +276,15 @@ def over_package(
     cap = package.doc.get("max_sessions") if package else None
     if cap is None:
         return False
-    elsewhere = sum(
-        1
-        for s in course_sessions(key, session=session)
-        if s.plan_id != plan_id and s.attendance == "delivered"
-    )
+    cache = elsewhere if elsewhere is not None else {}
+    if key not in cache:
+        cache[key] = sum(
+            1
+            for s in course_sessions(key, session=session)
+            if s.plan_id != plan_id and s.attendance == "delivered"
+        )
     here = sum(1 for (_p, _a, r), v in known.items() if r == key and v == "delivered")
-    return course.delivered_before + elsewhere + here >= cap
+    return course.delivered_before + cache[key] + here >= cap
 
 
 def settle_course(key: str, *, session: Session, by: str) -> None:

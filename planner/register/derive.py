@@ -249,12 +249,14 @@ def week_document(
     max_starts: int | None = None,
     expected: Counter[str] | None = None,
     pattern: Plan | None = None,
+    check: bool = True,
 ) -> Doc:
     """The coming week's scenario/1 from the register; RegisterError if it cannot be made.
 
     Planning ahead (`planner.register.ahead`) gives the sessions `expected` per course from
     earlier weeks not yet held (they count as delivered until registered) and the `pattern`
-    plan of the week before, in place of the last published one."""
+    plan of the week before, in place of the last published one. Without `check` the document
+    is not checked here: the caller stores it, and storing checks it (`store_week`)."""
     monday = week_monday(week) if re.fullmatch(r"\d{4}-W\d{2}", week) else None
     if monday is None:
         raise RegisterError([f'week: "{week}" is not an ISO week; write it as 2026-W50'])
@@ -299,7 +301,7 @@ def week_document(
             session, week, set(days), {r["id"] for r in referrals}, ids, pattern
         )
     ]
-    errors = check_scenario(doc)
+    errors = check_scenario(doc) if check else []
     if errors:
         raise RegisterError(errors)
     return doc
@@ -311,10 +313,16 @@ def derive_week(week: str, *, session: Session, max_starts: int | None = None) -
     The stored week is planned as any other (`planner.plan.jobs.start_solve`); its scenario/1
     export is the derived document.
     """
-    doc = week_document(week, session=session, max_starts=max_starts)
+    doc = week_document(week, session=session, max_starts=max_starts, check=False)
+    return store_week(doc, session=session)
+
+
+def store_week(doc: Doc, *, session: Session) -> int:
+    """A derived week stored, with the centres' phones; RegisterError (nothing stored) when it
+    breaks a rule of scenario/1 (storing checks the whole document once)."""
     try:
         scenario_id = import_scenario(doc, session=session)
-    except ScenarioError as e:  # checked above; kept so a rule added later cannot slip past
+    except ScenarioError as e:
         raise RegisterError(e.errors) from None
     give_phones(session, scenario_id)
     return scenario_id

@@ -33,12 +33,17 @@ from planner.register.attendance import (
     delivered,
     delivered_counts,
     plan_with_attendance,
-    record_attendance,
+    record_many,
 )
 from planner.register.derive import derive_week, start_deadline
 from planner.register.store import add_courses, by_key, end_course, import_register
 from planner.tools.generate import DJURSLAND_TOWNS, SCALES, Scale, build, pick_sites
 from planner.views.figures import Loaded, iso_week, load, median, percentile, week_figures
+from solver.deadline import late_starts as late_sul_starts
+from solver.deadline import open_in_time
+from solver.options import build_options
+from solver.order import plan_draft, queue_breaches
+from solver.problem import Problem, Solution, clock
 from solver.solve import solve
 
 Doc = dict[str, Any]
@@ -86,6 +91,9 @@ class WeekRow:
 @dataclass
 class Result:
     rows: list[WeekRow] = field(default_factory=list)
+    # Per week, checked on the plan without a solver run (solver.deadline, solver.order):
+    late_with_room: list[str] = field(default_factory=list)  # a place in time was left free
+    out_of_order: list[str] = field(default_factory=list)  # a later course kept an earlier's place
     invariants: dict[str, list[str]] = field(default_factory=dict)
     figures: list[str] = field(default_factory=list)
 
@@ -186,6 +194,7 @@ def register_attendance(rng: random.Random, plan_id: int, *, session: Session) -
     counts: Counter[str] = Counter()
     done = delivered_counts(session)
     begun = {c.key for c in session.exec(select(Course)).all() if delivered(c, done) > 0}
+    items = []
     for a in sorted(doc["appointments"], key=lambda a: (a["start"], a["id"])):
         by_centre = rng.random() < centre
         for referral in a.get("participants") or [a["referral"]]:
@@ -194,8 +203,11 @@ def register_attendance(rng: random.Random, plan_id: int, *, session: Session) -
                 status = "cancelled-by-centre"
             elif status == "delivered":
                 begun.add(referral)
-            record_attendance(plan_id, a["id"], referral, status, session=session, by=BY)
+            items.append((a["id"], referral, status))
             counts[status] += 1
+    # The week's register in one go, as a coordinator's attendance list is saved: checked
+    # item by item as one at a time would be, written and settled once.
+    record_many(plan_id, items, session=session, by=BY)
     return counts
 
 
@@ -261,6 +273,9 @@ def simulate(
         problem = load_problem(scenario_id, session=session)
         solution = solve(problem, max(time_limit, 1.0), optimise=time_limit > 0)
         broken = check_plan(problem, solution)
+        late, order = plan_checks(problem, solution)
+        result.late_with_room += late
+        result.out_of_order += order
         if not broken:
             plan_id = save_plan(scenario_id, solution, session=session)
             publish(plan_id, session=session)
@@ -291,7 +306,7 @@ def simulate(
         echo(table_row(row))
         week = next_week(week)
     data = load(session, [r.week for r in result.rows])
-    result.invariants = invariants(session, data, first_monday, sunday)
+    result.invariants = invariants(session, data, first_monday, sunday, result)
     result.figures = closing_figures(session, result, data)
     return result
 
@@ -299,8 +314,27 @@ def simulate(
 # --- what must hold over all weeks -----------------------------------------------------------
 
 
+def plan_checks(problem: Problem, solution: Solution) -> tuple[list[str], list[str]]:
+    """The week's plan checked without a solver: SUL §140 starts placed after their 7 days
+    while a place in time was left free, and later waiting courses holding a place an earlier
+    one could take."""
+    options = build_options(problem)
+    draft = plan_draft(problem, options, solution.appointments)
+    late = []
+    for referral in late_sul_starts(problem, options, draft):
+        place = open_in_time(problem, options, draft, referral)
+        if place is not None:
+            day = problem.days[place.option.day].date
+            late.append(f"{referral.id}: {day} {clock(place.start)} with {place.option.therapist}")
+    order = [
+        f"{e.later} holds a place {e.earlier} could take"
+        for e in queue_breaches(problem, options, draft)
+    ]
+    return late, order
+
+
 def invariants(
-    session: Session, data: Loaded, first_monday: date, last_sunday: date
+    session: Session, data: Loaded, first_monday: date, last_sunday: date, result: Result
 ) -> dict[str, list[str]]:
     """The rules that must hold across the run, each with what broke it (empty: kept)."""
     first_individual = [
@@ -311,19 +345,24 @@ def invariants(
     return {
         "no course delivers more than its package": overruns(session),
         "every course starts with an individual session": first_individual,
-        "every SUL §140 start that capacity allowed came within 7 days": late_starts(
-            session, data, first_monday, last_sunday
-        )["placed late"],
+        "every SUL §140 start that capacity allowed came within 7 days": result.late_with_room,
+        "waiting courses start in the waiting list's order": result.out_of_order,
     }
 
 
 def late_starts(
-    session: Session, data: Loaded, first_monday: date, last_sunday: date
+    session: Session,
+    data: Loaded,
+    first_monday: date,
+    last_sunday: date,
+    with_room: frozenset[str] = frozenset(),
 ) -> dict[str, list[str]]:
     """SUL §140 courses whose 7 days ended in the run, by what happened to their start:
     delivered in time; planned in time but not delivered (the citizen cancelled or did not come,
     or the centre cancelled); not placed in the deadline's week (no capacity); the deadline
-    before the run's first week; and placed after the deadline although placed in its week."""
+    before the run's first week; and placed after the deadline although placed in its week,
+    split by whether the week's plan left a place in time free (`with_room`, from
+    `plan_checks`): without one, capacity did not allow the start in time."""
     planned_first: dict[str, date] = {}
     for appointments in data.appointments.values():
         for a in appointments:
@@ -335,7 +374,8 @@ def late_starts(
         "planned in time, not delivered": [],
         "not placed in the deadline's week": [],
         "deadline before the run": [],
-        "placed late": [],
+        "placed late, no place in time was free": [],
+        "placed late, a place in time was free": [],
     }
     for c in data.courses.values():
         deadline = start_deadline(c)
@@ -353,7 +393,11 @@ def late_starts(
         elif planned is None or planned > deadline_monday + timedelta(days=6):
             kind = "not placed in the deadline's week"
         else:
-            kind = "placed late"
+            kind = (
+                "placed late, a place in time was free"
+                if c.key in with_room
+                else "placed late, no place in time was free"
+            )
         found[kind].append(f"{c.key}: deadline {deadline}, first planned {planned}")
     return found
 
@@ -374,7 +418,10 @@ def closing_figures(session: Session, result: Result, data: Loaded) -> list[str]
             totals[name] += getattr(w, name)
         totals["sul_starts"] += w.sul_starts
         totals["sul_within"] += w.sul_within
-    late = late_starts(session, data, monday, monday + timedelta(days=7 * len(weeks) - 1))
+    with_room = frozenset(line.split(":")[0] for line in result.late_with_room)
+    late = late_starts(
+        session, data, monday, monday + timedelta(days=7 * len(weeks) - 1), with_room
+    )
     share = (
         f"{round(100 * totals['sul_within'] / totals['sul_starts'])} %"
         if totals["sul_starts"]

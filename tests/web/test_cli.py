@@ -134,3 +134,38 @@ def test_user_refuses_weak_passwords_a_missing_role_and_an_unknown_therapist(
         2,
         "  - therapist: no stored week has a therapist nosuch; import the week first",
     )
+
+
+def test_plan_ahead_plans_the_weeks_in_order_as_drafts(tmp_path: Path) -> None:
+    from planner.db.engine import migrate
+    from planner.register.store import import_register
+    from tests.factories import scenario
+
+    db = tmp_path / "ahead.db"
+    engine = engine_from_url(db)
+    migrate(engine)
+    with Session(engine) as session:
+        import_register(scenario(), session=session)
+    engine.dispose()
+
+    args = ("--db", str(db), "--first", "2026-W50", "--time-limit", "0")
+    done = planner("plan-ahead", "--weeks", "2", *args, cwd=tmp_path)
+
+    assert (done.returncode, done.stdout.splitlines()) == (
+        0,
+        [
+            "2026-W50: 2 of 2 sessions placed, draft plan 1",
+            "2026-W51: 2 of 2 sessions placed, draft plan 2",
+        ],
+    )
+    engine = engine_from_url(db)
+    with Session(engine) as session:
+        plans = session.exec(select(Plan).order_by(col(Plan.id))).all()
+        assert [(p.week, p.status) for p in plans] == [("2026-W50", "draft"), ("2026-W51", "draft")]
+    engine.dispose()
+
+    refused = planner("plan-ahead", "--weeks", "5", *args, cwd=tmp_path)
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        "Not planned (1 error):\n  - weeks: plan 1 to 4 weeks ahead, not 5\n",
+    )

@@ -277,3 +277,43 @@ def test_week_overview_links_the_letters_of_the_published_plan(
 
     assert f'href="/plans/{republished.second}/letters"' in published.text
     assert "/letters" not in superseded.text
+
+
+def test_letter_of_every_planned_week_on_screen_and_as_pdf(
+    coordinator: Web, engine: Engine, tmp_path: Path
+) -> None:
+    """`?weeks=all`: the published week and the weeks planned ahead, only this citizen's."""
+    from planner.register.ahead import plan_ahead
+    from planner.register.store import import_register
+    from tests.factories import citizen, referral, scenario
+
+    doc = scenario(
+        citizens=[citizen("c001"), citizen("c002", name="Jens Hansen")],
+        referrals=[referral("r001", "c001"), referral("r002", "c002")],
+    )
+    with Session(engine) as session:
+        import_register(doc, session=session)
+        [first] = plan_ahead("2026-W50", 1, session=session, time_limit=0)
+        publish(first.plan_id, session=session)
+        plan_ahead("2026-W51", 1, session=session, time_limit=0)
+    url = f"/plans/{first.plan_id}/citizens/c001/letter"
+
+    one, every = coordinator.get(url), coordinator.get(f"{url}?weeks=all")
+    pdf = coordinator.get(f"{url}.pdf?weeks=all")
+    bad = coordinator.get(f"{url}?weeks=some")
+
+    assert one.status_code == every.status_code == 200
+    assert "Uge 51" not in one.text and "Dine tider til træning i uge 50–51" in every.text
+    assert "Jens Hansen" not in every.text
+    assert f'href="{url}.pdf?weeks=all"' in every.text
+    assert (pdf.status_code, pdf.headers["cache-control"]) == (200, "no-store")
+    pages = pdf_pages(pdf.content, tmp_path)
+    assert ["uge 50–51" in page for page in pages[:1]] == [True]
+    assert all("Jens Hansen" not in page for page in pages)
+    assert bad.status_code == 422
+    ics_file = coordinator.get(f"{url}.ics?weeks=all")
+    assert ics_file.status_code == 200 and f'href="{url}.ics?weeks=all"' in every.text
+    calendar = icalendar.Calendar.from_ical(ics_file.content)
+    days = sorted(e["dtstart"].dt.date().isoformat() for e in calendar.walk("VEVENT"))
+    assert [d[:8] for d in days] == ["2026-12-"] * 4  # two sessions in each of weeks 50 and 51
+    assert {d < "2026-12-14" for d in days} == {True, False}

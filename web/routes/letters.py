@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -14,7 +15,9 @@ from planner.outputs.feeds import citizen_uids
 from planner.outputs.letters import (
     Letter,
     LetterRun,
+    WeeksLetter,
     citizen_letter,
+    citizen_weeks_letter,
     letter_calendar,
     letter_css,
     letter_html,
@@ -22,6 +25,9 @@ from planner.outputs.letters import (
     letters_pdf,
     plan_letters,
     record_letters,
+    weeks_letter_calendar,
+    weeks_letter_html,
+    weeks_letter_pdf,
 )
 from planner.outputs.mail import (
     EmailError,
@@ -38,6 +44,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 #: Letters hold health data: never kept by a browser or a proxy.
 PRIVATE = {"Cache-Control": "no-store"}
+#: A letter of the plan's week alone, or of every coming week planned.
+WEEKS_CHOICES = ("one", "all")
 
 
 def download(content: bytes, media_type: str, filename: str, *, inline: bool) -> Response:
@@ -147,17 +155,38 @@ def letter_batch_pdf(
     return download(pdf, "application/pdf", f"breve-uge-{week}-plan-{plan_id}.pdf", inline=True)
 
 
+def chosen_weeks(weeks: str) -> bool:
+    """True for `?weeks=all` (every planned coming week), False for the plan's week alone."""
+    if weeks not in WEEKS_CHOICES:
+        raise HTTPException(422, "Feltet 'weeks' skal være 'one' eller 'all'.")
+    return weeks == "all"
+
+
+def weeks_letter(plan_id: int, citizen_key: str, session: SessionDep) -> WeeksLetter:
+    return citizen_weeks_letter(plan_id, citizen_key, session=session)
+
+
 @router.get("/plans/{plan_id}/citizens/{citizen_key}/letter")
 def letter_page(
-    request: Request, plan_id: int, citizen_key: str, account: CoordinatorDep, session: SessionDep
+    request: Request,
+    plan_id: int,
+    citizen_key: str,
+    account: CoordinatorDep,
+    session: SessionDep,
+    weeks: str = "one",
 ) -> Response:
-    """A citizen's letter on screen, ready to print from the browser."""
+    """A citizen's letter on screen, ready to print from the browser: of the plan's week, or
+    (`weeks=all`) of every coming week planned."""
+    every = chosen_weeks(weeks)
     letter = one_letter(plan_id, citizen_key, session)
     logged(request, account, "read", [citizen_key], session)
+    body = weeks_letter_html(weeks_letter(plan_id, citizen_key, session)) if every else None
     context = {
         "letter": letter,
         "plan_id": plan_id,
-        "body": Markup(letter_html(letter)),  # escaped when planner rendered it
+        "weeks": "all" if every else "one",
+        # escaped when planner rendered it
+        "body": Markup(body if body is not None else letter_html(letter)),
         "css": Markup(letter_css()),  # our own stylesheet, not user data
         "email": citizen_emails(found_plan_scenario(plan_id, session), session=session).get(
             citizen_key
@@ -168,21 +197,48 @@ def letter_page(
 
 @router.get("/plans/{plan_id}/citizens/{citizen_key}/letter.pdf")
 def letter_pdf(
-    request: Request, plan_id: int, citizen_key: str, account: CoordinatorDep, session: SessionDep
+    request: Request,
+    plan_id: int,
+    citizen_key: str,
+    account: CoordinatorDep,
+    session: SessionDep,
+    weeks: str = "one",
 ) -> Response:
+    every = chosen_weeks(weeks)
     letter = one_letter(plan_id, citizen_key, session)
     logged(request, account, "read", [citizen_key], session)
+    if every:
+        pdf = weeks_letter_pdf(weeks_letter(plan_id, citizen_key, session))
+        name = f"traeningstider-alle-uger-fra-{letter.week_number}-{letter.citizen}.pdf"
+        return download(pdf, "application/pdf", name, inline=True)
     pdf = letters_pdf([letter], letter_title(letter))
     return download(pdf, "application/pdf", f"{file_stem(letter)}.pdf", inline=True)
 
 
 @router.get("/plans/{plan_id}/citizens/{citizen_key}/letter.ics")
 def letter_ics(
-    request: Request, plan_id: int, citizen_key: str, account: CoordinatorDep, session: SessionDep
+    request: Request,
+    plan_id: int,
+    citizen_key: str,
+    account: CoordinatorDep,
+    session: SessionDep,
+    weeks: str = "one",
 ) -> Response:
-    """The letter's times as a calendar file the citizen can add to a calendar."""
+    """The letter's times as a calendar file the citizen can add to a calendar (`weeks=all`:
+    every coming week planned)."""
+    every = chosen_weeks(weeks)
     letter = one_letter(plan_id, citizen_key, session)
     logged(request, account, "read", [citizen_key], session)
+    if every:
+        several = weeks_letter(plan_id, citizen_key, session)
+        uids: dict[tuple[date, int], str] = {}
+        for w in several.weeks:
+            uids |= citizen_uids(citizen_key, w.week, session=session)
+        name = f"traeningstider-alle-uger-fra-{letter.week_number}-{letter.citizen}.ics"
+        return download(
+            weeks_letter_calendar(several, uids), "text/calendar; charset=utf-8", name,
+            inline=False,
+        )  # fmt: skip
     calendar = letter_calendar(letter, citizen_uids(citizen_key, letter.week, session=session))
     return download(
         calendar, "text/calendar; charset=utf-8", f"{file_stem(letter)}.ics", inline=False

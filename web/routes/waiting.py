@@ -1,14 +1,21 @@
-"""The waiting list: courses waiting to start, in the order they will start."""
+"""The waiting list: courses waiting to start, in the order they will start; and planning the
+next one to four weeks from it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 
+from planner.register.ahead import MOST_WEEKS_AHEAD, start_plan_ahead
+from planner.register.store import RegisterError
+from planner.tools.demo import coming_week
 from planner.views.waiting import waiting_courses
 from web.deps import CoordinatorDep, SessionDep, check_csrf
+from web.routes.courses import TIME_LIMITS
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -17,4 +24,41 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 @router.get("/waiting")
 def waiting(request: Request, _: CoordinatorDep, session: SessionDep) -> Response:
     rows = waiting_courses(session=session, today=date.today())
-    return render(request, "waiting.html", {"rows": rows, "risks": sum(r.at_risk for r in rows)})
+    context = {
+        "rows": rows,
+        "risks": sum(r.at_risk for r in rows),
+        "coming": coming_week(date.today()),
+        "week_counts": range(1, MOST_WEEKS_AHEAD + 1),
+        "time_limits": TIME_LIMITS,
+    }
+    return render(request, "waiting.html", context)
+
+
+@router.post("/waiting/ahead")
+def plan_ahead_page(
+    request: Request,
+    _: CoordinatorDep,
+    session: SessionDep,
+    first: Annotated[str, Form()],
+    weeks: Annotated[int, Form()],
+    time_limit: Annotated[int, Form()] = 30,
+) -> Response:
+    """Plan the next 1 to 4 weeks in order in the background; then the first week's page,
+    which follows its job (the later weeks appear as their jobs start)."""
+    if time_limit not in TIME_LIMITS:
+        raise HTTPException(422, f"Tidsgrænsen skal være en af {', '.join(map(str, TIME_LIMITS))}")
+    if not 1 <= weeks <= MOST_WEEKS_AHEAD:
+        raise HTTPException(422, f"Antal uger skal være 1 til {MOST_WEEKS_AHEAD}, ikke {weeks}.")
+    if not re.fullmatch(r"\d{4}-W\d{2}", first.strip()):
+        raise HTTPException(422, "Første uge skal skrives som en ISO-uge, fx 2026-W50.")
+    try:
+        job = start_plan_ahead(
+            first.strip(),
+            weeks,
+            session=session,
+            time_limit=time_limit,
+            background=request.app.state.background_jobs,
+        )
+    except RegisterError as e:
+        raise HTTPException(422, "; ".join(e.errors)) from None
+    return RedirectResponse(f"/weeks/{job.scenario_id}", status_code=303)

@@ -500,3 +500,59 @@ def test_letters_pdf_names_the_citizen_on_every_sheet_of_a_letter_too_long_for_o
 
     assert len(pages) == 2
     assert ["Karen Jensen · tider til træning i uge 50" in page for page in pages] == [True, True]
+
+
+# --- a letter of every planned week ---------------------------------------------------------
+
+
+def planned_weeks(tmp_path: Path) -> Iterator[tuple[Session, int]]:
+    """Two citizens in the register; week 50 planned and published, 51 and 52 planned ahead
+    (drafts); the session and week 50's plan."""
+    from planner.plan.versions import publish as publish_plan
+    from planner.register.ahead import plan_ahead
+    from planner.register.store import import_register
+
+    doc = scenario(
+        citizens=[citizen("c001"), citizen("c002", name="Jens Hansen")],
+        referrals=[referral("r001", "c001"), referral("r002", "c002")],
+    )
+    for engine in backend_engine("sqlite", tmp_path):
+        with Session(engine) as session:
+            import_register(doc, session=session)
+            [first] = plan_ahead("2026-W50", 1, session=session, time_limit=0)
+            publish_plan(first.plan_id, session=session)
+            plan_ahead("2026-W51", 2, session=session, time_limit=0)
+            yield session, first.plan_id
+
+
+def test_weeks_letter_has_every_planned_week_of_the_one_citizen(tmp_path: Path) -> None:
+    from planner.outputs.letters import citizen_weeks_letter, weeks_letter_html
+
+    for session, plan_id in planned_weeks(tmp_path):
+        letter = citizen_weeks_letter(plan_id, "c001", session=session, made_on=date(2026, 12, 1))
+        html = weeks_letter_html(letter)
+
+        assert [(w.week, w.published, len(w.bookings)) for w in letter.weeks] == [
+            ("2026-W50", True, 2), ("2026-W51", False, 2), ("2026-W52", False, 2),
+        ]  # fmt: skip
+        assert {b.referral for b in letter.bookings} == {"r001"}
+        assert letter.title == "Dine tider til træning i uge 50–52"
+        assert "Karen Jensen" in html and "Jens Hansen" not in html
+        assert re.findall(r"<h2>(Uge [^<]+)</h2>", html) == [
+            "Uge 50 (7.–11. december 2026)",
+            "Uge 51 (14.–18. december 2026) – foreløbig",
+            "Uge 52 (21.–25. december 2026) – foreløbig",
+        ]
+
+
+def test_weeks_letter_needs_a_published_plan_and_a_citizen_of_it(tmp_path: Path) -> None:
+    from planner.errors import NotFound
+    from planner.outputs.letters import citizen_weeks_letter
+
+    for session, plan_id in planned_weeks(tmp_path):
+        draft = session.exec(select(Plan).where(Plan.status == "draft")).first()
+        assert draft is not None and draft.id is not None
+        with pytest.raises(PlanStateError):
+            citizen_weeks_letter(draft.id, "c001", session=session)
+        with pytest.raises(NotFound):
+            citizen_weeks_letter(plan_id, "c999", session=session)

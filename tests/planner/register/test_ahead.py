@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from planner.db.store import load_problem, load_solution
 from planner.formats.validate import check_plan
-from planner.register.ahead import plan_ahead, weeks_from
+from planner.register.ahead import plan_ahead, start_plan_ahead, weeks_from
 from planner.register.attendance import pending_counts
 from planner.register.store import RegisterError
 from tests.databases import backend_engine
@@ -67,3 +68,53 @@ def test_plan_ahead_refuses_more_than_four_weeks(engine: Engine) -> None:
     with Session(engine) as session, pytest.raises(RegisterError) as e:
         plan_ahead(W50, 5, session=session)
     assert e.value.errors == ["weeks: plan 1 to 4 weeks ahead, not 5"]
+
+
+def ahead_jobs(engine: Engine) -> list[tuple[str, str, int | None]]:
+    """The solve jobs so far: week, state, plan."""
+    from planner.db.models import Scenario, SolveJob
+
+    with Session(engine) as session:
+        jobs = session.exec(select(SolveJob).order_by(col(SolveJob.id))).all()
+        return [
+            (session.get(Scenario, j.scenario_id).week, j.state, j.plan_id)  # type: ignore[union-attr]
+            for j in jobs
+        ]
+
+
+def test_start_plan_ahead_plans_each_week_as_a_job_of_its_own(engine: Engine) -> None:
+    loaded(engine, packages=[package(max_sessions=5)])
+    with Session(engine) as session:
+        job = start_plan_ahead(W50, 3, session=session, time_limit=1, background=False)
+        assert job.state == "done"
+        plans = [load_solution(p, session=session) for _w, _s, p in ahead_jobs(engine) if p]
+
+    assert [(w, s) for w, s, _p in ahead_jobs(engine)] == [
+        (W50, "done"), (W51, "done"), ("2026-W52", "done"),
+    ]  # fmt: skip
+    assert [len(s.appointments) for s in plans] == [2, 2, 1]  # 5 in all, never more
+    first, second = (sorted((a.day.weekday(), a.start, a.therapist) for a in s.appointments)
+                     for s in plans[:2])  # fmt: skip
+    assert second == first
+
+
+def test_start_plan_ahead_refuses_a_bad_count_before_making_anything(engine: Engine) -> None:
+    loaded(engine)
+    with Session(engine) as session, pytest.raises(RegisterError) as refused:
+        start_plan_ahead(W50, 5, session=session, background=False)
+    assert refused.value.errors == ["weeks: plan 1 to 4 weeks ahead, not 5"]
+    assert ahead_jobs(engine) == []
+
+
+def test_start_plan_ahead_runs_in_a_process_of_its_own(engine: Engine) -> None:
+    """The request returns at once with the first week's job; the process plans both weeks."""
+    loaded(engine)
+    with Session(engine) as session:
+        job = start_plan_ahead(W50, 2, session=session, time_limit=1, background=True)
+    assert job.state == "queued"
+    for _ in range(240):
+        states = [s for _w, s, _p in ahead_jobs(engine)]
+        if states == ["done", "done"] or "failed" in states:
+            break
+        time.sleep(0.5)
+    assert [(w, s) for w, s, _p in ahead_jobs(engine)] == [(W50, "done"), (W51, "done")]

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from planner.db.models import Plan
 from planner.register.store import courses
-from planner.tools.simulate import RATES, Result, draw_status, simulate
+from planner.tools.simulate import RATES, Result, draw_status, plan_checks, simulate
 from tests.databases import backend_engine, stored_plan_violations
 
 
@@ -41,6 +41,7 @@ def test_simulate_keeps_every_rule_of_the_run(run: tuple[Engine, Result, list[st
         "no course delivers more than its package": [],
         "every course starts with an individual session": [],
         "every SUL §140 start that capacity allowed came within 7 days": [],
+        "waiting courses start in the waiting list's order": [],
     }
     assert [r.violations for r in result.rows] == [0, 0]
     assert result.ok
@@ -112,3 +113,36 @@ def test_simulate_command_rejects_bad_options(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "--scale must be one of XS, S, M, L, not 'XXL'" in result.output
     assert "--weeks must be at least 1" in result.output
+
+
+def test_plan_checks_find_a_late_start_with_a_free_place_and_an_out_of_order_start() -> None:
+    """A plan made by hand that starts r002 (second on the waiting list) in the hour r001
+    (first) could have, and a SUL §140 start on Thursday while Monday is free."""
+    from planner.formats.scenario import parse_scenario
+    from solver.problem import Appointment, Solution
+    from tests import factories as f
+
+    hours = {"mon": [["08:00", "10:00"]], "thu": [["08:00", "09:00"]]}
+    first = f.referral("r001", "c001", sessions_per_week=1, session_minutes=60)
+    second = f.referral("r002", "c002", sessions_per_week=1, session_minutes=60)
+    sul = f.referral(
+        "r003", "c003", sessions_per_week=1, session_minutes=60, intro=True,
+        discharged="2026-12-01",
+    )  # fmt: skip
+    doc = f.scenario(
+        therapists=[f.therapist(hours=hours)],
+        citizens=[f.citizen("c001"), f.citizen("c002"), f.citizen("c003")],
+        referrals=[sul, first, second],
+    )
+    problem = parse_scenario(doc)
+    monday, thursday = problem.days[0].date, problem.days[3].date
+    room = "auning-b1"
+    appointments = (
+        Appointment("a1", "individual", "t01", "auning", monday, 480, 540, "r002", room=room),
+        Appointment("a2", "individual", "t01", "auning", thursday, 480, 540, "r003", room=room),
+    )
+
+    late, order = plan_checks(problem, Solution("feasible", appointments))
+
+    assert late == ["r003: 2026-12-07 09:00 with t01"]
+    assert order == ["r002 holds a place r001 could take"]
