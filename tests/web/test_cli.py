@@ -149,9 +149,9 @@ def test_plan_ahead_plans_the_weeks_in_order_as_drafts(tmp_path: Path) -> None:
     engine.dispose()
 
     args = ("--db", str(db), "--first", "2026-W50", "--time-limit", "0")
-    done = planner("plan-ahead", "--weeks", "2", *args, cwd=tmp_path)
+    done = command("plan-ahead", "--weeks", "2", *args)
 
-    assert (done.returncode, done.stdout.splitlines()) == (
+    assert (done.exit_code, done.stdout.splitlines()) == (
         0,
         [
             "2026-W50: 2 of 2 sessions placed, draft plan 1",
@@ -164,8 +164,8 @@ def test_plan_ahead_plans_the_weeks_in_order_as_drafts(tmp_path: Path) -> None:
         assert [(p.week, p.status) for p in plans] == [("2026-W50", "draft"), ("2026-W51", "draft")]
     engine.dispose()
 
-    refused = planner("plan-ahead", "--weeks", "5", *args, cwd=tmp_path)
-    assert (refused.returncode, refused.stderr) == (
+    refused = command("plan-ahead", "--weeks", "5", *args)
+    assert (refused.exit_code, refused.stderr) == (
         2,
         "Not planned (1 error):\n  - weeks: plan 1 to 4 weeks ahead, not 5\n",
     )
