@@ -207,6 +207,7 @@ def record_many(
         a.key: a for a in session.exec(select(Appointment).where(Appointment.plan_id == plan_id))
     }
     known = latest(session, [plan_id])
+    outside: dict[str, tuple[int | None, int]] = {}
     errors, fresh = [], []
     for appointment, referral, status in items:
         row = rows.get(appointment)
@@ -219,7 +220,9 @@ def record_many(
                 f"referral: appointment {appointment} is not for {referral}; "
                 f"give one of {', '.join(referrals_of(row))}"
             )
-        elif status == "delivered" and over_package(session, referral, known, plan_id, appointment):
+        elif status == "delivered" and over_package(
+            session, referral, known, plan_id, appointment, outside
+        ):
             errors.append(
                 f"status: {referral}'s package is already used up by the sessions registered "
                 "delivered; correct one of those first, or register this one otherwise"
@@ -258,24 +261,41 @@ def over_package(
     known: dict[tuple[int, str, str], str],
     plan_id: int,
     appointment: str,
+    outside: dict[str, tuple[int | None, int]] | None = None,
 ) -> bool:
-    """Would one more delivered session take the course past its package's maximum?"""
+    """Would one more delivered session take the course past its package's maximum?
+
+    `outside` keeps, per course, its maximum and the sessions delivered outside this plan
+    (they do not change while one plan's attendance is registered), so that a whole week
+    registered at once reads each course's sessions once."""
     if known.get((plan_id, appointment, key)) == "delivered":
         return False  # the same again changes nothing
+    cache = {} if outside is None else outside
+    if key not in cache:
+        cache[key] = package_outside(session, key, plan_id)
+    cap, elsewhere = cache[key]
+    if cap is None:
+        return False
+    here = sum(1 for (_p, _a, r), v in known.items() if r == key and v == "delivered")
+    return elsewhere + here >= cap
+
+
+def package_outside(session: Session, key: str, plan_id: int) -> tuple[int | None, int]:
+    """A course's package maximum (None: none, or no such course) and its sessions delivered
+    outside the plan, those before the register included."""
     course = session.exec(select(Course).where(Course.key == key)).first()
     if course is None:
-        return False
+        return None, 0
     package = by_key(session, RegisterPackage).get(course.package)
     cap = package.doc.get("max_sessions") if package else None
     if cap is None:
-        return False
+        return None, 0
     elsewhere = sum(
         1
         for s in course_sessions(key, session=session)
         if s.plan_id != plan_id and s.attendance == "delivered"
     )
-    here = sum(1 for (_p, _a, r), v in known.items() if r == key and v == "delivered")
-    return course.delivered_before + elsewhere + here >= cap
+    return cap, course.delivered_before + elsewhere
 
 
 def settle_course(key: str, *, session: Session, by: str) -> None:
