@@ -74,12 +74,16 @@ def latest(
 ) -> dict[tuple[int, str, str], str]:
     """The status that counts per (plan, appointment, referral): the newest row's (of these
     plans and referrals, when given)."""
-    query = select(Attendance).order_by(col(Attendance.id))
+    # Plain columns, not rows: a week of attendance is read on every registration and derive.
+    query = select(
+        Attendance.plan_id, Attendance.appointment, Attendance.referral, Attendance.status
+    ).order_by(col(Attendance.id))
     if plan_ids is not None:
         query = query.where(col(Attendance.plan_id).in_(list(plan_ids)))
     if referrals is not None:
         query = query.where(col(Attendance.referral).in_(list(referrals)))
-    return {(a.plan_id, a.appointment, a.referral): a.status for a in session.exec(query).all()}
+    return {(plan, appointment, referral): status
+            for plan, appointment, referral, status in session.exec(query).all()}  # fmt: skip
 
 
 def published_plan_ids(session: Session) -> list[int]:
@@ -203,10 +207,14 @@ def record_many(
         raise NotFound("plan", plan_id)
     if plan.status != "published":
         raise PlanStateError(Message("attendance.not-published", {"version": plan.version}))
-    rows = {
-        a.key: a for a in session.exec(select(Appointment).where(Appointment.plan_id == plan_id))
-    }
-    known = latest(session, [plan_id])
+    items = list(items)
+    named = sorted({appointment for appointment, _, _ in items})
+    query = select(Appointment).where(
+        Appointment.plan_id == plan_id, col(Appointment.key).in_(named)
+    )
+    rows = {a.key: a for a in session.exec(query)}
+    # What counts now for these courses in this plan (the others' marks do not matter here).
+    known = latest(session, [plan_id], sorted({referral for _, referral, _ in items}))
     outside: dict[str, tuple[int | None, int]] = {}
     errors, fresh = [], []
     for appointment, referral, status in items:
