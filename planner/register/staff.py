@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from planner.db.models import (
@@ -82,6 +83,23 @@ def therapist(key: str, *, session: Session) -> RegisterTherapist:
     if found is None:
         raise NotFound("therapist", key)
     return found
+
+
+def held_therapist(key: str, *, session: Session) -> RegisterTherapist:
+    """A therapist of the register, locked for this transaction before anything is checked:
+    the first write takes the row's lock (PostgreSQL) or the database's write lock (SQLite),
+    so two coordinators' changes of one therapist are checked one after the other and two
+    overlapping absences entered at once cannot both be stored."""
+    statement = (
+        update(RegisterTherapist)
+        .where(col(RegisterTherapist.key) == key)
+        .values(key=col(RegisterTherapist.key))
+        .execution_options(synchronize_session=False)
+    )
+    if session.connection().execute(statement).rowcount != 1:
+        session.rollback()
+        raise NotFound("therapist", key)
+    return therapist(key, session=session)
 
 
 def team_class(key: str, *, session: Session) -> RegisterClass:
@@ -174,8 +192,10 @@ def overlapping(found: list[RegisterAbsence], start: date, end: date) -> Registe
     return next((a for a in found if a.start <= end and start <= a.end), None)
 
 
-def raise_if(reader: FormReader) -> None:
+def raise_if(reader: FormReader, session: Session) -> None:
+    """Refuse the form with its messages, ending the transaction (and its lock) first."""
     if reader.errors:
+        session.rollback()
         raise EditError(reader.errors)
 
 
@@ -185,11 +205,11 @@ def raise_if(reader: FormReader) -> None:
 def add_absence_form(key: str, form: Form, *, session: Session, today: date) -> Followed:
     """Add a therapist's absence from the form (first and last day, kind); EditError naming the
     field (a last day before the first, a day another absence has) and nothing stored if bad."""
-    row = therapist(key, session=session)
+    row = held_therapist(key, session=session)
     reader = FormReader(form, LABELS)
     start, end = read_range(reader, "start", "end", required=True)
     kind = reader.choice("kind", ABSENCE_KINDS)
-    raise_if(reader)
+    raise_if(reader, session)
     assert start is not None and end is not None
     clash = overlapping(absences(session, key), start, end)
     if clash is not None:
@@ -200,14 +220,14 @@ def add_absence_form(key: str, form: Form, *, session: Session, today: date) -> 
             to_date=clash.end.isoformat(),
             absence=clash.kind,
         )
-    raise_if(reader)
+    raise_if(reader, session)
     session.add(RegisterAbsence(therapist=key, start=start, end=end, kind=kind))
     return follow(session, row, today)
 
 
 def delete_absence(key: str, absence_id: int, *, session: Session, today: date) -> Followed:
     """Remove one of a therapist's absences (entered by mistake, or the therapist came back)."""
-    row = therapist(key, session=session)
+    row = held_therapist(key, session=session)
     absence = session.get(RegisterAbsence, absence_id)
     if absence is None or absence.therapist != key:
         raise NotFound("absence", str(absence_id))
@@ -222,12 +242,12 @@ def save_employment(key: str, form: Form, *, session: Session, today: date) -> F
     """A therapist's first and last working day and standing weekly hours from the form;
     EditError naming the field and nothing stored if they are bad or the register's week would
     break a rule with them."""
-    row = therapist(key, session=session)
+    row = held_therapist(key, session=session)
     reader = FormReader(form, LABELS)
     first, last = read_range(reader, "first_day", "last_day", required=False)
     hours = reader.week("hours")
     cap = reader.optional_integer("max_minutes")
-    raise_if(reader)
+    raise_if(reader, session)
     standing = {**row.doc, "hours": hours, "max_minutes": cap}
     check_standing(session, key, standing, today)
     row.doc, row.first_day, row.last_day = standing, first, last
@@ -243,6 +263,7 @@ def check_standing(session: Session, key: str, standing: Doc, today: date) -> No
     errors = scenario_errors(doc)
     if errors:
         found = field_errors(errors, "therapists", index, doc)
+        session.rollback()
         raise EditError({name if name in LABELS else GENERAL: ms for name, ms in found.items()})
 
 
@@ -255,7 +276,7 @@ def save_class_dates(key: str, form: Form, *, session: Session, today: date) -> 
     row = team_class(key, session=session)
     reader = FormReader(form, LABELS)
     first, last = read_range(reader, "first_date", "last_date", required=False)
-    raise_if(reader)
+    raise_if(reader, session)
     was = {week for week in coming_weeks(session, today) if held(row, week)}
     row.first_date, row.last_date = first, last
     session.add(row)

@@ -146,6 +146,7 @@ THINGS: dict[Lang, dict[str, str]] = {
         "citizens": "borger", "package": "pakke", "packages": "pakke", "plan": "plan",
         "scenario": "uge", "appointment": "aftale", "solve_job": "planlægning",
         "kind": "type", "team_class": "hold", "time": "tid", "participants": "deltagerne",
+        "absence": "fravær",
     },
     "en": {
         "therapist": "therapist", "therapists": "therapist", "centre": "centre",
@@ -154,6 +155,7 @@ THINGS: dict[Lang, dict[str, str]] = {
         "citizens": "citizen", "package": "package", "packages": "package", "plan": "plan",
         "scenario": "week", "appointment": "appointment", "solve_job": "solve",
         "kind": "kind", "team_class": "class", "time": "time", "participants": "participants",
+        "absence": "absence",
     },
 }  # fmt: skip
 KINDS: dict[Lang, dict[str, str]] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -13,7 +14,8 @@ from planner.register.staff import KIND_WORDS, LABELS
 from planner.register.store import import_register
 from tests.factories import referral, scenario, team_class
 from tests.factories import therapist as therapist_doc
-from tests.web.conftest import Web
+from tests.web.conftest import PASSWORD, Web
+from tests.web.live import at_once, client, live_server
 from tests.web.test_api import api
 from web.i18n import ENGLISH
 
@@ -302,3 +304,33 @@ def test_every_label_and_kind_the_register_forms_show_has_english() -> None:
     shown |= set(KIND_WORDS.values())
 
     assert sorted(s for s in shown if s not in ENGLISH) == []
+
+
+def signed_in_client(base: str) -> tuple[httpx.Client, str]:
+    """A browser's cookies over real HTTP, signed in as `koord`; the client and its CSRF token."""
+    signed = client(base)
+    token = signed.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+    signed.post("/login", data={"username": "koord", "password": PASSWORD, "csrf_token": token})
+    page = signed.get("/register/therapists/t001").text
+    return signed, page.split('"X-CSRF-Token": "')[1].split('"')[0]
+
+
+def test_two_overlapping_absences_entered_at_once_store_one_and_refuse_the_other(
+    app: FastAPI, engine: Engine
+) -> None:
+    registered(engine)
+    ranges = [("2026-12-07", "2026-12-09"), ("2026-12-09", "2026-12-11")]
+    with live_server(app) as base:
+        signed = [signed_in_client(base) for _ in ranges]
+        answers = at_once([
+            lambda http=http, token=token, r=r: http.post(
+                "/register/therapists/t001/absences",
+                data={"csrf_token": token, "start": r[0], "end": r[1], "kind": "ferie"},
+            )
+            for (http, token), r in zip(signed, ranges, strict=True)
+        ])  # fmt: skip
+        for http, _ in signed:
+            http.close()
+
+    assert sorted(a.status_code for a in answers) == [303, 422]
+    assert len(stored_absences(engine)) == 1
