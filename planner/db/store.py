@@ -64,9 +64,12 @@ VERSION_ATTEMPTS = 20
 # --- import -----------------------------------------------------------------------------------
 
 
-def import_scenario(doc: Doc, *, session: Session) -> int:
-    """Store a scenario/1 week and return its id; ScenarioError (nothing written) if it is bad."""
-    problem = parse_scenario(doc)
+def import_scenario(doc: Doc, *, session: Session, checked: bool = False) -> int:
+    """Store a scenario/1 week and return its id; ScenarioError (nothing written) if it is bad.
+
+    `checked`: the caller has just found the document free of errors (`scenario_errors`), so
+    it is not checked a second time (the schema check is most of an import's time)."""
+    problem = build_problem(doc) if checked else parse_scenario(doc)
     scenario = Scenario(
         name=problem.name,
         week=problem.week,

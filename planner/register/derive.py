@@ -29,7 +29,7 @@ from planner.db.models import (
 )
 from planner.db.store import import_scenario, load_solution, timezone_only
 from planner.formats.plan import appointment_to_json
-from planner.formats.scenario import ScenarioError, check_scenario, plannable_days, week_monday
+from planner.formats.scenario import check_scenario, plannable_days, week_monday
 from planner.plan.jobs import start_solve
 from planner.register.attendance import delivered, delivered_counts, pending_counts
 from planner.register.store import RegisterError, absences, by_key, register_document
@@ -311,11 +311,8 @@ def derive_week(week: str, *, session: Session, max_starts: int | None = None) -
     The stored week is planned as any other (`planner.plan.jobs.start_solve`); its scenario/1
     export is the derived document.
     """
-    doc = week_document(week, session=session, max_starts=max_starts)
-    try:
-        scenario_id = import_scenario(doc, session=session)
-    except ScenarioError as e:  # checked above; kept so a rule added later cannot slip past
-        raise RegisterError(e.errors) from None
+    doc = week_document(week, session=session, max_starts=max_starts)  # checked in full there
+    scenario_id = import_scenario(doc, session=session, checked=True)
     give_phones(session, scenario_id)
     return scenario_id
 

@@ -168,7 +168,8 @@ def demo_register(
     for back in range(HISTORY_WEEKS, 0, -1):
         past = iso_week_of(monday - timedelta(weeks=back))
         scenario_id = derive_week(past, session=session)
-        solution = solve(load_problem(scenario_id, session=session), 5, optimise=False)
+        problem = load_problem(scenario_id, session=session)
+        solution = solve(problem, 5, optimise=False, relax=False)  # the quick bound: history
         plan_id = save_plan(scenario_id, solution, session=session)
         if back == 1:  # this week: its calendar feeds too
             publish(plan_id, session=session)
