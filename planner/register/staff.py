@@ -230,6 +230,7 @@ def delete_absence(key: str, absence_id: int, *, session: Session, today: date) 
     row = held_therapist(key, session=session)
     absence = session.get(RegisterAbsence, absence_id)
     if absence is None or absence.therapist != key:
+        session.rollback()
         raise NotFound("absence", str(absence_id))
     session.delete(absence)
     return follow(session, row, today)
@@ -262,9 +263,11 @@ def check_standing(session: Session, key: str, standing: Doc, today: date) -> No
     doc["therapists"][index] = {**standing, "absent": []}
     errors = scenario_errors(doc)
     if errors:
-        found = field_errors(errors, "therapists", index, doc)
+        shown: dict[str, list[Message]] = {}
+        for name, messages in field_errors(errors, "therapists", index, doc).items():
+            shown.setdefault(name if name in LABELS else GENERAL, []).extend(messages)
         session.rollback()
-        raise EditError({name if name in LABELS else GENERAL: ms for name, ms in found.items()})
+        raise EditError(shown)
 
 
 # --- team classes -----------------------------------------------------------------------------
@@ -277,15 +280,15 @@ def save_class_dates(key: str, form: Form, *, session: Session, today: date) -> 
     reader = FormReader(form, LABELS)
     first, last = read_range(reader, "first_date", "last_date", required=False)
     raise_if(reader, session)
-    was = {week for week in coming_weeks(session, today) if held(row, week)}
+    was = {week for week in coming_weeks(session, today) if class_meets(row, week)}
     row.first_date, row.last_date = first, last
     session.add(row)
     session.commit()
-    now_held = {week for week in coming_weeks(session, today) if held(row, week)}
+    now_held = {week for week in coming_weeks(session, today) if class_meets(row, week)}
     return Followed(again=sorted(was ^ now_held))
 
 
-def held(row: RegisterClass, week: str) -> bool:
+def class_meets(row: RegisterClass, week: str) -> bool:
     """A class meets in a week when its first date is before the week ends and its last date
     after the week starts (as a derived week reads them)."""
     monday = week_monday(week)

@@ -334,3 +334,19 @@ def test_two_overlapping_absences_entered_at_once_store_one_and_refuse_the_other
 
     assert sorted(a.status_code for a in answers) == [303, 422]
     assert len(stored_absences(engine)) == 1
+
+
+def test_an_absence_is_deleted_only_through_its_own_therapist(
+    coordinator: Web, engine: Engine
+) -> None:
+    registered(engine)
+    coordinator.post(
+        "/register/therapists/t001/absences",
+        {"start": "2026-12-07", "end": "2026-12-07", "kind": "kursus"},
+    )
+    [absence_id] = [a.id for a in Session(engine).exec(select(RegisterAbsence)).all()]
+
+    refused = coordinator.post(f"/register/therapists/t002/absences/{absence_id}/delete")
+
+    assert refused.status_code == 404
+    assert stored_absences(engine) == [("t001", "2026-12-07", "2026-12-07", "kursus")]
