@@ -1,6 +1,11 @@
 """Weeks of courses run through the API of a real `planner serve` (issue 9's closing check).
 
     python scripts/api_run.py --scale S --weeks 12 [--seed 1] [--time-limit 10]
+    python scripts/api_run.py --scale M --weeks 8 --time-limit 20
+
+`--time-limit` is each week's solve (seconds of CP-SAT after first fit; the job also loads and
+stores the week). Registering attendance is one API call per person and session, so it takes
+about as long as the solve at S and longer at M.
 
 Starts `planner serve` on 127.0.0.1 with a fresh SQLite database in a temporary folder, loads
 the register from `planner generate`, then week after week: adds new courses (as many as ended
@@ -191,6 +196,7 @@ def weeks_through(
     rng: random.Random,
     time_limit: float,
 ) -> int:
+    began = time.monotonic()
     loaded = client.post("/api/register", json=doc)
     assert loaded.status_code == 200, loaded.text
     week, serial, ended_last, failures = doc["week"], 1, 0, 0
@@ -275,17 +281,23 @@ def weeks_through(
             print(f"  violation: {v.rule}: {v.text()}", flush=True)
         before, ended_last, week = after, ended, next_week(week)
     print(
-        "\n| week | new | referrals | requested | placed | derive s | plan s | violations "
-        "| over package | active | started | ended | waiting |"
+        "\n| week | new | referrals | requested | placed | derive s | plan s | attendance s "
+        "| violations | over package | active | started | ended | waiting |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['week']} | {r['new']} | {r['referrals']} | {r['requested']} | {r['placed']} "
-            f"| {r['derive_s']:.1f} | {r['plan_s']:.1f} | {r['violations']} "
-            f"| {r['over_package']} | {r['active']} | {r['started']} | {r['ended']} "
-            f"| {r['waiting']} |"
+            f"| {r['derive_s']:.1f} | {r['plan_s']:.1f} | {r['attend_s']:.1f} "
+            f"| {r['violations']} | {r['over_package']} | {r['active']} | {r['started']} "
+            f"| {r['ended']} | {r['waiting']} |"
         )
+    print(
+        f"\n{len(rows)} weeks at {scale}, solve time limit {time_limit:g} s: "
+        f"{sum(r['violations'] for r in rows)} violations, "
+        f"{sum(r['over_package'] for r in rows)} courses over their package; "
+        f"{time.monotonic() - began:.0f} s in all"
+    )
     return 1 if failures else 0
 
 
@@ -294,7 +306,9 @@ def main() -> None:
     parser.add_argument("--scale", default="S", choices=("S", "M", "L"))
     parser.add_argument("--weeks", type=int, default=12)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument(
+        "--time-limit", type=float, default=10.0, help="seconds for each week's solve (10)"
+    )
     args = parser.parse_args()
     sys.exit(run(args.scale, args.weeks, args.seed, args.time_limit))
 

@@ -83,13 +83,17 @@ def solve(
     workers: int = 2,
     progress: ProgressFn | None = None,
     optimise: bool = True,
+    relax: bool = True,
 ) -> Solution:
-    """The week's best plan found within the time limit (first fit only when `optimise` is off)."""
+    """The week's best plan found within the time limit (first fit only when `optimise` is off).
+
+    `relax=False` states only the per-citizen bound on placed sessions, without the linear
+    relaxation (quicker, looser; for weeks made in bulk, such as the demo's history)."""
     began = time.monotonic()
     options = build_options(problem)
     pinned = match_pinned(problem, options)
     bounds = referral_bounds(problem, options)
-    proven = static_bound(problem, options, bounds)
+    proven = static_bound(problem, options, bounds, relax)
     diary = Diary(problem, options)
     seed_diary(diary, pinned)
     draft = first_fit(problem, options, diary)
@@ -289,11 +293,16 @@ def finish(
     )
 
 
-def static_bound(problem: Problem, options: Options, bounds: dict[str, int]) -> int:
-    """The tighter of two proven upper bounds on placed sessions: per citizen, relaxation."""
+def static_bound(
+    problem: Problem, options: Options, bounds: dict[str, int], relax: bool = True
+) -> int:
+    """The tighter of two proven upper bounds on placed sessions: per citizen, relaxation
+    (the relaxation left out when not `relax`)."""
+    per_citizen = citizen_bound(problem, options, bounds)
+    if not relax:
+        return per_citizen
     caps = {r: min(options.requested[r], n) for r, n in bounds.items()}
     relaxed = relaxation_bound(problem, options, caps)
-    per_citizen = citizen_bound(problem, options, bounds)
     return per_citizen if relaxed is None else min(per_citizen, relaxed)
 
 

@@ -34,6 +34,7 @@ from web.routes import (
     grid,
     letters,
     register_api,
+    register_staff,
     repair,
     weeks,
 )
@@ -55,6 +56,7 @@ ROUTERS = [
     grid.router,
     register_api.router,
     courses.router,
+    register_staff.router,
     waiting_routes.router,
     figures_routes.router,
     repair.router,

@@ -21,12 +21,12 @@ from sqlmodel import Session, select
 from planner.cli import ProgressLine, app, fail
 from planner.cli import main as planner_main
 from planner.db.engine import database_url, engine_from_url, migrate
-from planner.db.models import Therapist
+from planner.db.models import Scenario, Therapist
 from planner.security.access import entries, prune
 from planner.security.accounts import AccountError, create_account, find_account
 from planner.security.signin import prune_attempts
 from planner.security.tokens import create_api_token, revoke_api_token
-from planner.tools.demo import coming_week, demo_register
+from planner.tools.demo import coming_week, demo_register, improve_in_background
 
 Port = Annotated[int, typer.Option(help="port to serve on")]
 Db = Annotated[
@@ -47,12 +47,22 @@ def demo(
     engine = prepared_engine(db)
     with Session(engine) as session:
         week = coming_week(date.today())
+        fresh = session.exec(select(Scenario).where(Scenario.week == week)).first() is None
+        # Served, the first start answers at once: the coming week is published as first fit
+        # plans it and the optimiser runs as a background job while the server starts.
         scenario_id = demo_register(
             week, time_limit, session=session, today=date.today(), progress=ProgressLine(),
-            say=lambda text: typer.echo(text, err=True),
+            say=lambda text: typer.echo(text, err=True), optimise=not serve_app,
         )  # fmt: skip
         typer.echo(f"Week {week} (id {scenario_id}) is planned and published.", err=True)
         demo_accounts(session)
+        if serve_app and fresh:
+            improve_in_background(scenario_id, time_limit, session=session)
+            typer.echo(
+                f"Planning week {week} better ({time_limit:.0f} s) in the background; "
+                "its plan becomes a draft on the week's page.",
+                err=True,
+            )
     if serve_app:
         run(engine, port)
 

@@ -74,12 +74,16 @@ def latest(
 ) -> dict[tuple[int, str, str], str]:
     """The status that counts per (plan, appointment, referral): the newest row's (of these
     plans and referrals, when given)."""
-    query = select(Attendance).order_by(col(Attendance.id))
+    # Plain columns, not rows: a week of attendance is read on every registration and derive.
+    query = select(
+        Attendance.plan_id, Attendance.appointment, Attendance.referral, Attendance.status
+    ).order_by(col(Attendance.id))
     if plan_ids is not None:
         query = query.where(col(Attendance.plan_id).in_(list(plan_ids)))
     if referrals is not None:
         query = query.where(col(Attendance.referral).in_(list(referrals)))
-    return {(a.plan_id, a.appointment, a.referral): a.status for a in session.exec(query).all()}
+    return {(plan, appointment, referral): status
+            for plan, appointment, referral, status in session.exec(query).all()}  # fmt: skip
 
 
 def published_plan_ids(session: Session) -> list[int]:
@@ -125,40 +129,50 @@ def delivered(course: Course, counts: Counter[str]) -> int:
 
 def course_sessions(key: str, *, session: Session) -> list[Session_]:
     """Every session of a course in a published plan, across weeks, oldest first."""
+    return sessions_by_course([key], session=session).get(key, [])
+
+
+def sessions_by_course(keys: Iterable[str], *, session: Session) -> dict[str, list[Session_]]:
+    """Every session of each of these courses in a published plan, oldest first (read in
+    three queries, however many courses: a week's attendance settles them all at once)."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
     own = (
         select(Appointment, Plan)
         .join(Plan, col(Appointment.plan_id) == col(Plan.id))
-        .where(Plan.status == "published", Appointment.referral == key)
+        .where(Plan.status == "published", col(Appointment.referral).in_(wanted))
     )
     seats = (
-        select(Appointment, Plan)
+        select(Appointment, Plan, AppointmentParticipant.referral)
         .join(Plan, col(Appointment.plan_id) == col(Plan.id))
         .join(
             AppointmentParticipant,
             col(AppointmentParticipant.appointment_id) == col(Appointment.id),
         )
-        .where(Plan.status == "published", AppointmentParticipant.referral == key)
+        .where(Plan.status == "published", col(AppointmentParticipant.referral).in_(wanted))
     )
-    rows = sorted(
-        [*session.exec(own).all(), *session.exec(seats).all()],
-        key=lambda pair: (pair[0].date, pair[0].start, pair[0].key),
-    )
-    marks = latest(session, {p.id for _, p in rows if p.id is not None}, [key])
-    return [
-        Session_(
-            plan_id=p.id or 0,
-            week=p.week,
-            appointment=a.key,
-            kind=a.kind,
-            day=a.date,
-            start=a.start,
-            end=a.end,
-            therapist=a.therapist,
-            centre=a.centre,
-            attendance=marks.get((p.id or 0, a.key, key)),
+    rows = [(a, p, a.referral or "") for a, p in session.exec(own).all()]
+    rows += list(session.exec(seats).all())
+    rows.sort(key=lambda row: (row[0].date, row[0].start, row[0].key))
+    marks = latest(session, {p.id for _, p, _ in rows if p.id is not None}, wanted)
+    found: dict[str, list[Session_]] = {}
+    for a, p, key in rows:
+        found.setdefault(key, []).append(
+            Session_(
+                plan_id=p.id or 0,
+                week=p.week,
+                appointment=a.key,
+                kind=a.kind,
+                day=a.date,
+                start=a.start,
+                end=a.end,
+                therapist=a.therapist,
+                centre=a.centre,
+                attendance=marks.get((p.id or 0, a.key, key)),
+            )
         )
-        for a, p in rows
-    ]
+    return found
 
 
 def plan_attendance(plan_id: int, *, session: Session) -> dict[str, dict[str, str]]:
@@ -203,11 +217,15 @@ def record_many(
         raise NotFound("plan", plan_id)
     if plan.status != "published":
         raise PlanStateError(Message("attendance.not-published", {"version": plan.version}))
-    rows = {
-        a.key: a for a in session.exec(select(Appointment).where(Appointment.plan_id == plan_id))
-    }
-    known = latest(session, [plan_id])
-    elsewhere: dict[str, int] = {}  # per course: delivered in other plans (the same all along)
+    items = list(items)
+    named = sorted({appointment for appointment, _, _ in items})
+    query = select(Appointment).where(
+        Appointment.plan_id == plan_id, col(Appointment.key).in_(named)
+    )
+    rows = {a.key: a for a in session.exec(query)}
+    # What counts now for these courses in this plan (the others' marks do not matter here).
+    known = latest(session, [plan_id], sorted({referral for _, referral, _ in items}))
+    outside = packages_outside(session, {r for _, r, s in items if s == "delivered"}, plan_id)
     errors, fresh = [], []
     for appointment, referral, status in items:
         row = rows.get(appointment)
@@ -221,7 +239,7 @@ def record_many(
                 f"give one of {', '.join(referrals_of(row))}"
             )
         elif status == "delivered" and over_package(
-            session, referral, known, plan_id, appointment, elsewhere
+            session, referral, known, plan_id, appointment, outside
         ):
             errors.append(
                 f"status: {referral}'s package is already used up by the sessions registered "
@@ -246,8 +264,12 @@ def record_many(
     try:
         session.add_all(fresh)
         session.flush()
-        for key in sorted({a.referral for a in fresh}):
-            settle_course(key, session=session, by=by)
+        changed = sorted({a.referral for a in fresh})
+        sessions = sessions_by_course(changed, session=session)
+        packages = by_key(session, RegisterPackage)
+        for key in changed:
+            found = sessions.get(key, [])
+            settle_course(key, session=session, by=by, sessions=found, packages=packages)
         session.commit()
     except Exception:
         session.rollback()
@@ -261,33 +283,64 @@ def over_package(
     known: dict[tuple[int, str, str], str],
     plan_id: int,
     appointment: str,
-    elsewhere: dict[str, int] | None = None,
+    outside: dict[str, tuple[int | None, int]] | None = None,
 ) -> bool:
     """Would one more delivered session take the course past its package's maximum?
 
-    `elsewhere` keeps each course's delivered sessions in other plans between the items of
-    one registration, so a week's list reads each course's history once."""
+    `outside` keeps, per course, its maximum and the sessions delivered outside this plan
+    (they do not change while one plan's attendance is registered), so that a whole week
+    registered at once reads each course's sessions once."""
     if known.get((plan_id, appointment, key)) == "delivered":
         return False  # the same again changes nothing
-    course = session.exec(select(Course).where(Course.key == key)).first()
-    if course is None:
-        return False
-    package = by_key(session, RegisterPackage).get(course.package)
-    cap = package.doc.get("max_sessions") if package else None
+    cache = {} if outside is None else outside
+    if key not in cache:
+        cache[key] = package_outside(session, key, plan_id)
+    cap, elsewhere = cache[key]
     if cap is None:
         return False
-    cache = elsewhere if elsewhere is not None else {}
-    if key not in cache:
-        cache[key] = sum(
-            1
-            for s in course_sessions(key, session=session)
-            if s.plan_id != plan_id and s.attendance == "delivered"
-        )
     here = sum(1 for (_p, _a, r), v in known.items() if r == key and v == "delivered")
-    return course.delivered_before + cache[key] + here >= cap
+    return elsewhere + here >= cap
 
 
-def settle_course(key: str, *, session: Session, by: str) -> None:
+def package_outside(session: Session, key: str, plan_id: int) -> tuple[int | None, int]:
+    """A course's package maximum (None: none, or no such course) and its sessions delivered
+    outside the plan, those before the register included."""
+    return packages_outside(session, {key}, plan_id).get(key, (None, 0))
+
+
+def packages_outside(
+    session: Session, keys: set[str], plan_id: int
+) -> dict[str, tuple[int | None, int]]:
+    """`package_outside` of several courses, their sessions read at once."""
+    if not keys:
+        return {}
+    query = select(Course).where(col(Course.key).in_(sorted(keys)))
+    courses = {c.key: c for c in session.exec(query).all()}
+    packages = by_key(session, RegisterPackage)
+    sessions = sessions_by_course(courses, session=session)
+    found: dict[str, tuple[int | None, int]] = {}
+    for key in keys:
+        course = courses.get(key)
+        package = packages.get(course.package) if course is not None else None
+        cap = package.doc.get("max_sessions") if package is not None else None
+        if course is None or cap is None:
+            found[key] = (None, 0)
+            continue
+        elsewhere = sum(
+            1 for s in sessions.get(key, []) if s.plan_id != plan_id and s.attendance == "delivered"
+        )
+        found[key] = (cap, course.delivered_before + elsewhere)
+    return found
+
+
+def settle_course(
+    key: str,
+    *,
+    session: Session,
+    by: str,
+    sessions: list[Session_] | None = None,
+    packages: dict[str, RegisterPackage] | None = None,
+) -> None:
     """A course's status after its attendance changed.
 
     A waiting course becomes active with its first delivered session (its planned end counts
@@ -297,9 +350,10 @@ def settle_course(key: str, *, session: Session, by: str) -> None:
     course = session.exec(select(Course).where(Course.key == key)).first()
     if course is None:
         return  # a week imported without the register: nothing to settle
-    package = by_key(session, RegisterPackage).get(course.package)
+    package = (packages or by_key(session, RegisterPackage)).get(course.package)
     cap = package.doc.get("max_sessions") if package else None
-    sessions = course_sessions(key, session=session)
+    if sessions is None:
+        sessions = course_sessions(key, session=session)
     done = [s for s in sessions if s.attendance == "delivered"]
     count = course.delivered_before + len(done)
     last_day = done[-1].day if done else date.today()

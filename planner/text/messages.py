@@ -71,7 +71,7 @@ DAYS: dict[Lang, dict[str, str]] = {
 }  # fmt: skip
 OR: dict[Lang, str] = {"da": " eller ", "en": " or "}
 NONE: dict[Lang, str] = {"da": "ingen", "en": "none"}
-DATE_PARAMS = frozenset({"earliest", "discharged", "deadline", "first"})
+DATE_PARAMS = frozenset({"earliest", "discharged", "deadline", "first", "from_date", "to_date"})
 #: Parameters that name a weekday key or a date.
 DAY_PARAMS = frozenset({"day"})
 
@@ -146,6 +146,7 @@ THINGS: dict[Lang, dict[str, str]] = {
         "citizens": "borger", "package": "pakke", "packages": "pakke", "plan": "plan",
         "scenario": "uge", "appointment": "aftale", "solve_job": "planlægning",
         "kind": "type", "team_class": "hold", "time": "tid", "participants": "deltagerne",
+        "absence": "fravær",
     },
     "en": {
         "therapist": "therapist", "therapists": "therapist", "centre": "centre",
@@ -154,6 +155,7 @@ THINGS: dict[Lang, dict[str, str]] = {
         "citizens": "citizen", "package": "package", "packages": "package", "plan": "plan",
         "scenario": "week", "appointment": "appointment", "solve_job": "solve",
         "kind": "kind", "team_class": "class", "time": "time", "participants": "participants",
+        "absence": "absence",
     },
 }  # fmt: skip
 KINDS: dict[Lang, dict[str, str]] = {
@@ -183,6 +185,11 @@ TYPES: dict[Lang, dict[str, str]] = {
            "array": "list", "object": "object", "null": "null"},
 }  # fmt: skip
 MINUTE_PARAMS = frozenset({"start", "end", "start2", "end2", "opens", "closes"})
+ABSENCES: dict[Lang, dict[str, str]] = {
+    "da": {"ferie": "ferie", "sygdom": "sygdom", "kursus": "kursus", "andet": "fravær"},
+    "en": {"ferie": "holiday", "sygdom": "illness", "kursus": "training course",
+           "andet": "absence"},
+}  # fmt: skip
 STATUS: dict[Lang, dict[str, str]] = {
     "da": {"published": "offentliggjort", "superseded": "erstattet", "draft": "en kladde"},
     "en": {"published": "published", "superseded": "superseded", "draft": "a draft"},
@@ -263,6 +270,7 @@ FORMATTERS: dict[str, Formatter] = {
     "kind": words(KINDS),
     "kinds": lambda v, lang: ", ".join(KINDS[lang].get(k, k) for k in v),
     "mode": words(MODES),
+    "absence": words(ABSENCES),
     "room_kind": words(ROOM_KINDS),
     "room_kinds": lambda v, lang: OR[lang].join(ROOM_KINDS[lang].get(k, k) for k in v),
     "status": words(STATUS),
@@ -1005,6 +1013,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "aftaler",
         "saved plans of the week (version {versions}) have appointments with it, and they keep "
         "their appointments",
+    ),
+    # --- the register's therapists and classes (planner/register/staff.py) ---
+    "register.range-reversed": (
+        "ligger før {first}; skriv en dato samme dag eller senere",
+        "is before {first}; give a date on that day or later",
+    ),
+    "register.absence-overlaps": (
+        "terapeuten har allerede {absence} {from_date}–{to_date}; vælg andre dage, eller ret "
+        "eller slet det fravær først",
+        "the therapist already has {absence} {from_date}–{to_date}; choose other days, or "
+        "change or delete that absence first",
+    ),
+    "register.weeks-changed": (
+        "Uge {weeks} er opdateret med ændringen.",
+        "Week {weeks} has been updated with the change.",
+    ),
+    "register.drafts-stale": (
+        "{n} {n:kladde|kladder} bryder nu en regel og er markeret «Skal tjekkes».",
+        "{n} {n:draft|drafts} now break a rule and are marked “Needs checking”.",
+    ),
+    "register.weeks-published": (
+        "Uge {weeks} er offentliggjort og ikke ændret; skriv ændringen under «Ændringer i ugen».",
+        "Week {weeks} is published and was not changed; enter the change under “Changes in "
+        "the week”.",
+    ),
+    "register.weeks-again": (
+        "Uge {weeks} er allerede lavet; lav ugen igen fra registret, så ændringen kommer med.",
+        "Week {weeks} has already been made; make it again from the register to include the "
+        "change.",
     ),
     # --- things that are not there, plans that may not change (planner/errors.py) ---
     "not-found": ("{what:cap} {key} findes ikke.", "{what:cap} {key} does not exist."),

@@ -17,6 +17,7 @@ from planner.db.models import (
     RegisterCitizen,
     RegisterTherapist,
     Scenario,
+    SolveJob,
 )
 from planner.db.store import (
     import_scenario,
@@ -26,10 +27,11 @@ from planner.db.store import (
     save_plan,
 )
 from planner.formats.scenario import week_monday
+from planner.plan.jobs import start_solve
 from planner.plan.versions import publish
 from planner.register.attendance import record_many
 from planner.register.derive import derive_week
-from planner.register.store import add_absence, add_course, by_key, courses, import_register
+from planner.register.store import add_absence, add_courses, by_key, courses, import_register
 from solver.solve import ProgressFn, solve
 
 Doc = dict[str, Any]
@@ -147,10 +149,12 @@ def demo_register(
     progress: ProgressFn | None = None,
     seed: int = 1,
     say: Callable[[str], None] = lambda _text: None,
+    optimise: bool = True,
 ) -> int:
     """The Norddjurs register with six weeks of history before `week` (planned by first fit,
     published, attendance registered at realistic rates up to `today`), and `week` derived from
-    it, planned and published; the coming week's id (made once, then kept)."""
+    it, planned (by the optimiser in `time_limit`, or by first fit when not `optimise`) and
+    published; the coming week's id (made once, then kept)."""
     existing = session.exec(select(Scenario).where(Scenario.week == week)).first()
     if existing is not None and existing.id is not None:
         return existing.id
@@ -164,7 +168,8 @@ def demo_register(
     for back in range(HISTORY_WEEKS, 0, -1):
         past = iso_week_of(monday - timedelta(weeks=back))
         scenario_id = derive_week(past, session=session)
-        solution = solve(load_problem(scenario_id, session=session), 5, optimise=False)
+        problem = load_problem(scenario_id, session=session)
+        solution = solve(problem, 5, optimise=False, relax=False)  # the quick bound: history
         plan_id = save_plan(scenario_id, solution, session=session)
         if back == 1:  # this week: its calendar feeds too
             publish(plan_id, session=session)
@@ -177,9 +182,16 @@ def demo_register(
             f"{added} new courses"
         )
     scenario_id = derive_week(week, session=session)
-    solution = solve(load_problem(scenario_id, session=session), time_limit, progress=progress)
+    problem = load_problem(scenario_id, session=session)
+    solution = solve(problem, time_limit if optimise else 5, progress=progress, optimise=optimise)
     publish(save_plan(scenario_id, solution, session=session), session=session)
     return scenario_id
+
+
+def improve_in_background(scenario_id: int, time_limit: float, *, session: Session) -> SolveJob:
+    """The optimiser on the coming week in its own process, as "Lav plan" starts it: the
+    first-fit plan stays published, the better plan becomes a draft to look at and publish."""
+    return start_solve(scenario_id, session=session, time_limit=time_limit, background=True)
 
 
 def give_register_phones(session: Session) -> None:
@@ -218,7 +230,7 @@ def new_courses(week: str, rng: random.Random, *, session: Session) -> int:
     names = sorted(c.doc["name"] for c in citizens.values())
     ended = [c for c in courses(session=session, status="ended") if "-" not in c.key]
     replaced = {c.key.split("-")[0] for c in courses(session=session) if "-" in c.key}
-    made = 0
+    items = []
     for course in ended:
         key = f"{course.key}-{week[-2:]}"
         if course.key in replaced:
@@ -231,6 +243,5 @@ def new_courses(week: str, rng: random.Random, *, session: Session) -> int:
         referral = {**course.doc, "id": key, "citizen": citizen["id"], "earliest": None}
         if referral.get("discharged"):
             referral["discharged"] = (monday + timedelta(days=2)).isoformat()
-        add_course(citizen, referral, monday + timedelta(days=2), session=session, by="demo")
-        made += 1
-    return made
+        items.append((citizen, referral, monday + timedelta(days=2), 0))
+    return len(add_courses(items, session=session, by="demo"))  # checked as one week, at once

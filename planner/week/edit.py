@@ -668,9 +668,17 @@ def stored_row(session: Session, table: type[SQLModel], scenario_id: int, key: s
 
 
 def write_entity(
-    session: Session, scenario_id: int, kind: str, obj: Doc, extra: Mapping[str, Any]
-) -> None:
-    """Store an entity's row and child rows in place of its old ones, in one transaction."""
+    session: Session,
+    scenario_id: int,
+    kind: str,
+    obj: Doc,
+    extra: Mapping[str, Any],
+    *,
+    commit: bool = True,
+) -> list[int]:
+    """Store an entity's row and child rows in place of its old ones, in one transaction; the
+    ids of the week's drafts it makes stale. `commit=False` leaves the transaction open for a
+    caller that changes more in it (the register changing several weeks at once)."""
     spec = SPECS[kind]
     fresh = spec.row(obj, scenario_id)
     row = stored_row(session, spec.table, scenario_id, obj[id_key(kind)])
@@ -687,11 +695,13 @@ def write_entity(
     try:
         session.add(row)
         session.flush()
-        recheck_drafts(session, scenario_id)
-        session.commit()
+        stale = recheck_drafts(session, scenario_id)
+        if commit:
+            session.commit()
     except Exception:
         session.rollback()
         raise
+    return stale
 
 
 def delete_entity(scenario_id: int, kind: str, key: str, *, session: Session) -> None:

@@ -9,6 +9,7 @@ from planner.formats.scenario import parse_scenario
 from solver.bound import relaxation_bound
 from solver.explain import citizen_bound, referral_bounds
 from solver.options import build_options
+from solver.solve import solve
 from tests import factories as f
 from tests.planning import plan
 from tests.solver.test_properties import PROPERTY, weeks
@@ -52,6 +53,15 @@ def test_relaxation_bound_allows_a_second_therapist():
 def test_plan_reports_the_tightest_bound():
     solution = plan(competing_week())
     assert (solution.stats.sessions_placed, solution.stats.placed_bound) == (1, 1)
+
+
+def test_plan_without_the_relaxation_reports_the_per_citizen_bound_and_the_same_plan():
+    problem = parse_scenario(competing_week())
+    quick = solve(problem, 1, optimise=False, relax=False)
+    full = solve(problem, 1, optimise=False)
+
+    assert (quick.stats.placed_bound, full.stats.placed_bound) == (2, 1)
+    assert quick.appointments == full.appointments
 
 
 def test_relaxation_bound_sees_one_treatment_room_for_two_therapists():
