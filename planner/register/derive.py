@@ -29,7 +29,7 @@ from planner.db.models import (
 )
 from planner.db.store import import_scenario, load_solution, timezone_only
 from planner.formats.plan import appointment_to_json
-from planner.formats.scenario import ScenarioError, check_scenario, plannable_days, week_monday
+from planner.formats.scenario import ScenarioError, plannable_days, scenario_errors, week_monday
 from planner.plan.jobs import start_solve
 from planner.register.attendance import delivered, delivered_counts, pending_counts
 from planner.register.store import RegisterError, absences, by_key, register_document
@@ -299,9 +299,9 @@ def week_document(
             session, week, set(days), {r["id"] for r in referrals}, ids, pattern
         )
     ]
-    errors = check_scenario(doc)
-    if errors:
-        raise RegisterError(errors)
+    found = scenario_errors(doc)
+    if found:
+        raise RegisterError.of_document(found)
     return doc
 
 
@@ -315,7 +315,7 @@ def derive_week(week: str, *, session: Session, max_starts: int | None = None) -
     try:
         scenario_id = import_scenario(doc, session=session)
     except ScenarioError as e:  # checked above; kept so a rule added later cannot slip past
-        raise RegisterError(e.errors) from None
+        raise RegisterError.of_document(e.found) from None
     give_phones(session, scenario_id)
     return scenario_id
 

@@ -30,7 +30,8 @@ from planner.db.models import (
     RegisterTherapist,
 )
 from planner.errors import NotFound
-from planner.formats.scenario import ScenarioError, check_scenario, scenario_errors, week_monday
+from planner.formats.plan import DocumentError, texts
+from planner.formats.scenario import ScenarioError, scenario_errors, week_monday
 
 Doc = dict[str, Any]
 Row = TypeVar("Row", bound=SQLModel)
@@ -57,11 +58,20 @@ REASON_WORDS = {
 
 
 class RegisterError(ValueError):
-    """Input the register cannot take; `errors` says each problem and how to fix it."""
+    """Input the register cannot take; `errors` says each problem and how to fix it.
 
-    def __init__(self, errors: list[str]) -> None:
+    `found` holds the same errors as data (record, field, message) where they are errors of a
+    scenario/1 document (a course's citizen and referral, a derived week).
+    """
+
+    def __init__(self, errors: list[str], found: list[DocumentError] | None = None) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
+        self.found = found or []
+
+    @classmethod
+    def of_document(cls, found: list[DocumentError]) -> RegisterError:
+        return cls(texts(found), found)
 
 
 def now() -> datetime:
@@ -359,13 +369,14 @@ def add_courses(
     doc["referrals"] = [
         {"intro": False, "final": False, "delivered": 0, **referral} for _, referral, _, _ in items
     ]
-    errors = check_scenario(doc)
-    if not errors:
-        errors = [
-            f"referral.citizen: {r.get('citizen')} is not the citizen given"
-            for (c, r, _, _) in items
-            if r.get("citizen") != c.get("id")
-        ]
+    found = scenario_errors(doc)
+    if found:
+        raise RegisterError.of_document(found)
+    errors = [
+        f"referral.citizen: {r.get('citizen')} is not the citizen given"
+        for (c, r, _, _) in items
+        if r.get("citizen") != c.get("id")
+    ]
     if errors:
         raise RegisterError(errors)
     try:
