@@ -137,5 +137,7 @@ class Refused(Exception):
 
 
 def refused(status: int, code: str, field: str | None = None, **params: Any) -> Refused:
-    """`raise refused(422, "form.date", field="day")`."""
-    return Refused(status, Message(code, params), field)
+    """`raise refused(422, "form.date", field="day")`; the field is a parameter of the message
+    too (templates name it as `{field}`)."""
+    said = {"field": field, **params} if field else params
+    return Refused(status, Message(code, said), field)
