@@ -38,7 +38,7 @@ class AheadWeek:
 def weeks_from(first: str, count: int) -> list[str]:
     monday = week_monday(first)
     if monday is None:
-        raise RegisterError([f'week: "{first}" is not an ISO week; write it as 2027-W02'])
+        raise RegisterError.of("week", "register.not-a-week", week=first)
     found = []
     for i in range(count):
         year, week, _ = (monday + timedelta(weeks=i)).isocalendar()
@@ -57,7 +57,7 @@ def plan_ahead(
     from solver.solve import solve  # the solver is loaded only when planning
 
     if not 1 <= weeks <= MOST_WEEKS_AHEAD:
-        raise RegisterError([f"weeks: plan 1 to {MOST_WEEKS_AHEAD} weeks ahead, not {weeks}"])
+        raise RegisterError.of("weeks", "register.weeks-ahead", most=MOST_WEEKS_AHEAD, weeks=weeks)
     names = weeks_from(first, weeks)
     # Published weeks' sessions nobody registered yet are counted by the derive itself
     # (pending_counts); the drafts planned here before a week count as expected on top.

@@ -257,7 +257,7 @@ def week_document(
     plan of the week before, in place of the last published one."""
     monday = week_monday(week) if re.fullmatch(r"\d{4}-W\d{2}", week) else None
     if monday is None:
-        raise RegisterError([f'week: "{week}" is not an ISO week; write it as 2026-W50'])
+        raise RegisterError.of("week", "register.not-a-week", week=week)
     doc = register_document(session, week)
     plannable, _holidays = plannable_days(week)
     days = [d.date for d in plannable]

@@ -183,6 +183,10 @@ TYPES: dict[Lang, dict[str, str]] = {
     "en": {"string": "text", "integer": "integer", "number": "number", "boolean": "boolean",
            "array": "list", "object": "object", "null": "null"},
 }  # fmt: skip
+COURSE_STATUS: dict[Lang, dict[str, str]] = {
+    "da": {"waiting": "ventende", "active": "aktivt", "paused": "på pause", "ended": "afsluttet"},
+    "en": {"waiting": "waiting", "active": "active", "paused": "paused", "ended": "ended"},
+}
 MINUTE_PARAMS = frozenset({"start", "end", "start2", "end2", "opens", "closes"})
 STATUS: dict[Lang, dict[str, str]] = {
     "da": {"published": "offentliggjort", "superseded": "erstattet", "draft": "en kladde"},
@@ -267,6 +271,8 @@ FORMATTERS: dict[str, Formatter] = {
     "room_kind": words(ROOM_KINDS),
     "room_kinds": lambda v, lang: OR[lang].join(ROOM_KINDS[lang].get(k, k) for k in v),
     "status": words(STATUS),
+    "was_course": words(COURSE_STATUS),
+    "to_course": words(COURSE_STATUS),
     "pattern": words(PATTERN_WORDS),
     "type": lambda v, lang: OR[lang].join(
         TYPES[lang].get(t, t) for t in ([v] if isinstance(v, str) else v)
@@ -1098,6 +1104,53 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "letters.none-changed": (
         "Ingen borgere har fået ændrede tider, så der er intet at udskrive.",
         "No citizen's times have changed, so there is nothing to print.",
+    ),
+    # --- input the register refuses (planner/register/) ---
+    "register.not-a-week": (
+        '"{week}" er ikke en ISO-uge; skriv den som 2026-W50',
+        '"{week}" is not an ISO week; write it as 2026-W50',
+    ),
+    "register.weeks-ahead": (
+        "planlæg 1 til {most} uger frem, ikke {weeks}",
+        "plan 1 to {most} weeks ahead, not {weeks}",
+    ),
+    "register.unknown-therapist": (
+        "{therapist} er ikke i registret; indlæs terapeuten først",
+        "{therapist} is not in the register; load the therapist first",
+    ),
+    "register.end-before-start": (
+        "{last} ligger før starten {first_day}; angiv fraværets sidste dag",
+        "{last} is before start {first_day}; give the last day of the absence",
+    ),
+    "register.one-of": (
+        '"{value}" er ikke en af {allowed}',
+        '"{value}" is not one of {allowed}',
+    ),
+    "register.empty": (
+        "registret er tomt; indlæs først et scenario/1-dokument",
+        "the register is empty; load a scenario/1 document first",
+    ),
+    "register.course-cannot-become": (
+        "et forløb, der er {was_course}, kan ikke blive {to_course}",
+        "a course that is {was_course} cannot become {to_course}",
+    ),
+    "register.end-reason": (
+        "angiv en af {allowed} for at afslutte et forløb",
+        "give one of {allowed} to end a course",
+    ),
+    "register.not-for-referral": (
+        "aftale {appointment} er ikke for {referral}; angiv en af {allowed}",
+        "appointment {appointment} is not for {referral}; give one of {allowed}",
+    ),
+    "register.other-citizen": (
+        "{given} er ikke den borger, der er angivet",
+        "{given} is not the citizen given",
+    ),
+    "register.package-used-up": (
+        "{referral}s pakke er allerede brugt op af de sessioner, der er registreret som "
+        "gennemført; ret en af dem først, eller registrér denne på en anden måde",
+        "{referral}'s package is already used up by the sessions registered delivered; correct "
+        "one of those first, or register this one otherwise",
     ),
     # --- things that are not there, plans that may not change (planner/errors.py) ---
     "not-found": ("{what:cap} {key} findes ikke.", "{what:cap} {key} does not exist."),
