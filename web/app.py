@@ -18,11 +18,14 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from planner.db.engine import default_engine
 from planner.errors import NotFound, PlanStateError
+from planner.formats.scenario import ScenarioError
+from planner.plan.repair import ChangeError
+from planner.register.store import RegisterError
 from planner.security.secret import server_secret
 from planner.text.messages import Message, to_json
 from planner.text.messages import render as render_message
-from web.deps import LoginRequired
-from web.i18n import message_language
+from web.deps import LoginRequired, Refused
+from web.i18n import api_language, message_language
 from web.limits import MAX_BODY, problem_of
 from web.routes import (
     api,
@@ -94,7 +97,11 @@ def create_app(
     app.add_exception_handler(LoginRequired, login_required)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(NotFound, not_found)  # type: ignore[arg-type]
+    app.add_exception_handler(Refused, refused)  # type: ignore[arg-type]
     app.add_exception_handler(PlanStateError, plan_state)  # type: ignore[arg-type]
+    app.add_exception_handler(ScenarioError, document_refused)  # type: ignore[arg-type]
+    app.add_exception_handler(RegisterError, document_refused)  # type: ignore[arg-type]
+    app.add_exception_handler(ChangeError, document_refused)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, bad_request)  # type: ignore[arg-type]
     for hostile in (OverflowError, RecursionError, DataError):
         app.add_exception_handler(hostile, hostile_input)
@@ -142,7 +149,7 @@ async def login_required(request: Request, _exc: LoginRequired) -> Response:
     """Send a reader without a session to the login page (HTMX: a full-page redirect)."""
     if wants_json(request):
         # No WWW-Authenticate: a browser would prompt for, and cache, the password.
-        return JSONResponse({"detail": "Log ind først."}, status_code=401)
+        return message_answer(request, Message("web.sign-in-first"), 401)
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     target = f"/login?next={quote(here, safe='/')}"
     if request.headers.get("hx-request"):
@@ -152,7 +159,10 @@ async def login_required(request: Request, _exc: LoginRequired) -> Response:
 
 async def http_error(request: Request, exc: HTTPException) -> Response:
     if wants_json(request):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+        detail = exc.detail
+        if exc.status_code == 422 and isinstance(detail, list):
+            detail = [text_problem(str(item)) for item in detail]
+        return JSONResponse({"detail": detail}, status_code=exc.status_code,
                             headers=exc.headers)  # fmt: skip
     message = {404: "Siden findes ikke.", 403: "Du har ikke adgang til denne side."}
     text = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
@@ -168,6 +178,16 @@ async def not_found(request: Request, exc: NotFound) -> Response:
     return message_answer(request, exc.message, 404)
 
 
+async def refused(request: Request, exc: Refused) -> Response:
+    """A request refused by the web app itself, said in the reader's language; under /api/ a
+    422 lists it as one problem, as every 422 does (`{"detail": [...]}`)."""
+    if exc.status == 422 and wants_json(request):
+        text = render_message(exc.message, api_language(request))
+        item = {**text_problem(text, [exc.field] if exc.field else None), **to_json(exc.message)}
+        return JSONResponse({"detail": [item]}, status_code=422)
+    return message_answer(request, exc.message, exc.status, headers=exc.headers)
+
+
 async def plan_state(request: Request, exc: PlanStateError) -> Response:
     """The plan's state does not allow this (read-only, not a draft, not published, or it breaks
     rules against the week's data as it is now, listed one by one): 409."""
@@ -176,28 +196,69 @@ async def plan_state(request: Request, exc: PlanStateError) -> Response:
 
 
 def message_answer(
-    request: Request, message: Message, status: int, details: list[Message] | None = None
+    request: Request,
+    message: Message,
+    status: int,
+    details: list[Message] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
-    """The error page, or for the API `{"detail": text, "code", "params"}`; `details` are the
-    messages listed under it (the rules a plan breaks)."""
-    lang = message_language(request)
+    """The error page, or for the API `{"detail": text, "code", "params"}` (in the request's
+    `Accept-Language`, English by default); `details` are the messages listed under it (the
+    rules a plan breaks)."""
+    lang = api_language(request) if wants_json(request) else message_language(request)
     text = render_message(message, lang)
     items = [render_message(d, lang) for d in details or ()]
     if wants_json(request):
         extra = {"violations": items} if items else {}
-        return JSONResponse({"detail": text, **to_json(message), **extra}, status_code=status)
+        body = {"detail": text, **to_json(message), **extra}
+        return JSONResponse(body, status_code=status, headers=headers)
     context = {"message": text, "code": status, "details": items}
-    return render(request, "error.html", context, status_code=status)
+    response = render(request, "error.html", context, status_code=status)
+    response.headers.update(headers or {})
+    return response
+
+
+async def document_refused(
+    request: Request, exc: ScenarioError | RegisterError | ChangeError
+) -> Response:
+    """A scenario/1 document (or register input) that cannot be stored: 422 with every error,
+    nothing stored. The API lists each as an object (`DocumentError.to_json`) with the line in
+    the request's language; a page lists the lines in the reader's."""
+    if wants_json(request):
+        lang = api_language(request)
+        items = [e.to_json(lang) for e in exc.found] or [text_problem(t) for t in exc.errors]
+        return JSONResponse({"detail": items}, status_code=422)
+    lang = message_language(request)
+    lines = [e.text(lang) for e in exc.found] or exc.errors
+    heading = render_message(Message("document.refused", {"n": len(lines)}), lang)
+    context = {"message": heading, "code": 422, "details": lines}
+    return render(request, "error.html", context, status_code=422)
+
+
+def text_problem(text: str, field: list[str | int] | None = None) -> dict[str, object]:
+    """An error that exists only as a sentence, in the shape of `DocumentError.to_json` (no
+    record; the field where the request names it)."""
+    where = ".".join(str(p) for p in field or ())
+    return {
+        "code": "text",
+        "params": {"text": text},
+        "location": where or None,
+        "record": None,
+        "field": list(field or ()),
+        "message": f"{where}: {text}" if where else text,
+    }
 
 
 async def bad_request(request: Request, exc: RequestValidationError) -> Response:
     """A malformed request (a missing field, a word where a number belongs), said plainly."""
-    problems = [
-        f"{'.'.join(str(p) for p in e['loc'] if p not in ('body', 'query', 'path'))}: {e['msg']}"
-        for e in exc.errors()
-    ]
+    fields = [[p for p in e["loc"] if p not in ("body", "query", "path")] for e in exc.errors()]
     if wants_json(request):
-        return JSONResponse({"detail": problems}, status_code=422)
+        items = [text_problem(e["msg"], f) for e, f in zip(exc.errors(), fields, strict=True)]
+        return JSONResponse({"detail": items}, status_code=422)
+    problems = [
+        f"{'.'.join(str(p) for p in f)}: {e['msg']}"
+        for e, f in zip(exc.errors(), fields, strict=True)
+    ]
     return render(request, "error.html", {"message": "; ".join(problems), "code": 422},
                   status_code=422)  # fmt: skip
 
@@ -216,6 +277,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     # This handler runs outside the middleware, so it sets the protective headers itself.
     if wants_json(request):
-        return protected(JSONResponse({"detail": "Intern fejl"}, status_code=500), "/api/")
+        text = render_message(Message("web.server-error"), api_language(request))
+        return protected(JSONResponse({"detail": text}, status_code=500), "/api/")
     message = {"message": "Noget gik galt. Prøv igen, eller kontakt support.", "code": 500}
     return protected(render(request, "error.html", message, status_code=500))

@@ -6,13 +6,15 @@ import hmac
 import os
 import secrets
 from collections.abc import Iterator
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, Request
 from sqlmodel import Session, SQLModel
 
 from planner.db.models import UserAccount
+from planner.errors import NotFound
 from planner.security.signin import session_account
+from planner.text.messages import Message
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -52,7 +54,7 @@ async def check_csrf(request: Request) -> None:
         sent = str((await request.form()).get(CSRF_FIELD) or "")
     expected = request.session.get("csrf")
     if not expected or not sent or not hmac.compare_digest(str(expected).encode(), sent.encode()):
-        raise HTTPException(403, "Formularen er udløbet. Genindlæs siden og prøv igen.")
+        raise refused(403, "web.form-expired")
 
 
 def check_csrf_header(request: Request) -> None:
@@ -62,7 +64,7 @@ def check_csrf_header(request: Request) -> None:
     sent = request.headers.get(CSRF_HEADER) or ""
     expected = request.session.get("csrf")
     if not expected or not sent or not hmac.compare_digest(str(expected).encode(), sent.encode()):
-        raise HTTPException(403, "Formularen er udløbet. Genindlæs siden og prøv igen.")
+        raise refused(403, "web.form-expired")
 
 
 def check_origin(request: Request) -> None:
@@ -75,7 +77,7 @@ def check_origin(request: Request) -> None:
     host = request.headers.get("host", "")
     allowed = {f"http://{host}", f"https://{host}", os.environ.get("PLANNER_ORIGIN", "")}
     if origin not in allowed - {""}:
-        raise HTTPException(403, "Ændringer må kun sendes fra planens egne sider.")
+        raise refused(403, "web.other-site")
 
 
 def current_account(request: Request, session: SessionDep) -> UserAccount:
@@ -98,16 +100,44 @@ AccountDep = Annotated[UserAccount, Depends(current_account)]
 def coordinator(account: AccountDep) -> UserAccount:
     """Only a coordinator may do this (a therapist sees only their own week)."""
     if account.role != "coordinator":
-        raise HTTPException(403, "Kun koordinatorer har adgang til denne side.")
+        raise refused(403, "web.coordinators-only")
     return account
 
 
 CoordinatorDep = Annotated[UserAccount, Depends(coordinator)]
 
 
+#: What a table's row is called in a not-found message (planner/text/messages.py `THINGS`).
+ROW_NAMES = {"Plan": "plan", "Scenario": "scenario", "SolveJob": "solve_job"}
+
+
 def found(session: Session, table: type[Row], id: int) -> Row:
-    """The row with this id, or 404 (the page, or the API's JSON, says it does not exist)."""
+    """The row with this id, or NotFound: 404 (the page, or the API's JSON, says it does not
+    exist, in the reader's language)."""
     row = session.get(table, id)
     if row is None:
-        raise HTTPException(404, f"{table.__name__.lower()} {id} findes ikke")
+        raise NotFound(ROW_NAMES.get(table.__name__, table.__name__.lower()), id)
     return row
+
+
+class Refused(Exception):
+    """A request the web app refuses before any planner work (a form field out of range, a
+    form that expired, a page for coordinators only): the status and a catalogue message,
+    answered in the reader's language (web/app.py). `field` names the form or JSON field."""
+
+    def __init__(
+        self,
+        status: int,
+        message: Message,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {message.code}")
+        self.status, self.message, self.field, self.headers = status, message, field, headers
+
+
+def refused(status: int, code: str, field: str | None = None, **params: Any) -> Refused:
+    """`raise refused(422, "form.date", field="day")`; the field is a parameter of the message
+    too (templates name it as `{field}`)."""
+    said = {"field": field, **params} if field else params
+    return Refused(status, Message(code, said), field)

@@ -41,6 +41,32 @@ def message_language(request: Request) -> Lang:
     return "en" if language(request) == "en" else "da"
 
 
+def api_language(request: Request) -> Lang:
+    """The language of the API's messages: the first of Danish and English that the request's
+    `Accept-Language` names (by its weights), else English, the exchange format's language."""
+    return accepted_language(request.headers.get("accept-language", "")) or "en"
+
+
+def accepted_language(header: str) -> Lang | None:
+    """ "da", "en" or None from an Accept-Language header such as `en-GB,en;q=0.9,da;q=0.8`."""
+    ranked: list[tuple[float, int, str]] = []
+    for place, part in enumerate(header.split(",")):
+        tag, *options = (p.strip() for p in part.split(";"))
+        weight = 1.0
+        for option in options:
+            name, _, value = option.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        ranked.append((-weight, place, tag.split("-")[0].lower()))
+    for weight, _, tag in sorted(ranked):
+        if weight < 0 and tag in LANGUAGES:
+            return "da" if tag == "da" else "en"
+    return None
+
+
 def translator(lang: str) -> Callable[[str], str]:
     """`_()` for templates: the Danish string itself, or its English."""
 

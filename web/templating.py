@@ -9,8 +9,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
-from planner.text.messages import Lang, Message
+from planner.text.messages import Lang, Message, stored_message
 from planner.text.messages import render as render_message
 from planner.text.wording import WEEKDAYS_DA, clock
 from web.deps import csrf_token
@@ -26,7 +28,15 @@ def weekday(day: date, lang: str = "da") -> str:
     return (WEEKDAYS_DA if lang == "da" else WEEKDAYS_EN)[day.weekday()]
 
 
+@pass_context
+def say_filter(context: Context, message: Message) -> str:
+    """`message|say`: a Message in the page's language (as `say()`), for `map("say")`."""
+    return render_message(message, "en" if context.get("lang") == "en" else "da")
+
+
 templates.env.filters["clock"] = clock
+templates.env.filters["say"] = say_filter
+templates.env.filters["stored"] = stored_message  # a message kept as JSON text
 templates.env.globals["weekday"] = weekday
 
 

@@ -56,6 +56,21 @@ class DocumentError:
         """`referrals[3] (r004).citizen: unknown citizen "c999"; use the id of ...`."""
         return f"{self.where.path()}: {render(self.message, lang)}"
 
+    def to_json(self, lang: Lang = "en") -> dict[str, Any]:
+        """The error as the API lists it: its code and parameters, where it is (the path as the
+        format writes it, the record's list, index and id, the field inside the record) and the
+        line `text` says in `lang`."""
+        where = self.where
+        return {
+            **to_json(self.message),
+            "location": where.path(),
+            "record": None
+            if where.index is None
+            else {"list": where.kind, "index": where.index, "id": where.key},
+            "field": list(where.field),
+            "message": self.text(lang),
+        }
+
 
 def texts(errors: Iterable[DocumentError]) -> list[str]:
     """The errors in English, as the CLI and the API's `detail` show them."""

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from planner.db.models import Citizen, Plan
 from planner.db.store import get
+from planner.errors import NotFound
 from planner.outputs.feeds import citizen_uids
 from planner.outputs.letters import (
     Letter,
@@ -29,6 +30,7 @@ from planner.outputs.letters import (
     plan_letters,
     record_letters,
 )
+from planner.text.messages import Message
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -60,19 +62,23 @@ def smtp_settings(env: Mapping[str, str] | None = None) -> SmtpSettings | None:
 
 
 class EmailError(ValueError):
-    """An e-mail address that is not one; the message says how to write it."""
+    """An e-mail address that is not one; `message` says how to write it."""
+
+    def __init__(self, address: str) -> None:
+        self.message = Message("email.invalid", {"address": address})
+        super().__init__(f"{address!r} is not an e-mail address")
 
 
 def set_citizen_email(scenario_id: int, citizen: str, email: str, *, session: Session) -> None:
     """Keep (or, blank, remove) the address a citizen's letters may be e-mailed to."""
     address = email.strip()
     if address and not EMAIL.fullmatch(address):
-        raise EmailError(f'"{address}" er ikke en e-mail-adresse; skriv fx navn@eksempel.dk')
+        raise EmailError(address)
     row = session.exec(
         select(Citizen).where(Citizen.scenario_id == scenario_id, Citizen.key == citizen)
     ).first()
     if row is None:
-        raise LookupError(f"there is no citizen {citizen} in week {scenario_id}")
+        raise NotFound("citizen", citizen, scenario=scenario_id)
     row.email = address or None
     session.add(row)
     session.commit()

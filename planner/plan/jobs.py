@@ -26,6 +26,7 @@ from planner.db.models import Appointment, Plan, SolveJob
 from planner.db.revision import mark_if_stale
 from planner.db.store import appointment_of, get, load_problem, save_plan
 from planner.formats.validate import check_plan
+from planner.text.messages import Message, keep, text_message, to_json
 from solver import problem as solved
 from solver.problem import Problem, requested_sessions
 
@@ -35,7 +36,8 @@ POLL_SECONDS = 0.5
 #: of this one before a restart; this server's own job processes are watched as they end).
 STALE_AFTER = 30.0
 ACTIVE = ("queued", "running")
-FAILED = "Planlægningen fejlede. Prøv igen, eller kontakt support, hvis det sker igen."
+#: A job's `error` is a catalogue message kept as JSON text (`stored_message` reads it back).
+FAILED = Message("job.failed")
 log = logging.getLogger("planner.plan.jobs")
 JOB_DATABASE = "PLANNER_JOB_DATABASE_URL"
 #: Job processes started by this process and not yet ended; a reaper thread waits for each.
@@ -101,9 +103,8 @@ def reap(url: str, job_id: int, child: subprocess.Popen[bytes]) -> None:
         with Session(engine) as session:
             job = session.get(SolveJob, job_id)
             if job is not None and job.state in ACTIVE:
-                ended_by = f"signal {-code}" if code < 0 else f"kode {code}"
                 job.state = "failed"
-                job.error = f"Planlægningen stoppede uventet: processen endte ({ended_by})."
+                job.error = keep(Message("job.process-ended", {"code": code}))
                 job.updated_at = now()
                 session.add(job)
                 session.commit()
@@ -140,9 +141,7 @@ def notice_stale(job: SolveJob, *, session: Session) -> bool:
     if child is not None and child.poll() is None:  # still starting or working; reap() watches
         return False
     job.state = "failed"
-    job.error = (
-        f"Planlægningen stoppede uventet: den har ikke meldt sig i {STALE_AFTER:.0f} sekunder."
-    )
+    job.error = keep(Message("job.stale", {"seconds": round(STALE_AFTER)}))
     session.add(job)
     session.commit()
     session.refresh(job)
@@ -208,11 +207,14 @@ def run_job(url: str, job_id: int) -> None:
         )
     except PinnedError as e:
         stop.set()
-        update(engine, job_id, state="failed", error="; ".join(e.errors))
+        texts = [to_json(text_message(t)) for t in e.errors]  # the solver's, in English
+        update(
+            engine, job_id, state="failed", error=keep(Message("job.pinned", {"problems": texts}))
+        )
     except Exception:  # the coordinator sees a plain sentence; the details go to the log
         stop.set()
         log.exception("solve job %s failed", job_id)
-        update(engine, job_id, state="failed", error=FAILED)
+        update(engine, job_id, state="failed", error=keep(FAILED))
 
 
 def watch(engine: Engine, job_id: int, stop: threading.Event) -> None:

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 import planner.formats.validate as rules
 from planner.db.models import WeekChange
 from planner.db.store import load_problem, save_plan
+from planner.formats.plan import DocumentError, texts
 from planner.plan.edit import (
     BY_HAND,
     Slot,
@@ -47,7 +48,8 @@ from planner.plan.edit import (
 )
 from planner.plan.jobs import lock
 from planner.plan.stored import PlanWeek, plan_week
-from planner.text.repair import CANCELLED_CODE, REASONS
+from planner.text.messages import Where
+from planner.text.repair import CANCELLED_CODE
 from solver.firstfit import Diary
 from solver.options import meeting_options
 from solver.problem import (
@@ -63,7 +65,7 @@ from solver.problem import (
 DisruptionKind = Literal["therapist", "room", "class", "referral"]
 DISRUPTION_KINDS: tuple[DisruptionKind, ...] = ("therapist", "room", "class", "referral")
 Action = Literal["substituted", "room", "moved", "reseated", "cancelled"]
-#: Why an appointment was hit, by the kind of change (a key of `REASONS`).
+#: Why an appointment was hit, by the kind of change (`repair.<reason>` in the catalogue).
 HIT_REASON = {
     "therapist": "therapist-absent",
     "room": "room-closed",
@@ -164,7 +166,7 @@ class Mend:
     appointment: str  # the id in the plan repaired
     referrals: tuple[str, ...]
     action: Action
-    reason: str  # a key of REASONS: why it was hit (or, cancelled, why nothing else worked)
+    reason: str  # a value of HIT_REASON: why it was hit (or, cancelled, why nothing else worked)
     into: str | None = None  # the appointment it now is (moved, reseated)
 
 
@@ -451,11 +453,18 @@ def cancel_course(referral: str, solution: Solution, now: datetime) -> Disruptio
 
 
 class ChangeError(ValueError):
-    """A change entered that the week cannot take; `errors` name each field and the fix."""
+    """A change entered that the week cannot take; `found` names each field and the fix (as
+    data, rendered where it is shown), `errors` the same in English."""
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("; ".join(errors))
-        self.errors = errors
+    def __init__(self, found: list[DocumentError]) -> None:
+        self.found = found
+        self.errors = texts(found)
+        super().__init__("; ".join(self.errors))
+
+
+def field_error(field: str, code: str, **params: Any) -> DocumentError:
+    """An error of one field of the change (`from`, `to`, `therapist`, ...)."""
+    return DocumentError(Where(field), Message(code, params))
 
 
 def local_now(timezone: str) -> datetime:
@@ -463,12 +472,14 @@ def local_now(timezone: str) -> datetime:
     return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
 
 
-def local_time(text: object, timezone: str, field: str, errors: list[str]) -> datetime | None:
+def local_time(
+    text: object, timezone: str, field: str, errors: list[DocumentError]
+) -> datetime | None:
     """An ISO time from a form or the API as local wall-clock time; an offset is converted."""
     try:
         found = datetime.fromisoformat(str(text))
     except ValueError:
-        errors.append(f"{field}: skriv tidspunktet som ÅÅÅÅ-MM-DDTTT:MM, fx 2026-12-09T11:00")
+        errors.append(field_error(field, "change.bad-time"))
         return None
     if found.tzinfo is not None:
         found = found.astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
@@ -480,7 +491,7 @@ def change_from_json(doc: dict[str, Any], problem: Problem) -> Disruption:
     or `{"class", "date"}`; ChangeError naming every field that is wrong."""
     kinds = [k for k in DISRUPTION_KINDS if doc.get(k) not in (None, "")]
     if len(kinds) != 1:
-        raise ChangeError(["Angiv præcis én af therapist, room, class eller referral."])
+        raise ChangeError([field_error("kind", "change.one-kind", fields=list(DISRUPTION_KINDS))])
     kind = kinds[0]
     key = str(doc[kind])
     known = {
@@ -489,12 +500,12 @@ def change_from_json(doc: dict[str, Any], problem: Problem) -> Disruption:
         "class": {c.id for c in problem.classes},
         "referral": {r.id for r in problem.referrals},
     }[kind]
-    errors = [] if key in known else [f"{kind}: {key} findes ikke i ugen; vælg en fra listen."]
+    errors = [] if key in known else [field_error(kind, "change.unknown-key", what=kind, key=key)]
     if kind == "class" and "date" in doc:
         try:
             day = date.fromisoformat(str(doc["date"]))
         except ValueError:
-            errors.append("date: skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-12-09")
+            errors.append(field_error("date", "change.bad-date"))
             raise ChangeError(errors) from None
         start: datetime | None = datetime.combine(day, time())
         end: datetime | None = datetime.combine(day + timedelta(1), time())
@@ -502,7 +513,7 @@ def change_from_json(doc: dict[str, Any], problem: Problem) -> Disruption:
         start = local_time(doc.get("from"), problem.timezone, "from", errors)
         end = local_time(doc.get("to"), problem.timezone, "to", errors)
     if start is not None and end is not None and end <= start:
-        errors.append("to: sluttidspunktet skal ligge efter starttidspunktet.")
+        errors.append(field_error("to", "change.end-before-start"))
     if errors or start is None or end is None:
         raise ChangeError(errors)
     # "to 23:59" means the whole of that minute.
@@ -541,15 +552,18 @@ def week_disruptions(scenario_id: int, problem: Problem, *, session: Session) ->
 
 def plan_hits(
     plan_id: int, *, session: Session, now: datetime | None = None
-) -> dict[str, tuple[str, ...]]:
-    """The appointments of a plan that the week's changes hit, with why (in Danish)."""
+) -> dict[str, tuple[Message, ...]]:
+    """The appointments of a plan that the week's changes hit, with why (messages)."""
     week = plan_week(plan_id, session=session)
     changes = week_disruptions(week.plan.scenario_id, week.problem, session=session)
     now = now or local_now(week.problem.timezone)
-    return {
-        a.id: tuple(dict.fromkeys(REASONS[HIT_REASON[d.kind]] for d in changes if d.hits(a)))
-        for a in hit_appointments(week.solution, changes, now)
-    }
+    return {a.id: hit_reasons(a, changes) for a in hit_appointments(week.solution, changes, now)}
+
+
+def hit_reasons(appointment: Appointment, changes: list[Disruption]) -> tuple[Message, ...]:
+    """Why the changes hit an appointment (the therapist is absent, ...), each reason once."""
+    kinds = dict.fromkeys(HIT_REASON[d.kind] for d in changes if d.hits(appointment))
+    return tuple(Message(f"repair.{reason}") for reason in kinds)
 
 
 def repair_plan(
@@ -591,7 +605,7 @@ class Hit:
     appointment: Appointment
     therapist: str  # name
     citizens: tuple[str, ...]  # names
-    reasons: tuple[str, ...]  # Danish
+    reasons: tuple[Message, ...]  # why it was hit, each once
 
 
 @dataclass(frozen=True)
@@ -637,7 +651,7 @@ def week_page(plan_id: int, *, session: Session) -> WeekPage:
             a,
             problem.therapist(a.therapist).name,
             tuple(problem.citizen(problem.referral(k).citizen).name for k in keys if k),
-            tuple(dict.fromkeys(REASONS[HIT_REASON[d.kind]] for d in changes if d.hits(a))),
+            hit_reasons(a, changes),
         ))  # fmt: skip
     return WeekPage(week, tuple(rows), tuple(data_disruptions(problem)), tuple(hits))
 

@@ -49,7 +49,7 @@ def weeks_from(first: str, count: int) -> list[str]:
     """`count` ISO weeks from `first`; RegisterError naming the field for a week that is none."""
     monday = week_monday(first) if re.fullmatch(r"\d{4}-W\d{2}", first) else None
     if monday is None:
-        raise RegisterError([f'week: "{first}" is not an ISO week; write it as 2027-W02'])
+        raise RegisterError.of("week", "register.not-a-week", week=first)
     found = []
     for i in range(count):
         year, week, _ = (monday + timedelta(weeks=i)).isocalendar()
@@ -98,7 +98,7 @@ def plan_ahead(
 def ahead_weeks(first: str, weeks: int) -> list[str]:
     """The weeks to plan; RegisterError unless 1 to 4 of them from an ISO week."""
     if not 1 <= weeks <= MOST_WEEKS_AHEAD:
-        raise RegisterError([f"weeks: plan 1 to {MOST_WEEKS_AHEAD} weeks ahead, not {weeks}"])
+        raise RegisterError.of("weeks", "register.weeks-ahead", most=MOST_WEEKS_AHEAD, weeks=weeks)
     return weeks_from(first, weeks)
 
 

@@ -30,7 +30,8 @@ from planner.db.models import (
 )
 from planner.db.store import export_plan, get
 from planner.errors import NotFound, PlanStateError
-from planner.register.store import RegisterError, by_key, change, planned_end
+from planner.formats.plan import DocumentError
+from planner.register.store import RegisterError, by_key, change, field_error, planned_end
 from solver.problem import Message
 
 #: Where to look when a session did not take place, in the coordinator's words.
@@ -226,25 +227,25 @@ def record_many(
     # What counts now for these courses in this plan (the others' marks do not matter here).
     known = latest(session, [plan_id], sorted({referral for _, referral, _ in items}))
     outside = packages_outside(session, {r for _, r, s in items if s == "delivered"}, plan_id)
-    errors, fresh = [], []
+    errors: list[DocumentError] = []
+    fresh: list[Attendance] = []
     for appointment, referral, status in items:
         row = rows.get(appointment)
         if row is None:
             raise NotFound("appointment", appointment, plan=plan_id)
         if status not in ATTENDANCE_STATUSES:
-            errors.append(f'status: "{status}" is not one of {", ".join(ATTENDANCE_STATUSES)}')
-        elif referral not in referrals_of(row):
             errors.append(
-                f"referral: appointment {appointment} is not for {referral}; "
-                f"give one of {', '.join(referrals_of(row))}"
+                field_error("status", "register.one-of", value=status, allowed=ATTENDANCE_STATUSES)
             )
+        elif referral not in referrals_of(row):
+            errors.append(field_error(
+                "referral", "register.not-for-referral", appointment=appointment,
+                referral=referral, allowed=list(referrals_of(row)),
+            ))  # fmt: skip
         elif status == "delivered" and over_package(
             session, referral, known, plan_id, appointment, outside
         ):
-            errors.append(
-                f"status: {referral}'s package is already used up by the sessions registered "
-                "delivered; correct one of those first, or register this one otherwise"
-            )
+            errors.append(field_error("status", "register.package-used-up", referral=referral))
         elif known.get((plan_id, appointment, referral)) != status:
             known[(plan_id, appointment, referral)] = status
             fresh.append(
@@ -258,7 +259,7 @@ def record_many(
                 )
             )
     if errors:
-        raise RegisterError(errors)
+        raise RegisterError.of_document(errors)
     if not fresh:
         return 0
     try:

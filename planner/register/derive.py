@@ -29,7 +29,7 @@ from planner.db.models import (
 )
 from planner.db.store import import_scenario, load_solution, timezone_only
 from planner.formats.plan import appointment_to_json
-from planner.formats.scenario import ScenarioError, check_scenario, plannable_days, week_monday
+from planner.formats.scenario import ScenarioError, plannable_days, scenario_errors, week_monday
 from planner.plan.jobs import start_solve
 from planner.register.attendance import delivered, delivered_counts, pending_counts
 from planner.register.store import RegisterError, absences, by_key, register_document
@@ -259,7 +259,7 @@ def week_document(
     is not checked here: the caller stores it, and storing checks it (`store_week`)."""
     monday = week_monday(week) if re.fullmatch(r"\d{4}-W\d{2}", week) else None
     if monday is None:
-        raise RegisterError([f'week: "{week}" is not an ISO week; write it as 2026-W50'])
+        raise RegisterError.of("week", "register.not-a-week", week=week)
     doc = register_document(session, week)
     plannable, _holidays = plannable_days(week)
     days = [d.date for d in plannable]
@@ -301,9 +301,9 @@ def week_document(
             session, week, set(days), {r["id"] for r in referrals}, ids, pattern
         )
     ]
-    errors = check_scenario(doc) if check else []
-    if errors:
-        raise RegisterError(errors)
+    found = scenario_errors(doc) if check else []
+    if found:
+        raise RegisterError.of_document(found)
     return doc
 
 
@@ -322,8 +322,8 @@ def store_week(doc: Doc, *, session: Session) -> int:
     breaks a rule of scenario/1 (storing checks the whole document once)."""
     try:
         scenario_id = import_scenario(doc, session=session)
-    except ScenarioError as e:
-        raise RegisterError(e.errors) from None
+    except ScenarioError as e:  # checked above; kept so a rule added later cannot slip past
+        raise RegisterError.of_document(e.found) from None
     give_phones(session, scenario_id)
     return scenario_id
 

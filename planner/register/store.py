@@ -30,7 +30,9 @@ from planner.db.models import (
     RegisterTherapist,
 )
 from planner.errors import NotFound
-from planner.formats.scenario import ScenarioError, check_scenario, scenario_errors, week_monday
+from planner.formats.plan import DocumentError, texts
+from planner.formats.scenario import ScenarioError, scenario_errors, week_monday
+from planner.text.messages import Message, Where
 
 Doc = dict[str, Any]
 Row = TypeVar("Row", bound=SQLModel)
@@ -57,11 +59,30 @@ REASON_WORDS = {
 
 
 class RegisterError(ValueError):
-    """Input the register cannot take; `errors` says each problem and how to fix it."""
+    """Input the register cannot take; `errors` says each problem and how to fix it.
 
-    def __init__(self, errors: list[str]) -> None:
+    `found` holds the same errors as data (record, field, message) where they are errors of a
+    scenario/1 document (a course's citizen and referral, a derived week).
+    """
+
+    def __init__(self, errors: list[str], found: list[DocumentError] | None = None) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
+        self.found = found or []
+
+    @classmethod
+    def of_document(cls, found: list[DocumentError]) -> RegisterError:
+        return cls(texts(found), found)
+
+    @classmethod
+    def of(cls, field: str, code: str, **params: Any) -> RegisterError:
+        """One wrong field of the input: `RegisterError.of("week", "register.not-a-week", ...)`."""
+        return cls.of_document([field_error(field, code, **params)])
+
+
+def field_error(field: str, code: str, **params: Any) -> DocumentError:
+    """What is wrong with one field of the register's input, as data."""
+    return DocumentError(Where(field), Message(code, params))
 
 
 def now() -> datetime:
@@ -215,13 +236,15 @@ def add_absence(
     """A therapist's absence from `start` to `end` (both included)."""
     errors = []
     if therapist not in by_key(session, RegisterTherapist):
-        errors.append(f"therapist: {therapist} is not in the register; load the therapist first")
+        errors.append(field_error("therapist", "register.unknown-therapist", therapist=therapist))
     if end < start:
-        errors.append(f"end: {end} is before start {start}; give the last day of the absence")
+        errors.append(
+            field_error("end", "register.end-before-start", last=str(end), first_day=str(start))
+        )
     if kind not in ABSENCE_KINDS:
-        errors.append(f'kind: "{kind}" is not one of {", ".join(ABSENCE_KINDS)}')
+        errors.append(field_error("kind", "register.one-of", value=kind, allowed=ABSENCE_KINDS))
     if errors:
-        raise RegisterError(errors)
+        raise RegisterError.of_document(errors)
     absence = RegisterAbsence(therapist=therapist, start=start, end=end, kind=kind)
     session.add(absence)
     session.commit()
@@ -307,7 +330,7 @@ def register_document(session: Session, week: str) -> Doc:
     """The register's standing entities as a scenario/1 skeleton (no citizens, no referrals)."""
     meta = info(session=session)
     if meta is None:
-        raise RegisterError(["the register is empty; load a scenario/1 document first"])
+        raise RegisterError.of("register", "register.empty")
     return {
         "format": "scenario/1",
         "name": meta.name,
@@ -359,15 +382,16 @@ def add_courses(
     doc["referrals"] = [
         {"intro": False, "final": False, "delivered": 0, **referral} for _, referral, _, _ in items
     ]
-    errors = check_scenario(doc)
-    if not errors:
-        errors = [
-            f"referral.citizen: {r.get('citizen')} is not the citizen given"
-            for (c, r, _, _) in items
-            if r.get("citizen") != c.get("id")
-        ]
+    found = scenario_errors(doc)
+    if found:
+        raise RegisterError.of_document(found)
+    errors = [
+        field_error("referral.citizen", "register.other-citizen", given=str(r.get("citizen")))
+        for (c, r, _, _) in items
+        if r.get("citizen") != c.get("id")
+    ]
     if errors:
-        raise RegisterError(errors)
+        raise RegisterError.of_document(errors)
     try:
         upsert_docs(session, RegisterCitizen, doc["citizens"], "id")
         packages = by_key(session, RegisterPackage)
@@ -410,9 +434,11 @@ def move_course(
     may not move there."""
     row = course(key, session=session)
     if status not in MOVES.get(row.status, ()):
-        raise RegisterError([f"status: a {row.status} course cannot become {status}"])
+        raise RegisterError.of(
+            "status", "register.course-cannot-become", was_course=row.status, to_course=status
+        )
     if status == "ended" and reason not in END_REASONS:
-        raise RegisterError([f"reason: give one of {', '.join(END_REASONS)} to end a course"])
+        raise RegisterError.of("reason", "register.end-reason", allowed=END_REASONS)
     row.status = status
     row.ended_reason = reason if status == "ended" else None
     session.add(row)

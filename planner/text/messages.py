@@ -14,6 +14,7 @@ of every code to the same parameters.
 
 from __future__ import annotations
 
+import json
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -184,6 +185,10 @@ TYPES: dict[Lang, dict[str, str]] = {
     "en": {"string": "text", "integer": "integer", "number": "number", "boolean": "boolean",
            "array": "list", "object": "object", "null": "null"},
 }  # fmt: skip
+COURSE_STATUS: dict[Lang, dict[str, str]] = {
+    "da": {"waiting": "ventende", "active": "aktivt", "paused": "på pause", "ended": "afsluttet"},
+    "en": {"waiting": "waiting", "active": "active", "paused": "paused", "ended": "ended"},
+}
 MINUTE_PARAMS = frozenset({"start", "end", "start2", "end2", "opens", "closes"})
 ABSENCES: dict[Lang, dict[str, str]] = {
     "da": {"ferie": "ferie", "sygdom": "sygdom", "kursus": "kursus", "andet": "fravær"},
@@ -274,6 +279,8 @@ FORMATTERS: dict[str, Formatter] = {
     "room_kind": words(ROOM_KINDS),
     "room_kinds": lambda v, lang: OR[lang].join(ROOM_KINDS[lang].get(k, k) for k in v),
     "status": words(STATUS),
+    "was_course": words(COURSE_STATUS),
+    "to_course": words(COURSE_STATUS),
     "pattern": words(PATTERN_WORDS),
     "type": lambda v, lang: OR[lang].join(
         TYPES[lang].get(t, t) for t in ([v] if isinstance(v, str) else v)
@@ -1043,8 +1050,151 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Week {weeks} has already been made; make it again from the register to include the "
         "change.",
     ),
+    # --- requests the web app refuses (web/deps.py, web/routes/*.py) ---
+    "web.form-expired": (
+        "Formularen er udløbet. Genindlæs siden og prøv igen.",
+        "The form has expired. Reload the page and try again.",
+    ),
+    "web.other-site": (
+        "Ændringer må kun sendes fra planens egne sider.",
+        "Changes may be sent only from the planner's own pages.",
+    ),
+    "web.coordinators-only": (
+        "Kun koordinatorer har adgang til denne side.",
+        "Only coordinators have access to this page.",
+    ),
+    "web.sign-in-first": ("Log ind først.", "Sign in first."),
+    "web.server-error": ("Intern fejl", "Internal error"),
+    "api.unknown-token": ("Ukendt eller tilbagekaldt API-nøgle", "Unknown or revoked API token"),
+    "api.coordinators-only": (
+        "Kun koordinatorer kan bruge API'et",
+        "Only coordinators can use the API",
+    ),
+    "api.wrong-password": (
+        "Forkert brugernavn eller adgangskode",
+        "Wrong username or password",
+    ),
+    "api.throttled": (
+        "For mange forkerte forsøg. Prøv igen om {seconds} sekunder.",
+        "Too many wrong attempts. Try again in {seconds} seconds.",
+    ),
+    "api.plan-of-other-week": (
+        "Planen hører ikke til denne uge",
+        "The plan does not belong to this week",
+    ),
+    "form.date": (
+        "Feltet '{field}' skal være en dato som 2026-12-07.",
+        "The field '{field}' must be a date such as 2026-12-07.",
+    ),
+    "form.one-of": (
+        "Feltet '{field}' skal være en af {allowed}.",
+        "The field '{field}' must be one of {allowed}.",
+    ),
+    "form.start-minutes": (
+        "Feltet 'start' skal være minutter efter midnat, fx 600 for 10.00.",
+        "The field 'start' must be minutes after midnight, e.g. 600 for 10:00.",
+    ),
+    "form.day-missing": (
+        "Feltet 'day' mangler: vælg en tid fra listen.",
+        "The field 'day' is missing: choose a time from the list.",
+    ),
+    "form.locked": (
+        "Feltet 'locked' skal være 1 (lås) eller 0 (lås op).",
+        "The field 'locked' must be 1 (lock) or 0 (unlock).",
+    ),
+    "form.time-limit": (
+        "Tidsgrænsen skal være en af {allowed} sekunder.",
+        "The time limit must be one of {allowed} seconds.",
+    ),
+    "attendance.own-only": (
+        "Du kan kun registrere fremmøde på dine egne aftaler.",
+        "You can register attendance only on your own appointments.",
+    ),
+    "letters.channel": (
+        "Vælg, om brevene er udskrevet eller sendt som PDF.",
+        "Choose whether the letters were printed or sent as PDF.",
+    ),
+    "letters.no-email": (
+        "E-mail er ikke sat op (PLANNER_SMTP_HOST).",
+        "E-mail is not set up (PLANNER_SMTP_HOST).",
+    ),
+    "email.invalid": (
+        '"{address}" er ikke en e-mail-adresse; skriv fx navn@eksempel.dk',
+        '"{address}" is not an e-mail address; write it as, e.g., name@example.com',
+    ),
+    "job.failed": (
+        "Planlægningen fejlede. Prøv igen, eller kontakt support, hvis det sker igen.",
+        "Planning failed. Try again, or contact support if it happens again.",
+    ),
+    "job.process-ended": (
+        "Planlægningen stoppede uventet: processen endte (kode {code}).",
+        "Planning stopped unexpectedly: its process ended (code {code}).",
+    ),
+    "job.stale": (
+        "Planlægningen stoppede uventet: den har ikke meldt sig i {seconds} sekunder.",
+        "Planning stopped unexpectedly: it has not reported for {seconds} seconds.",
+    ),
+    "job.pinned": (
+        "En fastlagt aftale i ugens data kan ikke holdes: {problems}",
+        "A pinned appointment of the week's data cannot be kept: {problems}",
+    ),
+    "letters.none-changed": (
+        "Ingen borgere har fået ændrede tider, så der er intet at udskrive.",
+        "No citizen's times have changed, so there is nothing to print.",
+    ),
+    # --- input the register refuses (planner/register/) ---
+    "register.not-a-week": (
+        '"{week}" er ikke en ISO-uge; skriv den som 2026-W50',
+        '"{week}" is not an ISO week; write it as 2026-W50',
+    ),
+    "register.weeks-ahead": (
+        "planlæg 1 til {most} uger frem, ikke {weeks}",
+        "plan 1 to {most} weeks ahead, not {weeks}",
+    ),
+    "register.unknown-therapist": (
+        "{therapist} er ikke i registret; indlæs terapeuten først",
+        "{therapist} is not in the register; load the therapist first",
+    ),
+    "register.end-before-start": (
+        "{last} ligger før starten {first_day}; angiv fraværets sidste dag",
+        "{last} is before start {first_day}; give the last day of the absence",
+    ),
+    "register.one-of": (
+        '"{value}" er ikke en af {allowed}',
+        '"{value}" is not one of {allowed}',
+    ),
+    "register.empty": (
+        "registret er tomt; indlæs først et scenario/1-dokument",
+        "the register is empty; load a scenario/1 document first",
+    ),
+    "register.course-cannot-become": (
+        "et forløb, der er {was_course}, kan ikke blive {to_course}",
+        "a course that is {was_course} cannot become {to_course}",
+    ),
+    "register.end-reason": (
+        "angiv en af {allowed} for at afslutte et forløb",
+        "give one of {allowed} to end a course",
+    ),
+    "register.not-for-referral": (
+        "aftale {appointment} er ikke for {referral}; angiv en af {allowed}",
+        "appointment {appointment} is not for {referral}; give one of {allowed}",
+    ),
+    "register.other-citizen": (
+        "{given} er ikke den borger, der er angivet",
+        "{given} is not the citizen given",
+    ),
+    "register.package-used-up": (
+        "{referral}s pakke er allerede brugt op af de sessioner, der er registreret som "
+        "gennemført; ret en af dem først, eller registrér denne på en anden måde",
+        "{referral}'s package is already used up by the sessions registered delivered; correct "
+        "one of those first, or register this one otherwise",
+    ),
     # --- things that are not there, plans that may not change (planner/errors.py) ---
     "not-found": ("{what:cap} {key} findes ikke.", "{what:cap} {key} does not exist."),
+    "document.refused": (
+        "Intet er gemt: der er {n} fejl. Ret {n:den|dem}, og prøv igen.",
+        "Nothing was stored: there {n:is|are} {n} {n:error|errors}. Fix {n:it|them} and try again.",
+    ),
     "plan.read-only": (
         "Plan version {version} er {status} og kan ikke ændres. Lav en ny kladde af den for at "
         "ændre den.",
@@ -1093,6 +1243,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "offentliggjorte plan.",
         "Plan version {version} is not published. Letters to citizens are made only for the "
         "week's published plan.",
+    ),
+    # --- a change of a published week that is refused (planner/plan/repair.py) ---
+    "change.bad-time": (
+        "skriv tidspunktet som ÅÅÅÅ-MM-DDTTT:MM, fx 2026-12-09T11:00",
+        "write the time as YYYY-MM-DDTHH:MM, e.g. 2026-12-09T11:00",
+    ),
+    "change.bad-date": (
+        "skriv datoen som ÅÅÅÅ-MM-DD, fx 2026-12-09",
+        "write the date as YYYY-MM-DD, e.g. 2026-12-09",
+    ),
+    "change.one-kind": ("angiv præcis én af {fields}", "give exactly one of {fields}"),
+    "change.unknown-key": (
+        "{what:cap} {key} findes ikke i ugen; vælg en fra listen.",
+        "{what:cap} {key} is not in the week; choose one from the list.",
+    ),
+    "change.end-before-start": (
+        "sluttidspunktet skal ligge efter starttidspunktet.",
+        "the end must be after the start.",
     ),
     # --- changes by hand that are refused (planner/plan/edit.py) ---
     "change.bad-start": (
@@ -1169,6 +1337,23 @@ def text_message(text: str) -> Message:
 def to_json(message: Message) -> dict[str, Any]:
     """A message as plain JSON data, for the database and plan/1's optional fields."""
     return {"code": message.code, "params": dict(message.params)}
+
+
+def keep(message: Message) -> str:
+    """A message as JSON text, for a text column (a solve job's `error`)."""
+    return json.dumps(to_json(message), ensure_ascii=False)
+
+
+def stored_message(text: str | None) -> Message | None:
+    """A message kept by `keep`; a plain sentence (kept before messages were data) is a text
+    message, and None stays None."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text_message(text)
+    return from_json(value)
 
 
 def from_json(value: object) -> Message:

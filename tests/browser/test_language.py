@@ -1,6 +1,7 @@
 """The Danish UI says everything in Danish and the English UI in English, also where the
 product has something to tell: a refused move, a refused data edit, why sessions are unplaced,
-and an error page.
+an error page, why appointments of a published plan are hit by a change of the week ("Ramt:"),
+a refused change of the week, and a form field the app refuses.
 
 What counts as a sentence of the other language: every stretch of two or more words between the
 parameters of that language's message templates (planner/text/messages.py), and a few words that
@@ -11,13 +12,18 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
+from datetime import date, datetime
 from typing import Any
 
+import httpx
 import pytest
 
 from planner.text.messages import CATALOGUE
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PASSWORD, sign_in
+from tests.browser.test_repair import published_demo_week, wednesday_of
 
+AUTH = ("koord", PASSWORD)
 #: Words a Danish page never needs, and an English page never needs.
 ENGLISH_WORDS = ("Appointment", "therapist", "referral", "changed by hand", " is ", " the ")
 DANISH_WORDS = ("Aftale ", "terapeut", "henvisning", " er ", " ikke ", " findes ")
@@ -90,38 +96,100 @@ def error_page(page: Any) -> str:
     return main_text(page)
 
 
+@pytest.fixture(scope="module")
+def hit(server: str) -> dict[str, Any]:
+    """A published week (five weeks ahead, of its own) whose busiest Wednesday therapist is
+    then ill: the change is entered and repaired through the API, so the published plan's
+    appointments of that day are hit. Its plan, the therapist and the Wednesday."""
+    week, plan, doc = published_demo_week(server, weeks_ahead=5)
+    wednesday = wednesday_of(doc)
+    plan_doc = httpx.get(f"{server}/api/plans/{plan}", auth=AUTH).json()
+    busy = Counter(
+        a["therapist"]
+        for a in plan_doc["appointments"]
+        if datetime.fromisoformat(a["start"]).date() == wednesday
+    )
+    ill = min(busy, key=lambda t: (-busy[t], t))
+    change = {"therapist": ill, "from": f"{wednesday}T00:00", "to": f"{wednesday}T23:59"}
+    repaired = httpx.post(f"{server}/api/plans/{plan}/repair", json=change, auth=AUTH, timeout=120)
+    assert repaired.status_code == 201, repaired.text
+    return {"week": week, "plan": plan, "ill": ill, "wednesday": wednesday}
+
+
+def hit_reasons(page: Any, hit: dict[str, Any]) -> str:
+    """The ill therapist's week grid ("Ramt: ..." on each hit appointment) and the changes page
+    (the table of hit appointments with their reasons)."""
+    page.goto(f"/plans/{hit['plan']}/therapists/{hit['ill']}")
+    page.locator(".appt-hit").first.wait_for()
+    marks = "\n".join(page.locator(".appt-hit").all_inner_texts())
+    page.goto(f"/plans/{hit['plan']}/changes")
+    page.locator("tr.hit").first.wait_for()
+    return marks + "\n" + main_text(page)
+
+
+def refused_change(page: Any, hit: dict[str, Any]) -> str:
+    """A room closed from noon until eleven the same day: the form names the field."""
+    page.goto(f"/plans/{hit['plan']}/changes")
+    day = date.fromisoformat(str(hit["wednesday"]))
+    page.locator("#room-start").fill(f"{day}T12:00")
+    page.locator("#room-end").fill(f"{day}T11:00")
+    page.locator("#room-end").press("Enter")
+    page.locator("#form-errors").wait_for()
+    return main_text(page)
+
+
+def refused_field(page: Any, _: dict[str, Any]) -> str:
+    """The course list asked for a status there is none of: the error page names the field."""
+    response = page.goto("/courses?status=maybe")
+    assert response.status == 422
+    return main_text(page)
+
+
 WALK = {
-    "refused move": lambda page: refused_move(page, 1),
-    "refused data edit": refused_edit,
-    "unplaced reasons": unplaced_reasons,
-    "error page": error_page,
+    "refused move": lambda page, _: refused_move(page, 1),
+    "refused data edit": lambda page, _: refused_edit(page),
+    "unplaced reasons": lambda page, _: unplaced_reasons(page),
+    "error page": lambda page, _: error_page(page),
+    "hit reasons": hit_reasons,
+    "refused change of the week": refused_change,
+    "refused form field": refused_field,
 }
 
 
 @pytest.mark.parametrize("step", list(WALK))
-def test_danish_ui_says_no_english_sentence(page: Any, step: str) -> None:
+def test_danish_ui_says_no_english_sentence(page: Any, hit: dict[str, Any], step: str) -> None:
     sign_in(page)
-    text = WALK[step](page)
+    text = WALK[step](page, hit)
 
     assert text.strip() != ""
     assert foreign(text, ENGLISH) == []
 
 
 @pytest.mark.parametrize("step", list(WALK))
-def test_english_ui_says_no_danish_sentence(page: Any, server: str, step: str) -> None:
+def test_english_ui_says_no_danish_sentence(
+    page: Any, server: str, hit: dict[str, Any], step: str
+) -> None:
     sign_in(page)
     page.context.add_cookies([{"name": "lang", "value": "en", "url": server}])
-    text = WALK[step](page)
+    text = WALK[step](page, hit)
 
     assert text.strip() != ""
     assert foreign(text, DANISH) == []
 
 
-def test_the_walk_meets_each_kind_of_message(page: Any) -> None:
-    """The steps show what they are meant to: the rules' words, the form's, the solver's."""
+def test_the_walk_meets_each_kind_of_message(page: Any, server: str, hit: dict[str, Any]) -> None:
+    """The steps show what they are meant to: the rules' words, the form's, the solver's, the
+    repair's, in each language."""
     sign_in(page)
     assert "Ændringen blev afvist" in refused_move(page, 1)
     edits = refused_edit(page)
     assert 'Fraværsdage: "2026-13-01" er ikke en dato' in edits
     assert "Højst minutter pr. uge: skal være mindst 0 (ikke -5)" in edits
     assert "Henvisning r9999 findes ikke." in error_page(page)
+    assert "Ramt: Terapeuten er fraværende" in hit_reasons(page, hit)
+    assert "to: sluttidspunktet skal ligge efter starttidspunktet." in refused_change(page, hit)
+    assert "Feltet 'status' skal være en af waiting" in refused_field(page, hit)
+    page.context.add_cookies([{"name": "lang", "value": "en", "url": server}])
+    assert "Hit: The therapist is absent" in hit_reasons(page, hit)
+    assert "to: the end must be after the start." in refused_change(page, hit)
+    assert "The field 'status' must be one of waiting" in refused_field(page, hit)

@@ -21,10 +21,10 @@ from tests.browser.conftest import PASSWORD, axe_violations, sign_in
 AUTH = ("koord", PASSWORD)
 
 
-def published_demo_week(server: str) -> tuple[int, int, dict[str, Any]]:
+def published_demo_week(server: str, weeks_ahead: int = 4) -> tuple[int, int, dict[str, Any]]:
     """The demo week imported, planned and published through the API: (week, plan, scenario)."""
-    # Four weeks ahead: nothing of it is in the past, and no other test's week is the same.
-    doc = moved_to_week(norddjurs(), coming_week(date.today() + timedelta(weeks=4)))
+    # Weeks ahead: nothing of it is in the past, and each test that calls this picks its own.
+    doc = moved_to_week(norddjurs(), coming_week(date.today() + timedelta(weeks=weeks_ahead)))
     with httpx.Client(base_url=server, auth=AUTH, timeout=60) as api:
         week = api.post("/api/weeks", json=doc).json()["id"]
         job = api.post(f"/api/weeks/{week}/solve", json={"time_limit": 5}).json()

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -26,6 +25,9 @@ from solver.problem import Solution
 from solver.solve import solve
 from tests.databases import BACKENDS, Fill, filled_engine
 from web.app import create_app
+
+if TYPE_CHECKING:  # Starlette's TestClient answers with httpx2's responses
+    import httpx2 as httpx
 
 NORDDJURS = Path(__file__).resolve().parents[2] / "fixtures" / "norddjurs.json"
 PASSWORD = "rigtig-hemmelig-1"

@@ -70,8 +70,49 @@ def test_api_import_of_a_bad_week_lists_every_error(app: FastAPI) -> None:
     response = api(app).post("/api/weeks", json=doc)
 
     assert response.status_code == 422
-    assert len(response.json()["detail"]) == 2
+    assert response.json()["detail"] == [
+        {
+            "code": "unknown-id",
+            "params": {"what": "centre", "key": "nowhere"},
+            "location": "therapists[0] (t01).centres[0]",
+            "record": {"list": "therapists", "index": 0, "id": "t01"},
+            "field": ["centres", 0],
+            "message": 'therapists[0] (t01).centres[0]: unknown centre "nowhere"; use the id of '
+            "an existing centre",
+        },
+        {
+            "code": "unknown-id",
+            "params": {"what": "citizen", "key": "c999"},
+            "location": "referrals[0] (r001).citizen",
+            "record": {"list": "referrals", "index": 0, "id": "r001"},
+            "field": ["citizen"],
+            "message": 'referrals[0] (r001).citizen: unknown citizen "c999"; use the id of an '
+            "existing citizen",
+        },
+    ]
     assert api(app).get("/api/weeks").json() == []
+
+
+def test_api_errors_are_in_the_language_the_request_accepts(app: FastAPI) -> None:
+    doc = scenario()
+    doc["therapists"][0]["profession"] = "surgeon"
+    client = api(app)
+
+    danish = client.post("/api/weeks", json=doc, headers={"Accept-Language": "da-DK,en;q=0.5"})
+    english = client.post("/api/weeks", json=doc, headers={"Accept-Language": "fr, en;q=0.8"})
+    missing = client.get("/api/plans/9", headers={"Accept-Language": "da"})
+
+    assert [p["message"] for p in danish.json()["detail"]] == [
+        "therapists[0] (t01).profession: 'surgeon' kan ikke bruges; vælg en af physio, ot, "
+        "assistant"
+    ]
+    assert [p["message"] for p in english.json()["detail"]] == [
+        "therapists[0] (t01).profession: 'surgeon' is not one of physio, ot, assistant; use one "
+        "of them"
+    ]
+    assert danish.json()["detail"][0]["code"] == english.json()["detail"][0]["code"]
+    assert missing.json()["detail"] == "Plan 9 findes ikke."
+    assert client.get("/api/plans/9").json()["detail"] == "Plan 9 does not exist."
 
 
 def test_api_solve_refuses_a_bad_time_limit(app: FastAPI) -> None:
@@ -81,7 +122,16 @@ def test_api_solve_refuses_a_bad_time_limit(app: FastAPI) -> None:
     response = client.post(f"/api/weeks/{week_id}/solve", json={"time_limit": -1})
 
     assert response.status_code == 422
-    assert response.json()["detail"] == ["time_limit: Input should be greater than 0"]
+    assert response.json()["detail"] == [
+        {
+            "code": "text",
+            "params": {"text": "Input should be greater than 0"},
+            "location": "time_limit",
+            "record": None,
+            "field": ["time_limit"],
+            "message": "time_limit: Input should be greater than 0",
+        }
+    ]
 
 
 def test_api_unknown_things_are_404(app: FastAPI) -> None:
@@ -103,7 +153,13 @@ def test_api_with_a_browser_session_needs_the_csrf_header(coordinator: Web, app:
 
 def test_openapi_document_describes_the_api(app: FastAPI) -> None:
     assert TestClient(app).get("/api/openapi.json").status_code == 401
-    paths = api(app).get("/api/openapi.json").json()["paths"]
+    document = api(app).get("/api/openapi.json").json()
+    paths = document["paths"]
+    refused = paths["/api/weeks"]["post"]["responses"]["422"]["content"]["application/json"]
+    problem = document["components"]["schemas"]["ProblemOut"]["properties"]
+
+    assert refused["schema"] == {"$ref": "#/components/schemas/ProblemsOut"}
+    assert sorted(problem) == ["code", "field", "location", "message", "params", "record"]
 
     assert sorted(paths) == [
         "/api/access-log",

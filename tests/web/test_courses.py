@@ -124,8 +124,13 @@ def test_coordinator_pauses_resumes_and_ends_a_course_with_a_reason(
     refused = coordinator.post("/courses/r001/status", {"status": "paused"})
     page = coordinator.get("/courses/r001")
 
+    coordinator.client.cookies.set("lang", "en")
+    refused_en = coordinator.post("/courses/r001/status", {"status": "paused"})
+
     assert [s.status_code for s in steps] == [303, 303, 303]
-    assert refused.status_code == 422
+    assert (refused.status_code, refused_en.status_code) == (422, 422)
+    assert "status: et forløb, der er afsluttet, kan ikke blive på pause" in refused.text
+    assert "status: a course that is ended cannot become paused" in refused_en.text
     assert "Fraflyttet" in page.text and "På pause" in page.text
 
 

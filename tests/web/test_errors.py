@@ -9,9 +9,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from planner.errors import NotFound, PlanStateError
+from planner.formats.scenario import ScenarioError, scenario_errors
 from solver.problem import Message
+from tests.factories import scenario
 from tests.web.conftest import Web
 from tests.web.test_grid import small_week
+from web.deps import refused
 
 
 def raising(app: FastAPI, path: str, error: Exception) -> None:
@@ -42,16 +45,56 @@ def test_not_found_is_a_404_page_in_english_for_an_english_reader(app: FastAPI) 
 
 def test_not_found_under_the_api_is_json_with_the_code(app: FastAPI) -> None:
     raising(app, "/api/missing", NotFound("plan", 12))
-    response = TestClient(app).get("/api/missing")
+    response = TestClient(app).get("/api/missing")  # the API speaks English unless asked
 
     assert (response.status_code, response.json()) == (
         404,
         {
-            "detail": "Plan 12 findes ikke.",
+            "detail": "Plan 12 does not exist.",
             "code": "not-found",
             "params": {"what": "plan", "key": "12"},
         },
     )
+
+
+def test_a_refused_field_is_said_in_the_readers_language(app: FastAPI) -> None:
+    raising(app, "/bad", refused(422, "form.date", field="day"))
+    raising(app, "/api/bad", refused(422, "form.date", field="day"))
+    client = TestClient(app)
+    danish = client.get("/bad")
+    client.cookies.set("lang", "en")
+    english = client.get("/bad")
+    api = client.get("/api/bad", headers={"Accept-Language": "da"})
+
+    assert danish.status_code == english.status_code == api.status_code == 422
+    assert "Feltet &#39;day&#39; skal være en dato som 2026-12-07." in danish.text
+    assert "The field &#39;day&#39; must be a date such as 2026-12-07." in english.text
+    assert "skal være" not in english.text
+    assert api.json()["detail"] == [
+        {
+            "code": "form.date",
+            "params": {"field": "day"},
+            "location": "day",
+            "record": None,
+            "field": ["day"],
+            "message": "day: Feltet 'day' skal være en dato som 2026-12-07.",
+        }
+    ]
+
+
+def test_a_bad_scenario_is_a_422_page_listing_each_error_in_the_readers_language(
+    app: FastAPI,
+) -> None:
+    doc = scenario()
+    doc["referrals"][0]["citizen"] = "c999"
+    raising(app, "/import", ScenarioError(scenario_errors(doc)))
+    client = TestClient(app)
+    client.cookies.set("lang", "en")
+    response = client.get("/import")
+
+    assert response.status_code == 422
+    assert "Nothing was stored: there is 1 error. Fix it and try again." in response.text
+    assert "referrals[0] (r001).citizen: unknown citizen" in response.text
 
 
 def test_plan_state_error_is_a_409_page(app: FastAPI) -> None:

@@ -118,9 +118,17 @@ def test_api_repair_names_each_wrong_field(app: FastAPI, demo: Demo) -> None:
     nothing = client.post(f"/api/plans/{demo.plan_id}/repair", json={})
 
     assert unknown.status_code == 422
-    assert unknown.json()["detail"] == [
-        "therapist: t999 findes ikke i ugen; vælg en fra listen.",
-        "from: skriv tidspunktet som ÅÅÅÅ-MM-DDTTT:MM, fx 2026-12-09T11:00",
+    assert [(p["code"], p["location"], p["message"]) for p in unknown.json()["detail"]] == [
+        (
+            "change.unknown-key",
+            "therapist",
+            "therapist: Therapist t999 is not in the week; choose one from the list.",
+        ),
+        (
+            "change.bad-time",
+            "from",
+            "from: write the time as YYYY-MM-DDTHH:MM, e.g. 2026-12-09T11:00",
+        ),
     ]
     assert nothing.status_code == 422
     assert client.post("/api/plans/99999/repair", json={}).status_code == 404
@@ -157,6 +165,15 @@ def test_absence_is_shown_where_it_hits_then_repaired_and_published_after_confir
     marked = re.findall(r'href="/plans/\d+/appointments/(a\d+)"[^>]*>(?:(?!</a>).)*Ramt: '
                         r"Terapeuten er fraværende", grid.text, flags=re.S)  # fmt: skip
     assert sorted(marked) == sorted(a.id for a in hit)
+    coordinator.client.cookies.set("lang", "en")
+    english = coordinator.get(f"/plans/{demo.plan_id}/therapists/{ill}").text
+    changes_en = coordinator.get(changes).text
+    coordinator.client.cookies.set("lang", "da")
+    marked_en = re.findall(r'href="/plans/\d+/appointments/(a\d+)"[^>]*>(?:(?!</a>).)*Hit: '
+                           r"The therapist is absent", english, flags=re.S)  # fmt: skip
+    assert sorted(marked_en) == sorted(a.id for a in hit)
+    assert "<td>The therapist is absent</td>" in changes_en
+    assert "fraværende" not in english + changes_en
 
     repaired = coordinator.post(f"/plans/{demo.plan_id}/repair", follow_redirects=False)
     assert repaired.status_code == 303

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -20,6 +20,9 @@ from planner.security import accounts
 from planner.security.accounts import change_password, find_account
 from planner.security.tokens import create_api_token, revoke_api_token
 from tests.web.conftest import PASSWORD, Web, signed_in
+
+if TYPE_CHECKING:  # Starlette's TestClient answers with httpx2's responses
+    import httpx2 as httpx
 
 
 def wrong_login(web: Web, password: str = "forkert-kode-1") -> httpx.Response:

@@ -54,9 +54,9 @@ def test_plan_ahead_names_a_bad_count_and_a_bad_week(coordinator: Web, engine: E
     five = coordinator.post("/waiting/ahead", {"first": "2026-W50", "weeks": "5"})
     bad_week = coordinator.post("/waiting/ahead", {"first": "uge 50", "weeks": "1"})
 
-    assert five.status_code == 422 and "Antal uger skal være 1 til 4, ikke 5." in five.text
+    assert five.status_code == 422 and "planlæg 1 til 4 uger frem, ikke 5" in five.text
     assert bad_week.status_code == 422
-    assert "Første uge skal skrives som en ISO-uge, fx 2026-W50." in bad_week.text
+    assert "&#34;uge 50&#34; er ikke en ISO-uge; skriv den som 2026-W50" in bad_week.text
     with Session(engine) as session:
         assert session.exec(select(SolveJob)).all() == []
 

@@ -17,7 +17,6 @@ from pydantic import BaseModel, Field
 
 from planner.db.models import Plan, Scenario, SolveJob, UserAccount
 from planner.db.store import export_scenario, import_scenario
-from planner.formats.scenario import ScenarioError
 from planner.plan.jobs import cancel_job, read_job, start_solve
 from planner.plan.versions import PlanBreaksRules, publish, scenario_plans, weeks
 from planner.register.attendance import plan_with_attendance
@@ -25,7 +24,17 @@ from planner.security.access import record, referred_citizens, week_citizens
 from planner.security.accounts import checked_sign_in
 from planner.security.signin import Throttled
 from planner.security.tokens import token_account
-from web.deps import SessionDep, check_csrf_header, check_origin, current_account, found
+from planner.text.messages import Message, render, stored_message
+from web.deps import (
+    Refused,
+    SessionDep,
+    check_csrf_header,
+    check_origin,
+    current_account,
+    found,
+    refused,
+)
+from web.i18n import api_language
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -43,14 +52,14 @@ def api_account(request: Request, session: SessionDep) -> UserAccount:
     if header.lower().startswith("bearer "):
         account = token_account(header[7:].strip(), session=session)
         if account is None:
-            raise HTTPException(401, "Ukendt eller tilbagekaldt API-nøgle")
+            raise refused(401, "api.unknown-token")
     elif header.lower().startswith("basic "):
         account = basic_account(request, header, session)
     else:
         account = current_account(request, session)
         check_csrf_header(request)
     if account.role != "coordinator":
-        raise HTTPException(403, "Kun koordinatorer kan bruge API'et")
+        raise refused(403, "api.coordinators-only")
     return account
 
 
@@ -63,14 +72,43 @@ def basic_account(request: Request, header: str, session: SessionDep) -> UserAcc
     try:
         account = checked_sign_in(username, password, address, session=session)
     except Throttled as e:
-        wait = f"For mange forkerte forsøg. Prøv igen om {e.retry_after} sekunder."
-        raise HTTPException(429, wait, headers={"Retry-After": str(e.retry_after)}) from None
+        wait = Message("api.throttled", {"seconds": e.retry_after})
+        raise Refused(429, wait, headers={"Retry-After": str(e.retry_after)}) from None
     if account is None:
-        raise HTTPException(401, "Forkert brugernavn eller adgangskode")
+        raise refused(401, "api.wrong-password")
     return account
 
 
 Coordinator = Annotated[UserAccount, Depends(api_account)]
+
+
+class RecordOut(BaseModel):
+    list: str = Field(description="the document's list: therapists, referrals, ...")
+    index: int = Field(description="the record's place in that list, from 0")
+    id: str | None = Field(description="the record's id (a package's code)")
+
+
+class ProblemOut(BaseModel):
+    """One error of a 422 answer (exchange-format.md, "Errors")."""
+
+    code: str = Field(description="what is wrong, as a catalogue code (text: a sentence only)")
+    params: dict[str, Any] = Field(description="the code's parameters")
+    location: str | None = Field(
+        description="where, as the format writes it: referrals[3] (r004).citizen"
+    )
+    record: RecordOut | None = Field(description="the record it concerns, none for a field")
+    field: list[str | int] = Field(description="the path inside the record, or the field")
+    message: str = Field(description="location and sentence in the request's Accept-Language")
+
+
+class ProblemsOut(BaseModel):
+    detail: list[ProblemOut]
+
+
+#: The 422 answer of every route that can refuse its input, in the OpenAPI document.
+REFUSED: dict[int | str, dict[str, Any]] = {
+    422: {"model": ProblemsOut, "description": "every error; nothing was stored"}
+}
 
 
 class WeekOut(BaseModel):
@@ -105,8 +143,13 @@ class SolveIn(BaseModel):
     keep_locked_of: int | None = Field(default=None, description="plan whose locks stay")
 
 
-def job_out(job: SolveJob) -> JobOut:
-    return JobOut.model_validate(job, from_attributes=True)
+def job_out(job: SolveJob, request: Request) -> JobOut:
+    """The job, its `error` a sentence in the request's language."""
+    out = JobOut.model_validate(job, from_attributes=True)
+    error = stored_message(job.error)
+    if error is None:
+        return out
+    return out.model_copy(update={"error": render(error, api_language(request))})
 
 
 @router.get("/openapi.json", include_in_schema=False)
@@ -121,15 +164,12 @@ def list_weeks(_: Coordinator, session: SessionDep) -> list[Scenario]:
     return weeks(session=session)
 
 
-@router.post("/weeks", response_model=WeekOut, status_code=201)
+@router.post("/weeks", response_model=WeekOut, status_code=201, responses=REFUSED)
 def import_week(
     account: Coordinator, session: SessionDep, doc: Annotated[dict[str, Any], Body()]
 ) -> Scenario:
     """Store a scenario/1 document; 422 with every error (and nothing stored) when it is bad."""
-    try:
-        scenario_id = import_scenario(doc, session=session)
-    except ScenarioError as e:
-        raise HTTPException(422, e.errors) from None
+    scenario_id = import_scenario(doc, session=session)  # ScenarioError: 422 (web/app.py)
     citizens = week_citizens(scenario_id, session=session)
     record(
         account.username,
@@ -164,7 +204,9 @@ def list_plans(scenario_id: int, _: Coordinator, session: SessionDep) -> list[Pl
     return scenario_plans(scenario_id, session=session)
 
 
-@router.post("/weeks/{scenario_id}/solve", response_model=JobOut, status_code=202)
+@router.post(
+    "/weeks/{scenario_id}/solve", response_model=JobOut, status_code=202, responses=REFUSED
+)
 def solve_week(
     request: Request,
     scenario_id: int,
@@ -177,7 +219,7 @@ def solve_week(
     options = options or SolveIn()
     base = options.keep_locked_of
     if base is not None and found(session, Plan, base).scenario_id != scenario_id:
-        raise HTTPException(422, "keep_locked_of: planen hører ikke til denne uge")
+        raise refused(422, "api.plan-of-other-week", field="keep_locked_of")
     job = start_solve(
         scenario_id,
         session=session,
@@ -185,19 +227,19 @@ def solve_week(
         base_plan_id=options.keep_locked_of,
         background=request.app.state.background_jobs,
     )
-    return job_out(job)
+    return job_out(job, request)
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def job(job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
+def job(request: Request, job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
     found(session, SolveJob, job_id)
-    return job_out(read_job(job_id, session=session))
+    return job_out(read_job(job_id, session=session), request)
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=JobOut)
-def cancel(job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
+def cancel(request: Request, job_id: int, _: Coordinator, session: SessionDep) -> JobOut:
     found(session, SolveJob, job_id)
-    return job_out(cancel_job(job_id, session=session))
+    return job_out(cancel_job(job_id, session=session), request)
 
 
 @router.get("/plans/{plan_id}")

@@ -20,7 +20,7 @@ from planner.plan.edit import ChangeRefused, copy_as_draft, move_to, slot_docume
 from planner.security.access import appointment_citizens, entries, record
 from planner.text.messages import render
 from web.deps import SessionDep, found
-from web.routes.api import Coordinator, PlanOut
+from web.routes.api import REFUSED, Coordinator, PlanOut
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -57,7 +57,7 @@ def referral_slots(
         raise HTTPException(404, str(e)) from None
 
 
-@router.post("/plans/{plan_id}/appointments/{appointment_id}/move")
+@router.post("/plans/{plan_id}/appointments/{appointment_id}/move", responses=REFUSED)
 def move(
     plan_id: int, appointment_id: str, body: MoveIn, account: Coordinator, session: SessionDep
 ) -> dict[str, Any]:

@@ -10,14 +10,13 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from planner.db.models import END_REASONS
-from planner.errors import NotFound, PlanStateError
 from planner.register.attendance import no_show_courses, record_attendance, unregistered
 from planner.register.day import attendance_day
 from planner.register.derive import derive_and_plan
 from planner.register.records import course_record, course_rows
-from planner.register.store import RegisterError, move_course
+from planner.register.store import move_course
 from planner.tools.demo import coming_week
-from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf
+from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, refused
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -55,7 +54,7 @@ def courses_page(
 ) -> Response:
     """Every course (of one status), the waiting list in start order, and what needs a look."""
     if status is not None and status not in STATUS_WORDS:
-        raise HTTPException(422, f"Feltet 'status' skal være en af {', '.join(STATUS_WORDS)}.")
+        raise refused(422, "form.one-of", field="status", allowed=list(STATUS_WORDS))
     context = {
         "courses": course_rows(session=session, status=status),
         "status": status,
@@ -70,10 +69,7 @@ def courses_page(
 
 @router.get("/courses/{key}")
 def course_page(request: Request, key: str, _: CoordinatorDep, session: SessionDep) -> Response:
-    try:
-        record = course_record(key, session=session)
-    except NotFound:
-        raise HTTPException(404) from None
+    record = course_record(key, session=session)  # NotFound: 404 (web/app.py)
     context = {"course": record, "end_reasons": END_REASONS, "today": date.today(), **words()}
     return render(request, "courses/course.html", context)
 
@@ -88,20 +84,16 @@ def change_status(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     """Pause, resume or end a course (with a reason)."""
-    try:
-        move_course(
-            key,
-            status,
-            session=session,
-            on=date.today(),
-            reason=reason or None,
-            by=account.username,
-            note=note.strip(),
-        )
-    except NotFound:
-        raise HTTPException(404) from None
-    except RegisterError as e:
-        raise HTTPException(422, "; ".join(e.errors)) from None
+    # NotFound: 404, RegisterError: 422, in the reader's language (web/app.py)
+    move_course(
+        key,
+        status,
+        session=session,
+        on=date.today(),
+        reason=reason or None,
+        by=account.username,
+        note=note.strip(),
+    )
     return RedirectResponse(f"/courses/{key}", status_code=303)
 
 
@@ -115,16 +107,13 @@ def derive_page(
 ) -> Response:
     """Make the coming week from the register and start planning it; then the week's page."""
     if time_limit not in TIME_LIMITS:
-        raise HTTPException(422, f"Tidsgrænsen skal være en af {', '.join(map(str, TIME_LIMITS))}")
-    try:
-        job = derive_and_plan(
-            week.strip(),
-            session=session,
-            time_limit=time_limit,
-            background=request.app.state.background_jobs,
-        )
-    except RegisterError as e:
-        raise HTTPException(422, "; ".join(e.errors)) from None
+        raise refused(422, "form.time-limit", field="time_limit", allowed=list(TIME_LIMITS))
+    job = derive_and_plan(  # RegisterError: 422 (web/app.py)
+        week.strip(),
+        session=session,
+        time_limit=time_limit,
+        background=request.app.state.background_jobs,
+    )
     return RedirectResponse(f"/weeks/{job.scenario_id}", status_code=303)
 
 
@@ -134,7 +123,7 @@ def chosen_day(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise HTTPException(422, "Feltet 'day' skal være en dato som 2026-12-07.") from None
+        raise refused(422, "form.date", field="day") from None
 
 
 @router.get("/attendance")
@@ -171,14 +160,8 @@ def register_attendance(
     if account.role == "therapist":
         sheet = attendance_day(chosen, session=session, therapist=account.therapist)
         if sheet.plan_id != plan or appointment not in {s.appointment for s in sheet.sessions}:
-            raise HTTPException(403, "Du kan kun registrere fremmøde på dine egne aftaler.")
-    try:
-        record_attendance(plan, appointment, referral, status, session=session, by=account.username)
-    except NotFound:
-        raise HTTPException(404) from None
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
-    except RegisterError as e:
-        raise HTTPException(422, "; ".join(e.errors)) from None
+            raise refused(403, "attendance.own-only")
+    # NotFound: 404, PlanStateError: 409, RegisterError: 422 (web/app.py)
+    record_attendance(plan, appointment, referral, status, session=session, by=account.username)
     target = f"/attendance?day={chosen.isoformat()}&saved={appointment}#a-{appointment}"
     return RedirectResponse(target, status_code=303)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from planner.db.models import RegisterCentre
+from planner.errors import NotFound
 from planner.register.store import by_key
 from planner.views.figures import (
     ALL,
@@ -24,7 +25,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 def chosen_centre(session: SessionDep, centre: str | None) -> tuple[str, dict[str, str]]:
     centres = {k: row.doc.get("name", k) for k, row in by_key(session, RegisterCentre).items()}
     if centre and centre not in centres:
-        raise HTTPException(404, f"Centret {centre} findes ikke")
+        raise NotFound("centre", centre)
     return centre or ALL, centres
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -38,7 +38,7 @@ from planner.views.grid import (
     therapist_week,
 )
 from web.access import logged
-from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf
+from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, refused
 from web.routes.feeds import SecretDep, base_url
 from web.templating import render
 
@@ -125,7 +125,7 @@ def chosen_day(text: str | None, field: str = "day") -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise HTTPException(422, f"Feltet '{field}' skal være en dato som 2026-12-07.") from None
+        raise refused(422, "form.date", field=field) from None
 
 
 def picked_slot(
@@ -139,14 +139,12 @@ def picked_slot(
 ) -> Slot:
     """The slot a coordinator picked, read from the form; 422 naming the field that is wrong."""
     if kind not in KINDS:
-        raise HTTPException(422, f"Feltet 'kind' skal være en af {', '.join(KINDS)}.")
+        raise refused(422, "form.one-of", field="kind", allowed=list(KINDS))
     if not start.isdigit():
-        raise HTTPException(
-            422, "Feltet 'start' skal være minutter efter midnat, fx 600 for 10.00."
-        )
+        raise refused(422, "form.start-minutes", field="start")
     chosen = chosen_day(day)
     if chosen is None:
-        raise HTTPException(422, "Feltet 'day' mangler: vælg en tid fra listen.")
+        raise refused(422, "form.day-missing", field="day")
     return Slot(
         kind=kind,  # type: ignore[arg-type]
         day=chosen,
@@ -325,7 +323,7 @@ def toggle_lock(
 ) -> Response:
     """Lock an appointment (a re-solve keeps it) or unlock it; HTMX gets the lock box back."""
     if locked not in ("0", "1"):
-        raise HTTPException(422, "Feltet 'locked' skal være 1 (lås) eller 0 (lås op).")
+        raise refused(422, "form.locked", field="locked")
     state = set_locked(plan_id, appointment_key, locked == "1", session=session)
     if request.headers.get("hx-request"):
         context = {"plan_id": plan_id, "key": appointment_key, "locked": state, "editable": True}

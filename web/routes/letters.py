@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
@@ -37,7 +37,7 @@ from planner.outputs.mail import (
     smtp_settings,
 )
 from web.access import logged
-from web.deps import CoordinatorDep, SessionDep, check_csrf
+from web.deps import CoordinatorDep, Refused, SessionDep, check_csrf, refused
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -101,7 +101,7 @@ def letters_sent(
     """Record that every letter of the batch was given (printed or sent as PDF): the next batch
     then lists only citizens whose times differ from these letters."""
     if channel not in ("printed", "pdf"):
-        raise HTTPException(422, "Vælg, om brevene er udskrevet eller sendt som PDF.")
+        raise refused(422, "letters.channel", field="channel")
     run = all_letters(plan_id, session)
     record_letters(plan_id, [x.citizen for x in run.changed], channel,
                    by=account.username, session=session)  # fmt: skip
@@ -113,7 +113,7 @@ def letters_email(plan_id: int, account: CoordinatorDep, session: SessionDep) ->
     """E-mail the batch's letters to the citizens who have an address (and record them)."""
     settings = smtp_settings()
     if settings is None:
-        raise HTTPException(409, "E-mail er ikke sat op (PLANNER_SMTP_HOST).")
+        raise refused(409, "letters.no-email")
     run = all_letters(plan_id, session)
     result = email_letters(plan_id, [x.citizen for x in run.changed], by=account.username,
                            session=session, settings=settings)  # fmt: skip
@@ -130,12 +130,10 @@ def citizen_email(
 ) -> Response:
     """The address the citizen's letters may be e-mailed to (blank: none)."""
     run = all_letters(plan_id, session)
-    try:
+    try:  # NotFound: 404 (web/app.py)
         set_citizen_email(run.plan.scenario_id, citizen_key, email, session=session)
     except EmailError as e:
-        raise HTTPException(422, str(e)) from None
-    except LookupError:
-        raise HTTPException(404) from None
+        raise Refused(422, e.message, field="email") from None
     return RedirectResponse(f"/plans/{plan_id}/citizens/{citizen_key}/letter", status_code=303)
 
 
@@ -147,9 +145,7 @@ def letter_batch_pdf(
     run = all_letters(plan_id, session)
     logged(request, account, "read", [letter.citizen for letter in run.changed], session)
     if not run.changed:
-        raise HTTPException(
-            404, "Ingen borgere har fået ændrede tider, så der er intet at udskrive."
-        )
+        raise refused(404, "letters.none-changed")
     week = run.changed[0].week_number
     pdf = letters_pdf(run.changed, f"Breve til borgere, uge {week}")
     return download(pdf, "application/pdf", f"breve-uge-{week}-plan-{plan_id}.pdf", inline=True)
@@ -158,7 +154,7 @@ def letter_batch_pdf(
 def chosen_weeks(weeks: str) -> bool:
     """True for `?weeks=all` (every planned coming week), False for the plan's week alone."""
     if weeks not in WEEKS_CHOICES:
-        raise HTTPException(422, "Feltet 'weeks' skal være 'one' eller 'all'.")
+        raise refused(422, "form.one-of", field="weeks", allowed=list(WEEKS_CHOICES))
     return weeks == "all"
 
 

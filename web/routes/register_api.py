@@ -8,18 +8,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, HTTPException
+from fastapi import APIRouter, Body
 from pydantic import BaseModel, Field
 
 from planner.db.models import Plan, Scenario
-from planner.errors import NotFound, PlanStateError
-from planner.formats.scenario import ScenarioError
 from planner.register.attendance import record_attendance
 from planner.register.derive import derive_week
 from planner.register.records import course_record, course_rows
-from planner.register.store import RegisterError, add_course, import_register
+from planner.register.store import add_course, import_register
 from web.deps import SessionDep, found
-from web.routes.api import Coordinator, WeekOut
+from web.routes.api import REFUSED, Coordinator, WeekOut
 
 router = APIRouter(prefix="/api", tags=["register"])
 
@@ -48,31 +46,21 @@ class AttendanceOut(BaseModel):
     changed: bool = Field(description="false when it was already registered so")
 
 
-@router.post("/register")
+@router.post("/register", responses=REFUSED)
 def load_register(
     account: Coordinator, session: SessionDep, doc: Annotated[dict[str, Any], Body()]
 ) -> dict[str, int]:
     """Load a scenario/1 document into the register by id; how many of each kind it held."""
-    try:
-        return import_register(doc, session=session, by=account.username)
-    except ScenarioError as e:
-        raise HTTPException(422, e.errors) from None
+    return import_register(doc, session=session, by=account.username)  # ScenarioError: 422
 
 
-@router.post("/courses", status_code=201)
+@router.post("/courses", status_code=201, responses=REFUSED)
 def new_course(account: Coordinator, session: SessionDep, body: CourseIn) -> dict[str, Any]:
     """A new course for a citizen (the citizen is upserted by id); 422 with every error."""
-    try:
-        row = add_course(
-            body.citizen,
-            body.referral,
-            body.granted,
-            body.priority,
-            session=session,
-            by=account.username,
-        )
-    except RegisterError as e:
-        raise HTTPException(422, e.errors) from None
+    row = add_course(
+        body.citizen, body.referral, body.granted, body.priority,
+        session=session, by=account.username,
+    )  # fmt: skip  # RegisterError: 422 (web/app.py)
     return course_record(row.key, session=session)
 
 
@@ -87,46 +75,32 @@ def list_courses(
 @router.get("/courses/{referral_id}")
 def read_course(referral_id: str, _: Coordinator, session: SessionDep) -> dict[str, Any]:
     """A course: status, delivered and remaining sessions, and every appointment across weeks."""
-    try:
-        return course_record(referral_id, session=session)
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from None
+    return course_record(referral_id, session=session)  # NotFound: 404 (web/app.py)
 
 
-@router.post("/register/weeks/{iso_week}", response_model=WeekOut, status_code=201)
+@router.post(
+    "/register/weeks/{iso_week}", response_model=WeekOut, status_code=201, responses=REFUSED
+)
 def derive(
     iso_week: str, _: Coordinator, session: SessionDep, body: Annotated[Any, Body()] = None
 ) -> Scenario:
     """The coming week derived from the register and stored (as `POST /api/weeks` answers)."""
-    try:
-        scenario_id = derive_week(iso_week, session=session)
-    except RegisterError as e:
-        raise HTTPException(422, e.errors) from None
+    scenario_id = derive_week(iso_week, session=session)  # RegisterError: 422 (web/app.py)
     return found(session, Scenario, scenario_id)
 
 
-@router.post("/plans/{plan_id}/attendance", response_model=AttendanceOut)
+@router.post("/plans/{plan_id}/attendance", response_model=AttendanceOut, responses=REFUSED)
 def attendance(
     plan_id: int, account: Coordinator, session: SessionDep, body: AttendanceIn
 ) -> AttendanceOut:
     """Register whether a session took place; the same call again changes nothing, a later
     one corrects it (kept with who and when)."""
     found(session, Plan, plan_id)
-    try:
-        changed = record_attendance(
-            plan_id,
-            body.appointment,
-            body.referral,
-            body.status,
-            session=session,
-            by=account.username,
-        )
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except PlanStateError as e:
-        raise HTTPException(409, str(e)) from None
-    except RegisterError as e:
-        raise HTTPException(422, e.errors) from None
+    # NotFound: 404, PlanStateError: 409, RegisterError: 422 (web/app.py)
+    changed = record_attendance(
+        plan_id, body.appointment, body.referral, body.status,
+        session=session, by=account.username,
+    )  # fmt: skip
     return AttendanceOut(
         plan=plan_id,
         appointment=body.appointment,

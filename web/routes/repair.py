@@ -14,8 +14,8 @@ from planner.plan.edit import ChangeRefused
 from planner.plan.repair import ChangeError, enter_and_repair, record_change, week_page
 from planner.text.messages import render as render_message
 from web.deps import CoordinatorDep, SessionDep, check_csrf, found
-from web.i18n import message_language
-from web.routes.api import Coordinator
+from web.i18n import api_language, message_language
+from web.routes.api import REFUSED, Coordinator
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -25,18 +25,22 @@ api_router = APIRouter(prefix="/api", tags=["api"])
 # --- the API --------------------------------------------------------------------------------------
 
 
-@api_router.post("/plans/{plan_id}/repair", status_code=201)
+@api_router.post("/plans/{plan_id}/repair", status_code=201, responses=REFUSED)
 def repair_api(
-    plan_id: int, account: Coordinator, session: SessionDep, doc: Annotated[dict[str, Any], Body()]
+    request: Request,
+    plan_id: int,
+    account: Coordinator,
+    session: SessionDep,
+    doc: Annotated[dict[str, Any], Body()],
 ) -> dict[str, Any]:
     """Enter a change of the plan's week and repair the plan: a new draft and its diff."""
     found(session, Plan, plan_id)
-    try:
+    try:  # ChangeError: 422 with every field that is wrong (web/app.py)
         draft = enter_and_repair(plan_id, doc, by=account.username, session=session)
-    except ChangeError as e:
-        raise HTTPException(422, e.errors) from None
-    except ChangeRefused as e:
-        raise HTTPException(409, e.messages) from None
+    except ChangeRefused as e:  # as a move's 409: "<code>: <sentence>" for each reason
+        lang = api_language(request)
+        reasons = [f"{m.code}: {render_message(m, lang)}" for m in e.messages]
+        raise HTTPException(409, reasons) from None
     return {"plan": draft, "diff": plan_diff(draft, session=session).to_json()}
 
 
@@ -83,7 +87,8 @@ def enter_change(
         change = page.change(doc)
     except ChangeError as e:
         context = {"plan": plan, "scenario": found(session, Scenario, plan.scenario_id),
-                   "page": page, "errors": e.errors}  # fmt: skip
+                   "page": page,
+                   "errors": [f.text(message_language(request)) for f in e.found]}  # fmt: skip
         return render(request, "repair/changes.html", context, status_code=422)
     record_change(plan.scenario_id, change, by=account.username, session=session)
     return RedirectResponse(f"/plans/{plan_id}/changes", status_code=303)

@@ -3,18 +3,16 @@ next one to four weeks from it."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from planner.register.ahead import MOST_WEEKS_AHEAD, start_plan_ahead
-from planner.register.store import RegisterError
 from planner.tools.demo import coming_week
 from planner.views.waiting import waiting_courses
-from web.deps import CoordinatorDep, SessionDep, check_csrf
+from web.deps import CoordinatorDep, SessionDep, check_csrf, refused
 from web.routes.courses import TIME_LIMITS
 from web.templating import render
 
@@ -46,19 +44,13 @@ def plan_ahead_page(
     """Plan the next 1 to 4 weeks in order in the background; then the first week's page,
     which follows its job (the later weeks appear as their jobs start)."""
     if time_limit not in TIME_LIMITS:
-        raise HTTPException(422, f"Tidsgrænsen skal være en af {', '.join(map(str, TIME_LIMITS))}")
-    if not 1 <= weeks <= MOST_WEEKS_AHEAD:
-        raise HTTPException(422, f"Antal uger skal være 1 til {MOST_WEEKS_AHEAD}, ikke {weeks}.")
-    if not re.fullmatch(r"\d{4}-W\d{2}", first.strip()):
-        raise HTTPException(422, "Første uge skal skrives som en ISO-uge, fx 2026-W50.")
-    try:
-        job = start_plan_ahead(
-            first.strip(),
-            weeks,
-            session=session,
-            time_limit=time_limit,
-            background=request.app.state.background_jobs,
-        )
-    except RegisterError as e:
-        raise HTTPException(422, "; ".join(e.errors)) from None
+        raise refused(422, "form.time-limit", field="time_limit", allowed=list(TIME_LIMITS))
+    # A bad count or week is a RegisterError naming the field (answered by web/app.py).
+    job = start_plan_ahead(
+        first.strip(),
+        weeks,
+        session=session,
+        time_limit=time_limit,
+        background=request.app.state.background_jobs,
+    )
     return RedirectResponse(f"/weeks/{job.scenario_id}", status_code=303)

@@ -18,7 +18,7 @@ from planner.plan.repair import plan_hits
 from planner.plan.versions import plan_of_week, publish, scenario_plans, weeks
 from planner.text.messages import Message, Where
 from planner.views.overview import week_overview
-from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, found
+from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, found, refused
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -123,7 +123,7 @@ def generate(
     """Start making a plan in the background; the page then shows its progress."""
     found(session, Scenario, scenario_id)
     if time_limit not in TIME_LIMITS:
-        raise HTTPException(422, f"Tidsgrænsen skal være en af {', '.join(map(str, TIME_LIMITS))}")
+        raise refused(422, "form.time-limit", field="time_limit", allowed=list(TIME_LIMITS))
     if (
         keep_locked_of is not None
         and found(session, Plan, keep_locked_of).scenario_id != scenario_id

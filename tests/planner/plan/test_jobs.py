@@ -17,6 +17,7 @@ from planner.db.models import Appointment, Plan, SolveJob
 from planner.db.store import export_plan, import_scenario
 from planner.plan.jobs import CHILDREN, FAILED, active_job, cancel_job, read_job, start_solve
 from planner.plan.versions import publish
+from planner.text.messages import Message, stored_message
 from tests.databases import BACKENDS, backend_engine
 from tests.databases import stored_plan_violations as violations
 from tests.factories import scenario
@@ -133,7 +134,7 @@ def test_a_job_whose_process_went_silent_shows_as_failed(engine: Engine) -> None
         seen = read_job(job.id or 0, session=session)
 
         assert seen.state == "failed"
-        assert seen.error == "Planlægningen stoppede uventet: den har ikke meldt sig i 30 sekunder."
+        assert stored_message(seen.error) == Message("job.stale", {"seconds": 30})
 
 
 def defunct_children() -> list[str]:
@@ -167,7 +168,7 @@ def test_a_killed_solve_shows_as_failed_within_seconds_and_leaves_no_defunct_pro
         failed = wait_for(engine, job.id or 0, ("failed",), 5)
 
         assert time.monotonic() - began < 5
-        assert failed.error == "Planlægningen stoppede uventet: processen endte (signal 9)."
+        assert stored_message(failed.error) == Message("job.process-ended", {"code": -9})
         time.sleep(0.5)
         assert defunct_children() == []
 
@@ -204,5 +205,5 @@ def test_a_job_that_fails_says_so_plainly_and_stores_nothing(
     with Session(engine) as session:
         job = start_solve(scenario_id, session=session, time_limit=2, background=False)
 
-        assert (job.state, job.plan_id, job.error) == ("failed", None, FAILED)
+        assert (job.state, job.plan_id, stored_message(job.error)) == ("failed", None, FAILED)
         assert session.exec(select(Plan)).all() == []

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from planner.db.models import Plan
 from planner.db.store import import_scenario, load_solution, save_plan
+from planner.formats.plan import DocumentError
 from planner.formats.scenario import parse_scenario
 from planner.plan.jobs import lock
 from planner.plan.repair import (
@@ -24,6 +25,7 @@ from planner.plan.repair import (
     whole_days,
 )
 from planner.plan.stored import locked_ids
+from planner.text.messages import Where
 from solver.problem import Message
 from tests.databases import BACKENDS, backend_engine, stored_plan_violations
 from tests.factories import package, scenario, team_class, therapist
@@ -57,7 +59,7 @@ def test_repair_plan_stores_a_checked_draft_with_the_locks_kept(engine) -> None:
         hits = plan_hits(plan, session=session, now=datetime(2026, 12, 7, 8))
         draft, repaired = repair_plan(plan, session=session, now=datetime(2026, 12, 7, 8))
 
-        assert hits == {"a0002": ("Terapeuten er fraværende",)}
+        assert hits == {"a0002": (Message("repair.therapist-absent"),)}
         assert [(m.appointment, m.action) for m in repaired.mends] == [("a0002", "substituted")]
         assert session.get(Plan, draft).status == "draft"  # type: ignore[union-attr]
         assert locked_ids(draft, session=session) == {"a0001", "a0002"}
@@ -97,4 +99,5 @@ def test_change_from_json_reads_offsets_and_whole_days() -> None:
     with pytest.raises(ChangeError) as refused:
         change_from_json({"room": "auning-b1", "from": "2026-12-09T12:00",
                           "to": "2026-12-09T11:00"}, problem)  # fmt: skip
-    assert refused.value.errors == ["to: sluttidspunktet skal ligge efter starttidspunktet."]
+    assert refused.value.found == [DocumentError(Where("to"), Message("change.end-before-start"))]
+    assert refused.value.errors == ["to: the end must be after the start."]
