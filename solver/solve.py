@@ -9,9 +9,11 @@ bound on them (`solver.bound`, `solver.explain`).
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,9 +22,10 @@ from ortools.sat.python import cp_model
 from solver.bound import relaxation_bound
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
 from solver.firstfit import Diary, first_fit, seed_diary
-from solver.lns import improve
+from solver.lns import improve, refine
 from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import Options, build_options, days_by_referral, start_target
+from solver.parts import Part, merge, part_draft, split
 from solver.problem import Appointment, Problem, Solution, Stats, Status, awaits_start
 from solver.rooms import assign_rooms
 from solver.routes import chain_home_visits
@@ -39,6 +42,8 @@ from solver.tentative import (
 START_SHARE = 0.05
 #: Share of the time limit given to the primary goals.
 PRIMARY_SHARE = 0.8
+#: The same where the secondary goals go by neighbourhoods too (the primary search needs more).
+PRIMARY_SHARE_LNS = 0.85
 #: Largest whole-week model (literals) solved at once; larger weeks go by neighbourhoods.
 WHOLE_MODEL_LIMIT = 60_000
 
@@ -81,30 +86,180 @@ def solve(
     workers: int = 2,
     progress: ProgressFn | None = None,
     optimise: bool = True,
+    processes: int = 1,
 ) -> Solution:
-    """The week's best plan found within the time limit (first fit only when `optimise` is off)."""
+    """The week's best plan found within the time limit (first fit only when `optimise` is off).
+
+    The week is planned part by part (`solver.parts`): parts share no therapist, room, class,
+    referral or citizen, so each is planned on its own and the plans and bounds add up. With
+    `processes` above 1 the parts are optimised side by side in that many processes.
+    """
     began = time.monotonic()
     options = build_options(problem)
     pinned = match_pinned(problem, options)
+    parts = split(problem, options)
+    starts = [start_part(part, part_draft(part, pinned)) for part in parts]
+    proven = sum(s.proven for s in starts)
+    tally = Tally([s.draft.placed() for s in starts], proven, progress, began)
+    tally.report("first-fit", -1, 0)
+    drafts = [s.draft for s in starts]
+    status: Status = "feasible"
+    if optimise:
+        # Less a little for rooms and explanations afterwards.
+        deadline = began + time_limit - max(0.5, 0.02 * time_limit)
+        plans = optimise_parts(parts, starts, pinned, deadline, workers, processes, tally)
+        drafts = [p.draft for p in plans]
+        status = "optimal" if all(p.optimal for p in plans) else "feasible"
+    bounds = dict.fromkeys((r.id for r in problem.referrals), 0)
+    for s in starts:
+        bounds.update(s.bounds)
+    draft = merge(parts, drafts)
+    return finish(problem, options, bounds, draft, status, pinned, proven, began)
+
+
+@dataclass
+class PartStart:
+    """A part before optimising: its per-referral bounds, its proven bound, its first fit."""
+
+    bounds: dict[str, int]
+    proven: int
+    draft: Tentative
+
+
+@dataclass
+class PartPlan:
+    """A part's best plan, and whether it is proven the best on every goal."""
+
+    draft: Tentative
+    optimal: bool
+
+
+def start_part(part: Part, pinned: Tentative) -> PartStart:
+    """Bounds and first fit of one part (pinned appointments in the part's terms)."""
+    problem, options = part.problem, part.options
     bounds = referral_bounds(problem, options)
     proven = static_bound(problem, options, bounds)
     diary = Diary(problem, options)
     seed_diary(diary, pinned)
-    draft = first_fit(problem, options, diary)
-    report(progress, "first-fit", draft.placed(), draft.placed(), proven, began)
-    if optimise:
-        starts = best_start(problem, options, pinned, START_SHARE * time_limit)
-        draft = max(draft, starts, key=Tentative.placed)
-    status: Status = "feasible"
-    if optimise:
-        # What is left after the bounds, less a little for rooms and explanations afterwards.
-        left = time_limit - (time.monotonic() - began) - max(0.5, 0.02 * time_limit)
-        primary, secondary = optimise_draft(
-            problem, options, bounds, draft, pinned, max(1.0, left), workers, progress, began
+    return PartStart(bounds, proven, first_fit(problem, options, diary))
+
+
+def optimise_part(
+    part: Part,
+    start: PartStart,
+    pinned: Tentative,
+    seconds: float,
+    workers: int,
+    progress: ProgressFn | None = None,
+    began: float | None = None,
+) -> PartPlan:
+    """The best plan of one part found in `seconds`: plain data in and out, for any process."""
+    problem, options = part.problem, part.options
+    now = time.monotonic()
+    began = now if began is None else began
+    if seconds < 1.0:
+        return PartPlan(start.draft, False)
+    starts = best_start(problem, options, pinned, START_SHARE * seconds)
+    draft = max(start.draft, starts, key=Tentative.placed)
+    left = seconds - (time.monotonic() - now)
+    primary, secondary = optimise_draft(
+        problem, options, start.bounds, draft, pinned, max(1.0, left), workers, progress, began
+    )
+    draft = (secondary or primary).draft
+    proven = primary_proven(problem, options, draft, start.proven)
+    return PartPlan(draft, overall_status(proven, secondary) == "optimal")
+
+
+def optimise_parts(
+    parts: list[Part],
+    starts: list[PartStart],
+    pinned: Tentative,
+    deadline: float,
+    workers: int,
+    processes: int,
+    tally: Tally,
+) -> list[PartPlan]:
+    """Each part optimised in a share of the time by its size; one after another, time a part
+    leaves over going to the next, or in `processes` processes at once."""
+    if processes > 1 and len(parts) > 1:
+        return optimise_in_processes(parts, starts, pinned, deadline, workers, processes, tally)
+    plans = []
+    left_size = sum(max(1, p.size) for p in parts)
+    for k, (part, start) in enumerate(zip(parts, starts, strict=True)):
+        share = max(1, part.size) / left_size
+        left_size -= max(1, part.size)
+        seconds = share * (deadline - time.monotonic())
+        plan = optimise_part(
+            part, start, part_draft(part, pinned), seconds, workers, tally.of(k), tally.began
         )
-        draft = (secondary or primary).draft
-        status = overall_status(primary_proven(problem, options, draft, proven), secondary)
-    return finish(problem, options, bounds, draft, status, pinned, proven, began)
+        tally.placed[k] = plan.draft.placed()
+        plans.append(plan)
+    return plans
+
+
+def optimise_in_processes(
+    parts: list[Part],
+    starts: list[PartStart],
+    pinned: Tentative,
+    deadline: float,
+    workers: int,
+    processes: int,
+    tally: Tally,
+) -> list[PartPlan]:
+    """The parts side by side in a pool of processes, each given time by its share of the work
+    a process has (a part never more than the time left)."""
+    context = multiprocessing.get_context("spawn")
+    total = sum(max(1, p.size) for p in parts)
+    per_process = max(1, workers // processes)
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        left = deadline - time.monotonic()
+        futures = [
+            pool.submit(
+                optimise_part,
+                part,
+                start,
+                part_draft(part, pinned),
+                min(left, left * processes * max(1, part.size) / total),
+                per_process,
+            )
+            for part, start in zip(parts, starts, strict=True)
+        ]
+        plans = []
+        for k, future in enumerate(futures):
+            plans.append(future.result())
+            tally.placed[k] = plans[-1].draft.placed()
+            tally.report("primary", -1, 0)
+    return plans
+
+
+class Tally:
+    """The week's figures while parts are planned: every part's best placed so far."""
+
+    def __init__(
+        self, placed: list[int], bound: int, progress: ProgressFn | None, began: float
+    ) -> None:
+        self.placed, self.bound, self.progress, self.began = placed, bound, progress, began
+
+    def report(self, stage: str, part: int, placed: int) -> None:
+        """A progress line: the part's new figure beside the others' best."""
+        total = sum(n for k, n in enumerate(self.placed) if k != part) + (
+            placed if part >= 0 else 0
+        )
+        report(self.progress, stage, total, total, self.bound, self.began)
+
+    def of(self, part: int) -> ProgressFn | None:
+        """The progress function a part reports through (its placed sessions become the week's)."""
+        if self.progress is None:
+            return None
+        progress = self.progress
+
+        def relay(p: Progress) -> None:
+            if p.stage == "secondary":
+                progress(p)
+            else:
+                self.report(p.stage, part, p.placed)
+
+        return relay
 
 
 def optimise_draft(
@@ -125,7 +280,7 @@ def optimise_draft(
     """
     now = time.monotonic()
     whole = model_size(options) <= WHOLE_MODEL_LIMIT
-    share = PRIMARY_SHARE if whole else 1.0
+    share = PRIMARY_SHARE if whole else PRIMARY_SHARE_LNS
 
     def better(plan: Tentative, placed: int) -> None:
         report(progress, "primary", placed, placed, 0, began)
@@ -135,8 +290,11 @@ def optimise_draft(
     )
     primary = Outcome(plan, cp_model.FEASIBLE, plan.placed(), None)
     left = time_limit - (time.monotonic() - now)
-    if not whole or left < 1.0:
+    if left < 1.0:
         return primary, None
+    if not whole:
+        refined = refine(problem, options, plan, pinned, bounds, time.monotonic() + left, workers)
+        return primary, Outcome(refined, cp_model.FEASIBLE, None, None)
     return primary, secondary_whole(
         problem, options, bounds, plan, pinned, left, workers, progress, began
     )
