@@ -56,6 +56,8 @@ def best_week(
     per_week = None
     if referral.team_class and not problem.team_class(referral.team_class).fixed:
         per_week = problem.team_class(referral.team_class).meetings_per_week
+    if not seats and referral.mode != "team":
+        return min(cap, len(own))  # one session a day on its own days: no order to keep
     days = sorted(own | seats)
     best = 0
     for choice in product((0, 1, 2), repeat=len(days)):
@@ -222,8 +224,8 @@ def competition_reasons(
     reasons = []
     others = [
         d
-        for r in problem.referrals
-        if r.citizen == referral.citizen and r.id != referral.id
+        for r in ledger.referrals_of[referral.citizen]
+        if r.id != referral.id
         for d in days.get(r.id, [])
     ]
     if others:
@@ -249,12 +251,16 @@ class Ledger:
     diary: Diary
     own: dict[str, list[Option]]
     seats: dict[str, list[int]]
+    referrals_of: dict[str, list[Referral]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def of(cls, problem: Problem, options: Options, draft: Tentative) -> Ledger:
         diary = Diary(problem, options)
         seed_diary(diary, draft)
-        return cls(diary, options.by_referral(), options.seats_by_referral())
+        ledger = cls(diary, options.by_referral(), options.seats_by_referral())
+        for r in problem.referrals:
+            ledger.referrals_of[r.citizen].append(r)
+        return ledger
 
 
 @dataclass

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from solver.options import Option, Options
-from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, opens_with_assessment
+from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, Room, opens_with_assessment
 from solver.rooms import max_concurrent
 from solver.tentative import Booking, HeldMeeting, Tentative
 
@@ -37,6 +37,7 @@ class Diary:
     held: dict[int, HeldMeeting] = field(default_factory=dict)
     class_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     popular: bool = False  # open a class meeting at the time most of its members can come
+    _session_rooms: dict[str, list[Room]] = field(default_factory=dict)
 
     # --- questions -----------------------------------------------------------------------------
 
@@ -58,6 +59,14 @@ class Diary:
             return False
         capacity = self.problem.room(room).capacity
         return max_concurrent([(s, e) for s, e, _ in overlapping]) < capacity
+
+    def session_rooms(self, centre: str) -> list[Room]:
+        """The centre's rooms for individual sessions, treatment rooms (smallest) first."""
+        if not self._session_rooms:
+            for r in sorted(self.problem.rooms, key=lambda r: (r.capacity, r.id)):
+                if r.kind in INDIVIDUAL_ROOM_KINDS:
+                    self._session_rooms.setdefault(r.centre, []).append(r)
+        return self._session_rooms.get(centre, [])
 
     def citizen_free(self, referral: Referral, day: int) -> bool:
         return day not in self.citizen_days[referral.citizen]
@@ -274,13 +283,7 @@ def try_option(diary: Diary, option: Option) -> bool:
 
 def free_room(diary: Diary, option: Option, start: int) -> str | None:
     """A treatment room if one is free, else a place in a hall."""
-    rooms = [
-        r
-        for r in diary.problem.rooms
-        if r.centre == option.centre and r.kind in INDIVIDUAL_ROOM_KINDS
-    ]
-    rooms.sort(key=lambda r: (r.capacity, r.id))
-    for room in rooms:
+    for room in diary.session_rooms(option.centre):
         if diary.room_free(room.id, option.day, start, start + option.minutes, alone=False):
             return room.id
     return None
