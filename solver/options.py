@@ -226,9 +226,7 @@ def referral_options(
     staff = staff or Staff(problem)
     kind = session_kind(referral)
     centres = [
-        c
-        for c in session_centres(problem, referral)
-        if kind != "individual" or c in staff.rooms
+        c for c in session_centres(problem, referral) if kind != "individual" or c in staff.rooms
     ]
     travel = {c: home_travel(problem, referral, c) if kind == "home" else 0 for c in centres}
     out = []
