@@ -1,10 +1,13 @@
-"""Plan a week: options, bounds, first fit, then CP-SAT in two stages, rooms and explanations.
+"""Plan a week: options, parts, bounds, first fit, then CP-SAT in two stages, rooms, reasons.
 
-Stage one maximises the primary goals (placed sessions, SUL §140 starts) by neighbourhood
-search (`solver.lns`); stage two keeps that result and maximises the secondary goals (contact
-therapist, the previous plan, seats, fair load) on one model of the whole week, when the week is
-small enough for one. The plan's objective is its placed sessions and its bound the proven upper
-bound on them (`solver.bound`, `solver.explain`).
+The week is split into independent parts (`solver.parts`: no therapist, room place, class,
+referral or citizen shared between them), each planned on its own in a share of the time by its
+size. Per part, stage one maximises the primary goals (placed sessions, SUL §140 starts) by
+neighbourhood search (`solver.lns`); stage two keeps that result and maximises the secondary
+goals (contact therapist, the previous plan, seats, fair load, compact days) on one model of the
+part when it is small enough for one, else by neighbourhoods too. The plan's objective is its
+placed sessions and its bound the sum of the parts' proven upper bounds on them
+(`solver.bound`, `solver.explain`).
 """
 
 from __future__ import annotations
