@@ -81,7 +81,9 @@ def intro_final_ok(referral: Referral, own: list[int], seats: list[int]) -> bool
         return False
     if referral.intro and any(not any(o < s for o in own) for s in seats):
         return False
-    return not (referral.final and any(not any(o > s for o in own) for s in seats))
+    # With both flags and a single individual session, that one is the intro: no re-test needed.
+    retest = referral.final and not (referral.intro and len(own) < 2)
+    return not (retest and any(not any(o > s for o in own) for s in seats))
 
 
 def course_start_ok(referral: Referral, own: list[int], seats: list[int]) -> bool:

@@ -217,11 +217,13 @@ def book_team_referral(
             return
         after, need = day, need - 1
     if referral.final and need >= 1:
-        # The week's last session must be the re-test: without one, no seat may be booked.
+        # The week's last session must be the re-test: without one, no seat may be booked,
+        # unless the intro is booked (with both, a single individual session is the intro).
         day = book_individual(diary, referral, own, after=after, before=99, latest=True)
-        if day is None:
+        if day is None and not referral.intro:
             return
-        before, need = day, need - 1
+        if day is not None:
+            before, need = day, need - 1
     book_seats(diary, referral, need, seat_meetings, after, before)
 
 
@@ -233,6 +235,10 @@ def book_more_seats(diary: Diary, referral: Referral, need: int, seat_meetings: 
         book_seats(diary, referral, need, seat_meetings, after=-1, before=99)
         return
     days = sorted(b.option.day for b in diary.draft.bookings if b.option.referral == referral.id)
+    if referral.intro and referral.final and len(days) == 1:
+        # The one individual session is the intro: seats after it, no re-test needed.
+        book_seats(diary, referral, need, seat_meetings, after=days[0], before=99)
+        return
     if len(days) < referral.intro + referral.final:
         return
     after = days[0] if referral.intro else -1

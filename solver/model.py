@@ -203,7 +203,13 @@ class PlanModel:
             if referral.intro:
                 self.model.add(seat <= sum(lit for d in days if d < day for lit in individual[d]))
             if referral.final:
-                self.model.add(seat <= sum(lit for d in days if d > day for lit in individual[d]))
+                later = sum(lit for d in days if d > day for lit in individual[d])
+                if referral.intro:
+                    # With both, a single individual session is the intro: seats need a re-test
+                    # after them only when there are two (seat + individual <= 2 + later).
+                    self.model.add(seat + sum(all_individual) <= 2 + later)
+                else:
+                    self.model.add(seat <= later)
 
     def course_start(self) -> None:
         """A centre referral that may take seats starts its course with an individual session.

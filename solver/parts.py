@@ -121,11 +121,14 @@ def make_part(
 
     own = [options.individual[i] for i in individual]
     held = [options.meetings[j] for j in meetings]
-    classes = tuple(c for c in problem.classes if mine("class", c.id))
-    centres = {o.centre for o in own} | {c.centre for c in classes}
     referrals = tuple(r for r in problem.referrals if mine("referral", r.id))
     referral_ids = {r.id for r in referrals}
-    class_ids = {c.id for c in classes}
+    # Its classes, and those its referrals name without a meeting they can join: a class with
+    # no meeting in this part is only data here (where its sessions are), not a shared resource.
+    named = {r.team_class for r in referrals if r.team_class}
+    classes = tuple(c for c in problem.classes if mine("class", c.id) or c.id in named)
+    centres = {o.centre for o in own} | {c.centre for c in classes}
+    class_ids = {c.id for c in classes if mine("class", c.id)}
 
     def belongs(a: object) -> bool:
         referral, team_class = getattr(a, "referral", None), getattr(a, "team_class", None)

@@ -426,6 +426,23 @@ def test_team_intro_comes_first_and_final_last():
     assert [a.kind for a in of(solution, "r000")] == ["individual", "team", "individual"]
 
 
+def test_team_intro_and_final_without_a_day_for_the_re_test_still_take_the_seat():
+    doc = team_week(1)
+    doc["referrals"][0].update(sessions_per_week=3, intro=True, final=True, session_minutes=75)
+    doc["referrals"][0]["exception"] = "intro and re-test week"
+    doc["citizens"][0]["available"] = {"mon": [["08:00", "16:00"]], "tue": [["10:00", "11:00"]]}
+    # The class meets Tuesday 10-11, where a 75-minute session does not fit: Monday's intro,
+    # Tuesday's seat, and no day for a re-test. With both flags a single individual session is
+    # the intro (team-intro-final), so the seat is allowed.
+    for optimise in (False, True):
+        solution = plan(doc, optimise=optimise)
+        assert [(a.kind, a.day.day) for a in of(solution, "r000")] == [
+            ("individual", 7),
+            ("team", 8),
+        ]
+        assert solution.stats.placed_bound == 2
+
+
 def test_team_intro_and_class_share_the_only_therapist():
     doc = team_week(1)
     doc["referrals"][0].update(intro=True)
