@@ -295,10 +295,10 @@ def write_json(path: Path, doc: dict) -> None:
 class ProgressLine:
     """Live progress on stderr: sessions placed, the proven bound on them, elapsed seconds.
 
-    Stage two (contact therapist, previous plan, fair load) keeps what stage one placed, so its
-    lines say what it works on instead of an objective number; `finish` prints the plan's own
-    count last, so the final line and the summary always agree (rooms and the refill after
-    stage two can still change it).
+    Stage two (contact therapist, previous plan, fair load, compact days) keeps what stage one
+    placed, so its lines say what it works on instead of an objective number; `finish` prints the
+    plan's own count last, so the final line and the summary always agree (rooms and the refill
+    after stage two can still change it).
     """
 
     def __init__(self) -> None:
@@ -316,7 +316,9 @@ class ProgressLine:
             return
         self.last = now
         if p.stage == "secondary":
-            self.line(p.seconds, "refining", "contact therapist, previous plan, fair load")
+            self.line(
+                p.seconds, "refining", "contact therapist, previous plan, fair load, compact days"
+            )
         else:
             self.line(p.seconds, STAGE_WORDS.get(p.stage, p.stage), self.counts(self.placed))
 

@@ -213,7 +213,7 @@ def refine_area(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
-    tune(solver)
+    tune(solver, lp=True)
     status = solver.solve(model.model)
     optimal = status == cp_model.OPTIMAL
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or before is None:

@@ -353,7 +353,11 @@ class PlanModel:
         end of the last (travel included), summed; and the most that sum can be.
 
         A day with nothing in it spans nothing. The sum is what the goal keeps low: the same
-        sessions with fewer idle stretches between them.
+        sessions with fewer idle stretches between them. Things that begin (or end) at the same
+        moment overlap, so at most one of them is under way (therapist-overlap): their literals'
+        sum is 0 or 1, and one linear constraint per moment says "first no later than this, if
+        anything begins now" (the same for the end), which keeps the model small and its linear
+        relaxation useful.
         """
         slot = self.problem.slot_minutes
         spans, most = [], 0
@@ -363,9 +367,17 @@ class PlanModel:
             first = self.model.new_int_var(low, high, f"first[{t},{d}]")
             last = self.model.new_int_var(low, high, f"last[{t},{d}]")
             self.model.add(last >= first)
+            begins: dict[int, list] = defaultdict(list)
+            ends: dict[int, list] = defaultdict(list)
             for begin, end, lit in items:
-                self.model.add(slot * first <= begin).only_enforce_if(lit)
-                self.model.add(slot * last >= end).only_enforce_if(lit)
+                begins[begin].append(lit)
+                ends[end].append(lit)
+            for begin, lits in begins.items():
+                room = high * slot - begin  # how much later `first` may be when nothing begins
+                under_way = cp_model.LinearExpr.sum(lits)
+                self.model.add(slot * first + room * under_way <= begin + room)
+            for end, lits in ends.items():
+                self.model.add(slot * last >= end * cp_model.LinearExpr.sum(lits))
             self.spans[(t, d)] = (first, last, low)
             spans.append(last - first)
             most += high - low

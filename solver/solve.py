@@ -369,8 +369,9 @@ def run_stage(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, seconds)
     solver.parameters.num_workers = workers
-    # Probing and symmetry detection cost more presolve time than they repay on these models.
-    tune(solver)
+    # Probing and symmetry detection cost more presolve time than they repay on these models;
+    # the LP worker proves the secondary goals (compact days most) where search alone does not.
+    tune(solver, lp=True)
     callback = ProgressCallback(goal, stage, progress, began)
     result = solver.solve(plan.model, callback)
     if result not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
