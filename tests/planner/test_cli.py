@@ -207,7 +207,8 @@ def test_solve_time_limit_0_exits_2_and_writes_no_plan(tmp_path):
     result = run("solve", str(scenario), "-o", str(plan), "--time-limit", "0")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Bad options (1 error):\n  - --time-limit must be above 0, --workers and --processes at least 1\n"
+        "Bad options (1 error):\n"
+        "  - --time-limit must be above 0, --workers and --processes at least 1\n"
     )
     assert plan.exists() is False
 
@@ -321,7 +322,9 @@ def test_generate_unknown_scale_exits_2(tmp_path):
     path = tmp_path / "generated.json"
     done = run_process("generate", "--scale", "X", "-o", str(path))
     assert done.returncode == 2
-    assert done.stderr == "Bad options (1 error):\n  - --scale must be one of S, M, L, XL, not 'X'\n"
+    assert done.stderr == (
+        "Bad options (1 error):\n  - --scale must be one of S, M, L, XL, not 'X'\n"
+    )
     assert "Traceback" not in done.stderr
     assert path.exists() is False
 

@@ -195,9 +195,10 @@ def two_neighbours_at_home() -> dict:
 def test_home_visits_in_a_row_are_driven_as_a_route():
     solution = plan(two_neighbours_at_home())
     first, second = sorted(solution.appointments, key=lambda a: a.start)
-    # Centre -> first home (16 min), next door (1 min), back to the centre (16 min).
-    assert (first.travel_before, first.travel_after) == (16, 0)
-    assert (second.travel_before, second.travel_after) == (1, 17)
+    # Centre -> first home (16 or 17 min: either may come first), next door (1 min), back to
+    # the centre from the other (17 or 16 min).
+    legs = (first.travel_before, first.travel_after, second.travel_before, second.travel_after)
+    assert legs in ((16, 0, 1, 17), (17, 0, 1, 16))
     assert driving_minutes(list(solution.appointments)) == 34  # round trips: 16+16+17+17
 
 
