@@ -62,19 +62,24 @@ def solve(
     output: Annotated[Path, typer.Option("-o", "--output", help="where to write plan/1")],
     time_limit: Annotated[float, typer.Option(help="seconds the optimiser may use")] = 30.0,
     workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = 2,
+    processes: Annotated[
+        int, typer.Option(help="independent parts of the week optimised side by side")
+    ] = 1,
 ) -> None:
     """Plan the week of SCENARIO and write the plan/1 document to OUTPUT."""
     from solver.solve import PinnedError
     from solver.solve import solve as solve_week
 
-    if time_limit <= 0 or workers < 1:
-        raise fail(["--time-limit must be above 0 and --workers at least 1"], "Bad options")
+    if time_limit <= 0 or workers < 1 or processes < 1:
+        raise fail(
+            ["--time-limit must be above 0, --workers and --processes at least 1"], "Bad options"
+        )
     if not output.parent.is_dir():
         raise fail([f"-o {output}: the folder {output.parent} does not exist"], "Bad options")
     problem = read_scenario(scenario)
     progress = ProgressLine()
     try:
-        solution = solve_week(problem, time_limit, workers, progress=progress)
+        solution = solve_week(problem, time_limit, workers, progress=progress, processes=processes)
     except PinnedError as e:
         raise fail(e.errors, "Pinned appointments cannot be kept") from None
     progress.finish(solution)
@@ -102,7 +107,7 @@ def check(scenario: Path, plan: Path) -> None:
 
 @app.command()
 def generate(
-    scale: Annotated[str, typer.Option(help="S, M or L")] = "S",
+    scale: Annotated[str, typer.Option(help="S, M, L or XL")] = "S",
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
     shape: Annotated[
         str,
@@ -136,9 +141,12 @@ def bench(
     ] = "usual",
     seeds: Annotated[str, typer.Option(help="comma-separated generator seeds")] = "1",
     time_limit: Annotated[
-        float | None, typer.Option(help="seconds per solve (default: S 30, M 60, L 180)")
+        float | None, typer.Option(help="seconds per solve (default: S 30, M 60, L 180, XL 900)")
     ] = None,
     workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = 2,
+    processes: Annotated[
+        int, typer.Option(help="independent parts of a week optimised side by side")
+    ] = 1,
 ) -> None:
     """First fit against the optimiser on generated weeks, as a table per week and a summary
     per scale and shape (median and worst gap)."""
@@ -158,10 +166,18 @@ def bench(
     except ValueError:
         errors.append(f"--seeds must be whole numbers separated by commas, not {seeds!r}")
         numbers = []
+    if processes < 1:
+        errors.append("--processes must be at least 1")
     if errors:
         raise fail(errors, "Bad options")
     rows = run_bench(
-        names, kinds, numbers, time_limit, workers, echo=lambda line: typer.echo(line, err=True)
+        names,
+        kinds,
+        numbers,
+        time_limit,
+        workers,
+        echo=lambda line: typer.echo(line, err=True),
+        processes=processes,
     )
     print_table(rows, typer.echo)
 
@@ -169,7 +185,7 @@ def bench(
 @app.command()
 def simulate(
     weeks: Annotated[int, typer.Option(help="how many weeks to run")] = 12,
-    scale: Annotated[str, typer.Option(help="XS, S, M or L")] = "S",
+    scale: Annotated[str, typer.Option(help="XS, S, M, L or XL")] = "S",
     seed: Annotated[int, typer.Option(help="random seed (the same seed, the same run)")] = 1,
     db: Annotated[
         Path | None, typer.Option("--db", help="SQLite file to keep the run in (default: none)")
@@ -279,10 +295,10 @@ def write_json(path: Path, doc: dict) -> None:
 class ProgressLine:
     """Live progress on stderr: sessions placed, the proven bound on them, elapsed seconds.
 
-    Stage two (contact therapist, previous plan, fair load) keeps what stage one placed, so its
-    lines say what it works on instead of an objective number; `finish` prints the plan's own
-    count last, so the final line and the summary always agree (rooms and the refill after
-    stage two can still change it).
+    Stage two (contact therapist, previous plan, fair load, compact days) keeps what stage one
+    placed, so its lines say what it works on instead of an objective number; `finish` prints the
+    plan's own count last, so the final line and the summary always agree (rooms and the refill
+    after stage two can still change it).
     """
 
     def __init__(self) -> None:
@@ -300,7 +316,9 @@ class ProgressLine:
             return
         self.last = now
         if p.stage == "secondary":
-            self.line(p.seconds, "refining", "contact therapist, previous plan, fair load")
+            self.line(
+                p.seconds, "refining", "contact therapist, previous plan, fair load, compact days"
+            )
         else:
             self.line(p.seconds, STAGE_WORDS.get(p.stage, p.stage), self.counts(self.placed))
 

@@ -16,7 +16,9 @@ places, and the order of a course (a seat after an individual assessment, before
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from ortools.linear_solver import pywraplp
@@ -44,10 +46,25 @@ def relaxation_bound(problem: Problem, options: Options, caps: dict[str, int]) -
     add_therapist_energy(problem, options, lp, x, leads)
     add_room_energy(problem, options, lp, x)
     add_course_order(problem, options, lp, x, seat)
-    lp.Maximize(sum(x) + sum(seat.values()))
+    objective = lp.Objective()
+    for var in [*x, *seat.values()]:
+        objective.SetCoefficient(var, 1)
+    objective.SetMaximization()
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     return math.floor(lp.Objective().Value() + 1e-6)
+
+
+def at_most(lp: Any, terms: Iterable[tuple[float, Any]], upper: float) -> None:
+    """sum(coefficient * variable) <= upper, set coefficient by coefficient: the natural API's
+    expression objects cost more than the solve on a large week."""
+    constraint = lp.Constraint(-lp.infinity(), upper)
+    for coefficient, var in terms:  # each variable once in every caller
+        constraint.SetCoefficient(var, coefficient)
+
+
+def ones(variables: Iterable[Any]) -> Iterable[tuple[float, Any]]:
+    return ((1.0, v) for v in variables)
 
 
 def seat_keys(options: Options) -> list[tuple[str, int]]:
@@ -64,13 +81,14 @@ def add_referral_limits(problem, options, caps, lp, x, seat) -> None:
     per_referral: dict[str, list] = defaultdict(list)
     per_citizen_day: dict[tuple[str, int], list] = defaultdict(list)
     for (r, d), terms in per_day.items():
-        lp.Add(sum(terms) <= 1)
+        at_most(lp, ones(terms), 1)
         per_referral[r] += terms
         per_citizen_day[(problem.referral(r).citizen, d)] += terms
     for r, terms in per_referral.items():
-        lp.Add(sum(terms) <= caps[r])
+        at_most(lp, ones(terms), caps[r])
     for terms in per_citizen_day.values():
-        lp.Add(sum(terms) <= 1)
+        if len(terms) > 1:
+            at_most(lp, ones(terms), 1)
 
 
 def add_meeting_limits(problem, options, lp, seat, held, leads) -> None:
@@ -80,18 +98,21 @@ def add_meeting_limits(problem, options, lp, seat, held, leads) -> None:
     for j, m in enumerate(options.meetings):
         team_class = problem.team_class(m.team_class)
         size = min(team_class.capacity, max(problem.room(r).capacity for r in m.rooms))
-        lp.Add(sum(seat[(r, j)] for r in m.seats) <= size * held[j])
+        at_most(lp, [(1.0, seat[(r, j)]) for r in m.seats] + [(-size, held[j])], 0)
         for r in m.seats:
-            lp.Add(seat[(r, j)] <= held[j])
-        lp.Add(sum(leads[(j, t)] for t in m.instructors) == held[j])
+            at_most(lp, [(1.0, seat[(r, j)]), (-1.0, held[j])], 0)
+        leading = lp.Constraint(0, 0)
+        for t in m.instructors:
+            leading.SetCoefficient(leads[(j, t)], 1)
+        leading.SetCoefficient(held[j], -1)
         per_class_day[(m.team_class, m.day)].append(held[j])
         per_class[m.team_class].append(held[j])
     for terms in per_class_day.values():
-        lp.Add(sum(terms) <= 1)
+        at_most(lp, ones(terms), 1)
     for class_id, terms in per_class.items():
         per_week = problem.team_class(class_id).meetings_per_week
         if per_week is not None:
-            lp.Add(sum(terms) <= per_week)
+            at_most(lp, ones(terms), per_week)
 
 
 def add_therapist_energy(problem, options, lp, x, leads) -> None:
@@ -105,15 +126,15 @@ def add_therapist_energy(problem, options, lp, x, leads) -> None:
         work[(t, m.day)].append((m.start, m.end, m.end - m.start, var))
     for (t, d), items in work.items():
         hours = problem.therapist(t).hours.get(problem.days[d].weekday, ())
+        within = Within(items)
         for a, b in stretches(items):
-            inside = [(w, v) for begin, end, w, v in items if a <= begin and end <= b]
-            add_stretch(lp, inside, windows_inside(hours, a, b))
+            add_stretch(lp, within(a, b), windows_inside(hours, a, b))
     week: dict[str, list] = defaultdict(list)
     for (t, _), items in work.items():
-        week[t] += [w * v for *_, w, v in items]
+        week[t] += [(w, v) for *_, w, v in items]
     for t in problem.therapists:
         if t.max_minutes is not None and week[t.id]:
-            lp.Add(sum(week[t.id]) <= t.max_minutes)
+            at_most(lp, week[t.id], t.max_minutes)
 
 
 def add_room_energy(problem, options, lp, x) -> None:
@@ -129,9 +150,9 @@ def add_room_energy(problem, options, lp, x) -> None:
             begin, end = min(o.starts), max(o.starts) + o.minutes
             work[(o.centre, o.day)].append((begin, end, o.minutes, x[i]))
     for (centre, _), items in work.items():
+        within = Within(items)
         for a, b in stretches(items):
-            inside = [(w, v) for begin, end, w, v in items if a <= begin and end <= b]
-            add_stretch(lp, inside, [b - a] * places[centre])
+            add_stretch(lp, within(a, b), [b - a] * places[centre])
 
 
 def add_course_order(problem, options, lp, x, seat) -> None:
@@ -145,15 +166,17 @@ def add_course_order(problem, options, lp, x, seat) -> None:
         referral = problem.referral(r)
         day = options.meetings[j].day
         if opens_with_assessment(referral):
-            lp.Add(var <= sum(v for d in days if d < day for v in own.get((r, d), [])))
+            earlier = [(-1.0, v) for d in days if d < day for v in own.get((r, d), [])]
+            at_most(lp, [(1.0, var), *earlier], 0)
         # With both flags a single individual session is the intro: seats need no re-test then.
         if referral.mode == "team" and referral.final and not referral.intro:
-            lp.Add(var <= sum(v for d in days if d > day for v in own.get((r, d), [])))
+            later = [(-1.0, v) for d in days if d > day for v in own.get((r, d), [])]
+            at_most(lp, [(1.0, var), *later], 0)
     for referral in problem.referrals:
         if referral.mode == "team":
             terms = [v for d in days for v in own.get((referral.id, d), [])]
             if len(terms) > int(referral.intro) + int(referral.final):
-                lp.Add(sum(terms) <= int(referral.intro) + int(referral.final))
+                at_most(lp, ones(terms), int(referral.intro) + int(referral.final))
 
 
 def add_stretch(lp, inside: list[tuple[int, Any]], lanes: list[int]) -> None:
@@ -167,13 +190,35 @@ def add_stretch(lp, inside: list[tuple[int, Any]], lanes: list[int]) -> None:
     if not inside:
         return
     if sum(w for w, _ in inside) > sum(lanes):
-        lp.Add(sum(w * v for w, v in inside) <= sum(lanes))
+        at_most(lp, inside, sum(lanes))
     shortest = min(w for w, _ in inside)
     if shortest <= 0:
         return
     most = sum(lane // shortest for lane in lanes)
     if len(inside) > most:
-        lp.Add(sum(v for _, v in inside) <= most)
+        at_most(lp, ones(v for _, v in inside), most)
+
+
+class Within:
+    """The items of one therapist's or centre's day that lie inside a stretch, found by spans:
+    items with the same span are looked at once, spans in order of where they begin."""
+
+    def __init__(self, items: list[tuple[int, int, int, Any]]) -> None:
+        groups: dict[tuple[int, int], list[tuple[int, Any]]] = defaultdict(list)
+        for begin, end, w, v in items:
+            groups[(begin, end)].append((w, v))
+        self.spans = sorted(groups)
+        self.begins = [b for b, _ in self.spans]
+        self.groups = groups
+
+    def __call__(self, a: int, b: int) -> list[tuple[int, Any]]:
+        inside: list[tuple[int, Any]] = []
+        for span in self.spans[bisect_left(self.begins, a) :]:
+            if span[0] > b:
+                break
+            if span[1] <= b:
+                inside += self.groups[span]
+        return inside
 
 
 def span(o: Option) -> tuple[int, int]:

@@ -56,6 +56,8 @@ def best_week(
     per_week = None
     if referral.team_class and not problem.team_class(referral.team_class).fixed:
         per_week = problem.team_class(referral.team_class).meetings_per_week
+    if not seats and referral.mode != "team":
+        return min(cap, len(own))  # one session a day on its own days: no order to keep
     days = sorted(own | seats)
     best = 0
     for choice in product((0, 1, 2), repeat=len(days)):
@@ -79,7 +81,9 @@ def intro_final_ok(referral: Referral, own: list[int], seats: list[int]) -> bool
         return False
     if referral.intro and any(not any(o < s for o in own) for s in seats):
         return False
-    return not (referral.final and any(not any(o > s for o in own) for s in seats))
+    # With both flags and a single individual session, that one is the intro: no re-test needed.
+    retest = referral.final and not (referral.intro and len(own) < 2)
+    return not (retest and any(not any(o > s for o in own) for s in seats))
 
 
 def course_start_ok(referral: Referral, own: list[int], seats: list[int]) -> bool:
@@ -222,8 +226,8 @@ def competition_reasons(
     reasons = []
     others = [
         d
-        for r in problem.referrals
-        if r.citizen == referral.citizen and r.id != referral.id
+        for r in ledger.referrals_of[referral.citizen]
+        if r.id != referral.id
         for d in days.get(r.id, [])
     ]
     if others:
@@ -249,12 +253,16 @@ class Ledger:
     diary: Diary
     own: dict[str, list[Option]]
     seats: dict[str, list[int]]
+    referrals_of: dict[str, list[Referral]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def of(cls, problem: Problem, options: Options, draft: Tentative) -> Ledger:
         diary = Diary(problem, options)
         seed_diary(diary, draft)
-        return cls(diary, options.by_referral(), options.seats_by_referral())
+        ledger = cls(diary, options.by_referral(), options.seats_by_referral())
+        for r in problem.referrals:
+            ledger.referrals_of[r.citizen].append(r)
+        return ledger
 
 
 @dataclass

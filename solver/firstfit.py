@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from solver.options import Option, Options
-from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, opens_with_assessment
+from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, Room, opens_with_assessment
 from solver.rooms import max_concurrent
 from solver.tentative import Booking, HeldMeeting, Tentative
 
@@ -37,6 +37,7 @@ class Diary:
     held: dict[int, HeldMeeting] = field(default_factory=dict)
     class_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     popular: bool = False  # open a class meeting at the time most of its members can come
+    _session_rooms: dict[str, list[Room]] = field(default_factory=dict)
 
     # --- questions -----------------------------------------------------------------------------
 
@@ -58,6 +59,14 @@ class Diary:
             return False
         capacity = self.problem.room(room).capacity
         return max_concurrent([(s, e) for s, e, _ in overlapping]) < capacity
+
+    def session_rooms(self, centre: str) -> list[Room]:
+        """The centre's rooms for individual sessions, treatment rooms (smallest) first."""
+        if not self._session_rooms:
+            for r in sorted(self.problem.rooms, key=lambda r: (r.capacity, r.id)):
+                if r.kind in INDIVIDUAL_ROOM_KINDS:
+                    self._session_rooms.setdefault(r.centre, []).append(r)
+        return self._session_rooms.get(centre, [])
 
     def citizen_free(self, referral: Referral, day: int) -> bool:
         return day not in self.citizen_days[referral.citizen]
@@ -208,11 +217,13 @@ def book_team_referral(
             return
         after, need = day, need - 1
     if referral.final and need >= 1:
-        # The week's last session must be the re-test: without one, no seat may be booked.
+        # The week's last session must be the re-test: without one, no seat may be booked,
+        # unless the intro is booked (with both, a single individual session is the intro).
         day = book_individual(diary, referral, own, after=after, before=99, latest=True)
-        if day is None:
+        if day is None and not referral.intro:
             return
-        before, need = day, need - 1
+        if day is not None:
+            before, need = day, need - 1
     book_seats(diary, referral, need, seat_meetings, after, before)
 
 
@@ -224,6 +235,10 @@ def book_more_seats(diary: Diary, referral: Referral, need: int, seat_meetings: 
         book_seats(diary, referral, need, seat_meetings, after=-1, before=99)
         return
     days = sorted(b.option.day for b in diary.draft.bookings if b.option.referral == referral.id)
+    if referral.intro and referral.final and len(days) == 1:
+        # The one individual session is the intro: seats after it, no re-test needed.
+        book_seats(diary, referral, need, seat_meetings, after=days[0], before=99)
+        return
     if len(days) < referral.intro + referral.final:
         return
     after = days[0] if referral.intro else -1
@@ -274,13 +289,7 @@ def try_option(diary: Diary, option: Option) -> bool:
 
 def free_room(diary: Diary, option: Option, start: int) -> str | None:
     """A treatment room if one is free, else a place in a hall."""
-    rooms = [
-        r
-        for r in diary.problem.rooms
-        if r.centre == option.centre and r.kind in INDIVIDUAL_ROOM_KINDS
-    ]
-    rooms.sort(key=lambda r: (r.capacity, r.id))
-    for room in rooms:
+    for room in diary.session_rooms(option.centre):
         if diary.room_free(room.id, option.day, start, start + option.minutes, alone=False):
             return room.id
     return None

@@ -152,6 +152,80 @@ def improve(
     return plan
 
 
+def refine(
+    problem: Problem,
+    options: Options,
+    plan: Tentative,
+    pinned: Tentative,
+    bounds: dict[str, int],
+    deadline: float,
+    workers: int,
+) -> Tentative:
+    """The secondary goals (contact therapist, previous plan, seats, fair load, compact days)
+    one neighbourhood at a time, every placed session and SUL §140 start kept.
+
+    The whole week is in every sub-model (what lies outside the neighbourhood fixed), so the
+    sub-model's objective is the week's: a part-plan is kept when it beats the plan it started
+    from and its sessions all get rooms. Rounds go over one centre on one day, then two days.
+    """
+    width = 1
+    while time.monotonic() < deadline - 0.5 and width <= len(problem.days):
+        gained = False
+        for area in neighbourhoods(problem, options, width):
+            left = deadline - time.monotonic()
+            if left < 0.5:
+                return plan
+            better, _ = refine_area(
+                problem, options, plan, pinned, bounds, area, min(left, AREA_SECONDS), workers
+            )
+            if better is not None:
+                plan, gained = better, True
+        if not gained:
+            width += 1  # this width is done; more days at once can still move things
+    return plan
+
+
+def refine_area(
+    problem: Problem,
+    options: Options,
+    plan: Tentative,
+    pinned: Tentative,
+    bounds: dict[str, int],
+    area: Neighbourhood,
+    seconds: float,
+    workers: int,
+) -> tuple[Tentative | None, bool]:
+    """A plan better on the secondary goals that changes only this neighbourhood and places
+    as much (None if none found), and whether the neighbourhood is proven as good as it gets."""
+    sub, fixed = sub_options(problem, options, plan, area)
+    if not any((o.centre, o.day) in area.cells for o in sub.individual) and not any(
+        m.seats and (problem.team_class(m.team_class).centre, m.day) in area.cells
+        for m in sub.meetings
+    ):
+        return None, True
+    model = PlanModel(problem, sub, bounds).build()
+    model.fix(fixed)
+    model.fix(pinned_in_area(pinned, fixed))
+    model.keep_primary(plan)
+    model.model.maximize(model.secondary_goal().expr)
+    model.hint(plan)
+    before = model.hinted_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    tune(solver, lp=True)
+    status = solver.solve(model.model)
+    optimal = status == cp_model.OPTIMAL
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or before is None:
+        return None, optimal
+    if solver.objective_value <= before + 0.5:
+        return None, optimal
+    better = model.read(solver)
+    if better.placed() < plan.placed() or not rooms_fit(problem, options, better, pinned, area):
+        return None, optimal
+    return better, optimal
+
+
 def crossings(
     problem: Problem, options: Options, plan: Tentative, bounds: dict[str, int]
 ) -> list[Neighbourhood]:

@@ -83,6 +83,8 @@ class PlanModel:
         # Auxiliary literals, kept to give them hint values.
         self.aux_at: dict[tuple[str, int, str], cp_model.IntVar] = {}
         self.aux_any: dict[int, tuple[cp_model.IntVar, str, set[int]]] = {}
+        # (therapist, day) -> (first slot, last slot) of their day, when compact days are a goal.
+        self.spans: dict[tuple[str, int], tuple[cp_model.IntVar, cp_model.IntVar, int]] = {}
 
     # --- variables ---------------------------------------------------------------------------
 
@@ -201,7 +203,13 @@ class PlanModel:
             if referral.intro:
                 self.model.add(seat <= sum(lit for d in days if d < day for lit in individual[d]))
             if referral.final:
-                self.model.add(seat <= sum(lit for d in days if d > day for lit in individual[d]))
+                later = sum(lit for d in days if d > day for lit in individual[d])
+                if referral.intro:
+                    # With both, a single individual session is the intro: seats need a re-test
+                    # after them only when there are two (seat + individual <= 2 + later).
+                    self.model.add(seat + sum(all_individual) <= 2 + later)
+                else:
+                    self.model.add(seat <= later)
 
     def course_start(self) -> None:
         """A centre referral that may take seats starts its course with an individual session.
@@ -323,19 +331,57 @@ class PlanModel:
         return Goal(expr, weights[0])
 
     def secondary_goal(self) -> Goal:
-        """Goals 3-5: contact therapist kept, previous plan kept, seats preferred, fair load."""
+        """Goals 3-5: contact therapist kept, previous plan kept, and as goal 5 seats preferred,
+        fair load and compact days (one seat, a thousandth of the largest load and a slot less
+        of a therapist's day weigh the same)."""
         contact = self._contact_literals()
         kept = self._kept_literals()
         seats = [
             lit for (r, _), lit in self.seat.items() if self.problem.referral(r).mode == "centre"
         ]
-        weights = strict_weights(len(contact), len(kept), len(seats) + LOAD_SCALE)
+        spread, most = self._day_spans()
+        weights = strict_weights(len(contact), len(kept), len(seats) + LOAD_SCALE + most)
         expr = (
             weights[0] * sum(contact)
             + weights[1] * sum(kept)
-            + weights[2] * (sum(seats) + LOAD_SCALE - self._largest_load())
+            + weights[2] * (sum(seats) + LOAD_SCALE - self._largest_load() + most - spread)
         )
         return Goal(expr, 0)
+
+    def _day_spans(self) -> tuple[cp_model.LinearExpr, int]:
+        """Compact days: per therapist and day, the slots from the first thing they do to the
+        end of the last (travel included), summed; and the most that sum can be.
+
+        A day with nothing in it spans nothing. The sum is what the goal keeps low: the same
+        sessions with fewer idle stretches between them. Things that begin (or end) at the same
+        moment overlap, so at most one of them is under way (therapist-overlap): their literals'
+        sum is 0 or 1, and one linear constraint per moment says "first no later than this, if
+        anything begins now" (the same for the end), which keeps the model small and its linear
+        relaxation useful.
+        """
+        slot = self.problem.slot_minutes
+        spans, most = [], 0
+        for (t, d), items in sorted(self.busy.items()):
+            low = min(b for b, _, _ in items) // slot
+            high = -(-max(e for _, e, _ in items) // slot)
+            first = self.model.new_int_var(low, high, f"first[{t},{d}]")
+            last = self.model.new_int_var(low, high, f"last[{t},{d}]")
+            self.model.add(last >= first)
+            begins: dict[int, list] = defaultdict(list)
+            ends: dict[int, list] = defaultdict(list)
+            for begin, end, lit in items:
+                begins[begin].append(lit)
+                ends[end].append(lit)
+            for begin, lits in begins.items():
+                room = high * slot - begin  # how much later `first` may be when nothing begins
+                under_way = cp_model.LinearExpr.sum(lits)
+                self.model.add(slot * first + room * under_way <= begin + room)
+            for end, lits in ends.items():
+                self.model.add(slot * last >= end * cp_model.LinearExpr.sum(lits))
+            self.spans[(t, d)] = (first, last, low)
+            spans.append(last - first)
+            most += high - low
+        return cp_model.LinearExpr.sum(spans), most
 
     def keep_primary(self, draft: Tentative) -> None:
         """Whatever else changes: no fewer sessions, SUL §140 starts or starts in time."""
@@ -456,6 +502,44 @@ class PlanModel:
         for lit, referral, wanted in self.aux_any.values():
             self.model.add_hint(lit, bool(days[referral] & wanted))
         self.model.add_hint(self.load, self._draft_load(draft))
+        self._hint_spans(draft)
+
+    def _hint_spans(self, draft: Tentative) -> None:
+        """The first and last slot of each therapist's day in the draft (compact days)."""
+        if not self.spans:
+            return
+        slot = self.problem.slot_minutes
+        stretch: dict[tuple[str, int], list[int]] = {}
+        for b in draft.bookings:
+            o = b.option
+            begin, end = b.start - o.travel_before, b.start + o.minutes + o.travel_after
+            stretch.setdefault((o.therapist, o.day), []).extend((begin, end))
+        for held in draft.meetings:
+            m = self.options.meetings[held.meeting]
+            stretch.setdefault((held.instructor, m.day), []).extend((m.start, m.end))
+        for key, (first, last, empty) in self.spans.items():
+            times = stretch.get(key)
+            if times:
+                low, high = min(times) // slot, -(-max(times) // slot)
+            else:
+                low = high = empty
+            self.model.add_hint(first, low)
+            self.model.add_hint(last, high)
+
+    def hinted_objective(self) -> float | None:
+        """The objective's value at the hint (None when some objective variable has no hint):
+        what a solve must beat to be better than the draft it started from."""
+        proto = self.model.proto
+        hint = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
+        objective = proto.objective
+        total = objective.offset
+        for var, coeff in zip(objective.vars, objective.coeffs, strict=True):
+            index = var if var >= 0 else -var - 1
+            if index not in hint:
+                return None
+            value = hint[index] if var >= 0 else 1 - hint[index]  # a negated literal
+            total += coeff * value
+        return (objective.scaling_factor or 1.0) * total
 
     def _draft_load(self, draft: Tentative) -> int:
         """The largest load of the draft, as `_largest_load` measures it."""

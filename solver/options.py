@@ -109,12 +109,48 @@ def build_options(problem: Problem) -> Options:
     """Every option of every referral and every possible class meeting of the week."""
     options = Options()
     options.requested = {r.id: requested_sessions(problem, r) for r in problem.referrals}
+    staff = Staff(problem)
     for referral in problem.referrals:
         if options.requested[referral.id] > 0:
-            options.individual.extend(referral_options(problem, referral))
+            options.individual.extend(referral_options(problem, referral, staff))
+    members = members_by_class(problem)
     for team_class in problem.classes:
-        options.meetings.extend(meeting_options(problem, team_class))
+        options.meetings.extend(
+            meeting_options(problem, team_class, staff, members.get(team_class.id, []))
+        )
     return options
+
+
+class Staff:
+    """The week's therapists indexed the ways options are built: by centre and qualification,
+    and each one's working windows per centre and day, worked out once."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.at_centre: dict[str, list[Therapist]] = defaultdict(list)
+        for t in problem.therapists:
+            for c in t.centres:
+                self.at_centre[c].append(t)
+        self.qualified: dict[tuple[str, str, frozenset[str]], list[Therapist]] = {}
+        self.windows: dict[tuple[str, int, str], list[Window]] = {}
+        self.rooms = {r.centre for r in problem.rooms if r.kind in INDIVIDUAL_ROOM_KINDS}
+
+    def who(self, centre: str, profession: str, skills: frozenset[str]) -> list[Therapist]:
+        """The therapists at a centre who may give a session of this profession and skills."""
+        key = (centre, profession, skills)
+        found = self.qualified.get(key)
+        if found is None:
+            found = [t for t in self.at_centre[centre] if t.can_give(profession, skills)]
+            self.qualified[key] = found
+        return found
+
+    def working(self, therapist: Therapist, d: int, centre: str) -> list[Window]:
+        key = (therapist.id, d, centre)
+        found = self.windows.get(key)
+        if found is None:
+            found = therapist_windows(self.problem, therapist, self.problem.days[d], centre)
+            self.windows[key] = found
+        return found
 
 
 # --- windows -----------------------------------------------------------------------------------
@@ -181,27 +217,29 @@ def session_kind(referral: Referral) -> Kind:
     return {"home": "home", "online": "online"}.get(referral.mode, "individual")  # type: ignore[return-value]
 
 
-def has_session_room(problem: Problem, centre: str) -> bool:
-    return any(r.centre == centre and r.kind in INDIVIDUAL_ROOM_KINDS for r in problem.rooms)
-
-
-def referral_options(problem: Problem, referral: Referral) -> list[Option]:
+def referral_options(
+    problem: Problem, referral: Referral, staff: Staff | None = None
+) -> list[Option]:
     """Every (day, therapist, centre) that could give one of the referral's own sessions."""
     if referral.mode == "team" and not (referral.intro or referral.final):
         return []
+    staff = staff or Staff(problem)
     kind = session_kind(referral)
-    qualified = [t for t in problem.therapists if t.can_give(referral.profession, referral.skills)]
+    centres = [
+        c for c in session_centres(problem, referral) if kind != "individual" or c in staff.rooms
+    ]
+    travel = {c: home_travel(problem, referral, c) if kind == "home" else 0 for c in centres}
     out = []
     for d, day in enumerate(problem.days):
         if not day_allowed(referral, day):
             continue
         citizen = citizen_windows(problem, referral.citizen, day)
-        for centre in session_centres(problem, referral):
-            if kind == "individual" and not has_session_room(problem, centre):
-                continue
-            travel = home_travel(problem, referral, centre) if kind == "home" else 0
-            for therapist in qualified:
-                option = make_option(problem, referral, therapist, d, centre, kind, travel, citizen)
+        for centre in centres:
+            for therapist in staff.who(centre, referral.profession, referral.skills):
+                working = staff.working(therapist, d, centre)
+                option = make_option(
+                    problem, referral, therapist, d, centre, kind, travel[centre], citizen, working
+                )
                 if option is not None:
                     out.append(option)
     return out
@@ -222,10 +260,11 @@ def make_option(
     kind: Kind,
     travel: int,
     citizen: list[Window] | None,
+    working: list[Window] | None = None,
 ) -> Option | None:
     """The option of this therapist on this day, or None when no start time fits."""
-    day = problem.days[d]
-    working = therapist_windows(problem, therapist, day, centre)
+    if working is None:
+        working = therapist_windows(problem, therapist, problem.days[d], centre)
     if not working:
         return None
     minutes = referral.session_minutes
@@ -265,31 +304,45 @@ def meeting_times(problem: Problem, team_class: TeamClass) -> list[tuple[int, in
     ]
 
 
-def meeting_options(problem: Problem, team_class: TeamClass) -> list[MeetingOption]:
+def meeting_options(
+    problem: Problem,
+    team_class: TeamClass,
+    staff: Staff | None = None,
+    members: list[Referral] | None = None,
+) -> list[MeetingOption]:
     """Every meeting of the class that has an instructor, a room and someone who can come."""
+    staff = staff or Staff(problem)
     rooms = tuple(
         r.id
         for r in problem.rooms
         if r.centre == team_class.centre and r.kind == team_class.room_kind
     )
-    members = class_members(problem, team_class)
+    members = class_members(problem, team_class) if members is None else members
+    leaders = staff.who(
+        team_class.centre, team_class.instructor_profession, team_class.instructor_skills
+    )
     out = []
     for d, start in meeting_times(problem, team_class):
         end = start + team_class.minutes
         day = problem.days[d]
         instructors = tuple(
             t.id
-            for t in problem.therapists
-            if t.can_give(team_class.instructor_profession, team_class.instructor_skills)
-            and any(
-                w.contains(start, end)
-                for w in therapist_windows(problem, t, day, team_class.centre)
-            )
+            for t in leaders
+            if any(w.contains(start, end) for w in staff.working(t, d, team_class.centre))
         )
         seats = tuple(r.id for r in members if can_attend(problem, r, day, start, end))
         if instructors and rooms and seats:
             out.append(MeetingOption(team_class.id, d, start, end, instructors, rooms, seats))
     return out
+
+
+def members_by_class(problem: Problem) -> dict[str, list[Referral]]:
+    """Each class's members (`class_members`), all classes in one pass over the referrals."""
+    members: dict[str, list[Referral]] = defaultdict(list)
+    for r in problem.referrals:
+        if r.team_class and r.mode in ("team", "centre") and requested_sessions(problem, r) > 0:
+            members[r.team_class].append(r)
+    return members
 
 
 def class_members(problem: Problem, team_class: TeamClass) -> list[Referral]:

@@ -1,17 +1,22 @@
-"""Plan a week: options, bounds, first fit, then CP-SAT in two stages, rooms and explanations.
+"""Plan a week: options, parts, bounds, first fit, then CP-SAT in two stages, rooms, reasons.
 
-Stage one maximises the primary goals (placed sessions, SUL §140 starts) by neighbourhood
-search (`solver.lns`); stage two keeps that result and maximises the secondary goals (contact
-therapist, the previous plan, seats, fair load) on one model of the whole week, when the week is
-small enough for one. The plan's objective is its placed sessions and its bound the proven upper
-bound on them (`solver.bound`, `solver.explain`).
+The week is split into independent parts (`solver.parts`: no therapist, room place, class,
+referral or citizen shared between them), each planned on its own in a share of the time by its
+size. Per part, stage one maximises the primary goals (placed sessions, SUL §140 starts) by
+neighbourhood search (`solver.lns`); stage two keeps that result and maximises the secondary
+goals (contact therapist, the previous plan, seats, fair load, compact days) on one model of the
+part when it is small enough for one, else by neighbourhoods too. The plan's objective is its
+placed sessions and its bound the sum of the parts' proven upper bounds on them
+(`solver.bound`, `solver.explain`).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,10 +26,11 @@ from solver.bound import relaxation_bound
 from solver.deadline import start_in_time
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
 from solver.firstfit import Diary, first_fit, seed_diary
-from solver.lns import improve
+from solver.lns import improve, refine
 from solver.model import Goal, PlanModel, option_key, tune
 from solver.options import Options, build_options, days_by_referral, start_target
 from solver.order import honour_queue
+from solver.parts import Part, merge, part_draft, split
 from solver.problem import Appointment, Problem, Solution, Stats, Status, awaits_start
 from solver.rooms import assign_rooms
 from solver.routes import chain_home_visits
@@ -41,6 +47,12 @@ from solver.tentative import (
 START_SHARE = 0.05
 #: Share of the time limit given to the primary goals.
 PRIMARY_SHARE = 0.8
+#: The same where the secondary goals go by neighbourhoods too: the primary search there rarely
+#: ends before its time does, and every second taken from it costs placed sessions (L, 60 s: 15 %
+#: for the secondary goals placed 21 fewer of 3,004 than none). What it leaves over goes on top.
+PRIMARY_SHARE_LNS = 0.95
+#: Time kept for rooms and reasons, as a share of the time options, bounds and first fit took.
+FINISH_SHARE = 0.15
 #: Largest whole-week model (literals) solved at once; larger weeks go by neighbourhoods.
 WHOLE_MODEL_LIMIT = 60_000
 
@@ -83,34 +95,201 @@ def solve(
     workers: int = 2,
     progress: ProgressFn | None = None,
     optimise: bool = True,
+    processes: int = 1,
     relax: bool = True,
 ) -> Solution:
     """The week's best plan found within the time limit (first fit only when `optimise` is off).
 
     `relax=False` states only the per-citizen bound on placed sessions, without the linear
-    relaxation (quicker, looser; for weeks made in bulk, such as the demo's history)."""
+    relaxation (quicker, looser; for weeks made in bulk, such as the demo's history).
+
+    The week is planned part by part (`solver.parts`): parts share no therapist, room, class,
+    referral or citizen, so each is planned on its own and the plans and bounds add up. With
+    `processes` above 1 the parts are optimised side by side in that many processes.
+    """
     began = time.monotonic()
     options = build_options(problem)
     pinned = match_pinned(problem, options)
+    parts = split(problem, options)
+    starts = [start_part(part, part_draft(part, pinned), relax) for part in parts]
+    proven = sum(s.proven for s in starts)
+    tally = Tally([s.draft.placed() for s in starts], proven, progress, began)
+    tally.report("first-fit", -1, 0)
+    drafts = [s.draft for s in starts]
+    status: Status = "feasible"
+    if optimise:
+        # Less a little for rooms and explanations afterwards: they take about a tenth of what
+        # options, bounds and first fit took (measured at L and XL).
+        started = time.monotonic() - began
+        deadline = began + time_limit - max(0.5, 0.02 * time_limit, FINISH_SHARE * started)
+        plans = optimise_parts(parts, starts, pinned, deadline, workers, processes, tally)
+        drafts = [p.draft for p in plans]
+        status = "optimal" if all(p.optimal for p in plans) else "feasible"
+    bounds = dict.fromkeys((r.id for r in problem.referrals), 0)
+    for s in starts:
+        bounds.update(s.bounds)
+    draft = merge(parts, drafts)
+    return finish(problem, options, bounds, draft, status, pinned, proven, began)
+
+
+@dataclass
+class PartStart:
+    """A part before optimising: its per-referral bounds, its proven bound, its first fit."""
+
+    bounds: dict[str, int]
+    proven: int
+    draft: Tentative
+
+
+@dataclass
+class PartPlan:
+    """A part's best plan, and whether it is proven the best on every goal."""
+
+    draft: Tentative
+    optimal: bool
+
+
+def start_part(part: Part, pinned: Tentative, relax: bool = True) -> PartStart:
+    """Bounds and first fit of one part (pinned appointments in the part's terms)."""
+    problem, options = part.problem, part.options
     bounds = referral_bounds(problem, options)
     proven = static_bound(problem, options, bounds, relax)
     diary = Diary(problem, options)
     seed_diary(diary, pinned)
-    draft = first_fit(problem, options, diary)
-    report(progress, "first-fit", draft.placed(), draft.placed(), proven, began)
-    if optimise:
-        starts = best_start(problem, options, pinned, START_SHARE * time_limit)
-        draft = max(draft, starts, key=Tentative.placed)
-    status: Status = "feasible"
-    if optimise:
-        # What is left after the bounds, less a little for rooms and explanations afterwards.
-        left = time_limit - (time.monotonic() - began) - max(0.5, 0.02 * time_limit)
-        primary, secondary = optimise_draft(
-            problem, options, bounds, draft, pinned, max(1.0, left), workers, progress, began
+    return PartStart(bounds, proven, first_fit(problem, options, diary))
+
+
+def optimise_part(
+    part: Part,
+    start: PartStart,
+    pinned: Tentative,
+    seconds: float,
+    workers: int,
+    progress: ProgressFn | None = None,
+    began: float | None = None,
+) -> PartPlan:
+    """The best plan of one part found in `seconds`: plain data in and out, for any process."""
+    problem, options = part.problem, part.options
+    now = time.monotonic()
+    began = now if began is None else began
+    if seconds < 1.0:
+        return PartPlan(start.draft, False)
+    starts = best_start(problem, options, pinned, START_SHARE * seconds)
+    draft = max(start.draft, starts, key=Tentative.placed)
+    left = seconds - (time.monotonic() - now)
+    primary, secondary = optimise_draft(
+        problem, options, start.bounds, draft, pinned, max(1.0, left), workers, progress, began
+    )
+    draft = (secondary or primary).draft
+    proven = primary_proven(problem, options, draft, start.proven)
+    return PartPlan(draft, overall_status(proven, secondary) == "optimal")
+
+
+def optimise_parts(
+    parts: list[Part],
+    starts: list[PartStart],
+    pinned: Tentative,
+    deadline: float,
+    workers: int,
+    processes: int,
+    tally: Tally,
+) -> list[PartPlan]:
+    """Each part optimised in a share of the time (`part_weights`); one after another, time a
+    part leaves over going to the next, or in `processes` processes at once."""
+    weights = part_weights(parts, starts)
+    if processes > 1 and len(parts) > 1:
+        return optimise_in_processes(
+            parts, starts, weights, pinned, deadline, workers, processes, tally
         )
-        draft = (secondary or primary).draft
-        status = overall_status(primary_proven(problem, options, draft, proven), secondary)
-    return finish(problem, options, bounds, draft, status, pinned, proven, began)
+    plans = []
+    left_weight = sum(weights)
+    for k, (part, start) in enumerate(zip(parts, starts, strict=True)):
+        share = weights[k] / left_weight if left_weight > 0 else 1.0
+        left_weight -= weights[k]
+        seconds = share * (deadline - time.monotonic())
+        plan = optimise_part(
+            part, start, part_draft(part, pinned), seconds, workers, tally.of(k), tally.began
+        )
+        tally.placed[k] = plan.draft.placed()
+        plans.append(plan)
+    return plans
+
+
+def part_weights(parts: list[Part], starts: list[PartStart]) -> list[float]:
+    """A part's share of the time: half by its size, half by the sessions its first fit is
+    short of its bound (where the search can gain)."""
+    sizes = [max(1, p.size) for p in parts]
+    gaps = [max(0, s.proven - s.draft.placed()) for s in starts]
+    return [
+        size / sum(sizes) + (gap / sum(gaps) if sum(gaps) else size / sum(sizes))
+        for size, gap in zip(sizes, gaps, strict=True)
+    ]
+
+
+def optimise_in_processes(
+    parts: list[Part],
+    starts: list[PartStart],
+    weights: list[float],
+    pinned: Tentative,
+    deadline: float,
+    workers: int,
+    processes: int,
+    tally: Tally,
+) -> list[PartPlan]:
+    """The parts side by side in a pool of processes, each given time by its share of the work
+    a process has (a part never more than the time left)."""
+    context = multiprocessing.get_context("spawn")
+    total = sum(weights)
+    per_process = max(1, workers // processes)
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        left = deadline - time.monotonic()
+        futures = [
+            pool.submit(
+                optimise_part,
+                part,
+                start,
+                part_draft(part, pinned),
+                min(left, left * processes * weight / total),
+                per_process,
+            )
+            for part, start, weight in zip(parts, starts, weights, strict=True)
+        ]
+        plans = []
+        for k, future in enumerate(futures):
+            plans.append(future.result())
+            tally.placed[k] = plans[-1].draft.placed()
+            tally.report("primary", -1, 0)
+    return plans
+
+
+class Tally:
+    """The week's figures while parts are planned: every part's best placed so far."""
+
+    def __init__(
+        self, placed: list[int], bound: int, progress: ProgressFn | None, began: float
+    ) -> None:
+        self.placed, self.bound, self.progress, self.began = placed, bound, progress, began
+
+    def report(self, stage: str, part: int, placed: int) -> None:
+        """A progress line: the part's new figure beside the others' best."""
+        total = sum(n for k, n in enumerate(self.placed) if k != part) + (
+            placed if part >= 0 else 0
+        )
+        report(self.progress, stage, total, total, self.bound, self.began)
+
+    def of(self, part: int) -> ProgressFn | None:
+        """The progress function a part reports through (its placed sessions become the week's)."""
+        if self.progress is None:
+            return None
+        progress = self.progress
+
+        def relay(p: Progress) -> None:
+            if p.stage == "secondary":
+                progress(p)
+            else:
+                self.report(p.stage, part, p.placed)
+
+        return relay
 
 
 def optimise_draft(
@@ -131,7 +310,7 @@ def optimise_draft(
     """
     now = time.monotonic()
     whole = model_size(options) <= WHOLE_MODEL_LIMIT
-    share = PRIMARY_SHARE if whole else 1.0
+    share = PRIMARY_SHARE if whole else PRIMARY_SHARE_LNS
 
     def better(plan: Tentative, placed: int) -> None:
         report(progress, "primary", placed, placed, 0, began)
@@ -141,8 +320,11 @@ def optimise_draft(
     )
     primary = Outcome(plan, cp_model.FEASIBLE, plan.placed(), None)
     left = time_limit - (time.monotonic() - now)
-    if not whole or left < 1.0:
+    if left < 1.0:
         return primary, None
+    if not whole:
+        refined = refine(problem, options, plan, pinned, bounds, time.monotonic() + left, workers)
+        return primary, Outcome(refined, cp_model.FEASIBLE, None, None)
     return primary, secondary_whole(
         problem, options, bounds, plan, pinned, left, workers, progress, began
     )
@@ -193,8 +375,9 @@ def run_stage(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, seconds)
     solver.parameters.num_workers = workers
-    # Probing and symmetry detection cost more presolve time than they repay on these models.
-    tune(solver)
+    # Probing and symmetry detection cost more presolve time than they repay on these models;
+    # the LP worker proves the secondary goals (compact days most) where search alone does not.
+    tune(solver, lp=True)
     callback = ProgressCallback(goal, stage, progress, began)
     result = solver.solve(plan.model, callback)
     if result not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

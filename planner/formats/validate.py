@@ -445,7 +445,8 @@ def home_travel(
         )
     back = travel_minutes(plan.problem.travel, *point, centre.lat, centre.lon)
     params = {"appointment": describe(appt), "centre": centre.id, "needed": back}
-    if appt.travel_after == 0:
+    # No drive back is a chain to the next visit, unless the home is where the centre is.
+    if appt.travel_after == 0 and back > 0:
         if following is None:
             yield Message("travel.no-way-back", params)
         elif following.kind != "home":

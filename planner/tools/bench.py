@@ -44,6 +44,7 @@ def run_bench(
     time_limit: float | None,
     workers: int,
     echo: Callable[[str], None],
+    processes: int = 1,
 ) -> list[BenchRow]:
     rows = []
     context = multiprocessing.get_context("spawn")
@@ -54,15 +55,20 @@ def run_bench(
                 echo(f"bench: {scale} {shape} seed {seed}, time limit {limit:g} s ...")
                 with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
                     row = BenchRow(
-                        **pool.submit(bench_one, scale, shape, seed, limit, workers).result()
+                        **pool.submit(
+                            bench_one, scale, shape, seed, limit, workers, processes
+                        ).result()
                     )
                 echo(f"bench: {format_row(row)}")
                 rows.append(row)
     return rows
 
 
-def bench_one(scale: str, shape: str, seed: int, time_limit: float, workers: int) -> dict:
-    """Generate, plan by first fit and by the optimiser, validate; runs in its own process."""
+def bench_one(
+    scale: str, shape: str, seed: int, time_limit: float, workers: int, processes: int = 1
+) -> dict:
+    """Generate, plan by first fit and by the optimiser, validate; runs in its own process
+    (parts of the week optimised side by side in `processes` more)."""
     import time
 
     from planner.formats.scenario import parse_scenario
@@ -74,10 +80,13 @@ def bench_one(scale: str, shape: str, seed: int, time_limit: float, workers: int
     began = time.monotonic()
     baseline = solve(problem, optimise=False)
     first_fit_seconds = time.monotonic() - began
-    best = solve(problem, time_limit=time_limit, workers=workers)
+    best = solve(problem, time_limit=time_limit, workers=workers, processes=processes)
     stats = best.stats
     bound = stats.placed_bound if stats.placed_bound is not None else stats.sessions_requested
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    if processes > 1:
+        # Parts optimised in processes beside this one: at most that many of the largest at once.
+        peak += processes * resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     violations = check_plan(problem, best) + check_plan(problem, baseline)
     drive, round_trips, visits = driving(problem, best)
     return asdict(

@@ -201,6 +201,47 @@ DJURSLAND_TOWNS: tuple[Town, ...] = (
     _town("Skødstrup", "8541", "Skødstrup", 56.2600, 10.3000, 3),
 )
 
+#: A shared training service for many municipalities (XL): Djursland, Randers and Favrskov as
+#: above, with Aarhus, Skanderborg, Odder, Silkeborg, Horsens, Hedensted, Viborg and Mariagerfjord
+#: (Region Midtjylland and its edge). Positions are the towns' centres, sizes relative as above.
+MIDTJYLLAND_TOWNS: tuple[Town, ...] = (
+    *DJURSLAND_TOWNS,
+    _town("Aarhus C", "8000", "Aarhus C", 56.1567, 10.2108, 40),
+    _town("Viby", "8260", "Viby J", 56.1290, 10.1640, 12),
+    _town("Brabrand", "8220", "Brabrand", 56.1540, 10.1110, 10),
+    _town("Risskov", "8240", "Risskov", 56.1900, 10.2330, 8),
+    _town("Højbjerg", "8270", "Højbjerg", 56.1200, 10.2100, 9),
+    _town("Tilst", "8381", "Tilst", 56.1880, 10.1100, 4),
+    _town("Skanderborg", "8660", "Skanderborg", 56.0370, 9.9300, 12),
+    _town("Ry", "8680", "Ry", 56.0890, 9.7640, 4),
+    _town("Galten", "8464", "Galten", 56.1560, 9.9070, 5),
+    _town("Hørning", "8362", "Hørning", 56.0870, 10.0370, 4),
+    _town("Låsby", "8670", "Låsby", 56.1510, 9.8200, 1),
+    _town("Odder", "8300", "Odder", 55.9730, 10.1530, 10),
+    _town("Malling", "8340", "Malling", 56.0360, 10.1960, 3),
+    _town("Hou", "8300", "Odder", 55.9130, 10.2540, 1),
+    _town("Silkeborg", "8600", "Silkeborg", 56.1697, 9.5451, 25),
+    _town("Kjellerup", "8620", "Kjellerup", 56.2860, 9.4330, 4),
+    _town("Them", "8653", "Them", 56.0920, 9.5470, 3),
+    _town("Gjern", "8883", "Gjern", 56.2320, 9.7410, 1),
+    _town("Hammel", "8450", "Hammel", 56.2570, 9.8630, 4),
+    _town("Horsens", "8700", "Horsens", 55.8607, 9.8503, 30),
+    _town("Brædstrup", "8740", "Brædstrup", 55.9710, 9.6100, 3),
+    _town("Gedved", "8751", "Gedved", 55.9290, 9.8490, 1),
+    _town("Hedensted", "8722", "Hedensted", 55.7700, 9.7010, 5),
+    _town("Juelsminde", "7130", "Juelsminde", 55.7160, 10.0150, 3),
+    _town("Tørring", "7160", "Tørring", 55.8510, 9.4830, 2),
+    _town("Viborg", "8800", "Viborg", 56.4530, 9.4020, 25),
+    _town("Stoholm", "7850", "Stoholm Jyll", 56.4850, 9.1470, 2),
+    _town("Karup", "7470", "Karup J", 56.3060, 9.1680, 2),
+    _town("Bjerringbro", "8850", "Bjerringbro", 56.3770, 9.6600, 5),
+    _town("Ulstrup", "8860", "Ulstrup", 56.3890, 9.7920, 2),
+    _town("Langå", "8870", "Langå", 56.3910, 9.8950, 3),
+    _town("Hobro", "9500", "Hobro", 56.6390, 9.7930, 10),
+    _town("Mariager", "9550", "Mariager", 56.6490, 10.0000, 3),
+    _town("Hadsund", "9560", "Hadsund", 56.7150, 10.1160, 5),
+)
+
 NORDDJURS_SITES: tuple[Site, ...] = (
     Site(
         "auning", "Træningscenter Auning", "Elme Allé 6, 8963 Auning",
@@ -311,11 +352,13 @@ class Scale:
     referrals: int
 
 
-#: S is Norddjurs' size, M a mid-size municipality, L Aarhus (domain.md, "Scale").
+#: S is Norddjurs' size, M a mid-size municipality, L Aarhus, XL a shared service for many
+#: municipalities (domain.md, "Scale").
 SCALES: dict[str, Scale] = {
     "S": Scale(centres=3, therapists=25, referrals=250),
     "M": Scale(centres=5, therapists=50, referrals=600),
     "L": Scale(centres=9, therapists=150, referrals=2000),
+    "XL": Scale(centres=30, therapists=500, referrals=7000),
 }
 
 #: Therapist minutes an average referral asks for (its sessions, driving to home visits, its
@@ -1336,16 +1379,24 @@ def build(
     return scenario_doc(sketch, name)
 
 
+def towns_for(size: Scale) -> tuple[Town, ...]:
+    """Where a generated municipality lies: Djursland and its neighbours, or for a shared
+    service with more centres than those towns hold, the whole of Midtjylland."""
+    return DJURSLAND_TOWNS if size.centres <= 9 else MIDTJYLLAND_TOWNS
+
+
 def generate(scale: str, seed: int, week: str = "2026-W50", shape: str = "usual") -> Doc:
-    """A realistic week for a municipality of size S, M or L of a kind of week (SHAPES), the
-    same for the same seed."""
+    """A realistic week for a municipality of size S, M or L, or a shared service (XL), of a
+    kind of week (SHAPES), the same for the same seed."""
     size = SCALES[scale]
     kind = SHAPES[shape]
     rng = random.Random(seed)
-    sites = pick_sites(rng, size.centres, DJURSLAND_TOWNS, kind)
+    towns = towns_for(size)
+    sites = pick_sites(rng, size.centres, towns, kind)
     label = "" if shape == "usual" else f", {shape}"
-    name = f"Genereret kommune {scale} (frø {seed}{label}), uge {week_number(week)}"
-    return build(rng, name, week, sites, DJURSLAND_TOWNS, size, kind)
+    owner = "Fælles træningsservice" if scale == "XL" else "Genereret kommune"
+    name = f"{owner} {scale} (frø {seed}{label}), uge {week_number(week)}"
+    return build(rng, name, week, sites, towns, size, kind)
 
 
 def norddjurs(seed: int = NORDDJURS_SEED) -> Doc:

@@ -37,7 +37,7 @@ from planner.register.attendance import (
 )
 from planner.register.derive import derive_week, start_deadline
 from planner.register.store import add_courses, by_key, end_course, import_register
-from planner.tools.generate import DJURSLAND_TOWNS, SCALES, Scale, build, pick_sites
+from planner.tools.generate import SCALES, Scale, build, pick_sites, towns_for
 from planner.views.figures import Loaded, iso_week, load, median, percentile, week_figures
 from solver.deadline import late_starts as late_sul_starts
 from solver.deadline import open_in_time
@@ -108,8 +108,9 @@ def first_scenario(scale: str, seed: int, week: str) -> Doc:
     """The generated week the simulation starts from."""
     size = SIM_SCALES[scale]
     rng = random.Random(seed)
-    sites = pick_sites(rng, size.centres, DJURSLAND_TOWNS)
-    return build(rng, f"Simuleret kommune {scale} (frø {seed})", week, sites, DJURSLAND_TOWNS, size)
+    towns = towns_for(size)
+    sites = pick_sites(rng, size.centres, towns)
+    return build(rng, f"Simuleret kommune {scale} (frø {seed})", week, sites, towns, size)
 
 
 def next_week(week: str) -> str:

@@ -28,7 +28,8 @@ MON_TUE_MORNINGS = {"mon": [["08:00", "12:00"]], "tue": [["08:00", "12:00"]]}
 PROGRESS = (
     r"\[ *\d+\.\d s\] (?P<stage>first fit|searching|done) +placed +(?P<placed>\d+)"
     r"  at most (?P<bound>\d+) placeable"
-    r"|\[ *\d+\.\d s\] (?P<refining>refining) +contact therapist, previous plan, fair load"
+    r"|\[ *\d+\.\d s\] (?P<refining>refining) +contact therapist, previous plan, fair load,"
+    r" compact days"
 )
 
 
@@ -206,7 +207,8 @@ def test_solve_time_limit_0_exits_2_and_writes_no_plan(tmp_path):
     result = run("solve", str(scenario), "-o", str(plan), "--time-limit", "0")
     assert result.exit_code == 2
     assert result.stderr == (
-        "Bad options (1 error):\n  - --time-limit must be above 0 and --workers at least 1\n"
+        "Bad options (1 error):\n"
+        "  - --time-limit must be above 0, --workers and --processes at least 1\n"
     )
     assert plan.exists() is False
 
@@ -320,7 +322,9 @@ def test_generate_unknown_scale_exits_2(tmp_path):
     path = tmp_path / "generated.json"
     done = run_process("generate", "--scale", "X", "-o", str(path))
     assert done.returncode == 2
-    assert done.stderr == "Bad options (1 error):\n  - --scale must be one of S, M, L, not 'X'\n"
+    assert done.stderr == (
+        "Bad options (1 error):\n  - --scale must be one of S, M, L, XL, not 'X'\n"
+    )
     assert "Traceback" not in done.stderr
     assert path.exists() is False
 
@@ -350,7 +354,7 @@ def test_bench_bad_options_exit_2_naming_each():
     assert result.exit_code == 2
     assert result.stderr == (
         "Bad options (3 errors):\n"
-        "  - --scales: 'Q' is not one of S, M, L\n"
+        "  - --scales: 'Q' is not one of S, M, L, XL\n"
         "  - --shapes: 'odd' is not one of usual, scarce-skills, tight-rooms, full-classes, "
         "home-villages, narrow-windows, part-timers, sul-peak\n"
         "  - --seeds must be whole numbers separated by commas, not '1,x'\n"

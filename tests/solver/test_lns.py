@@ -90,3 +90,66 @@ def test_rooms_fit_refuses_more_sessions_than_rooms():
     crowded = Tentative([Booking(o, 540, None) for o in at_nine[: places + 1]])
     assert len(crowded.bookings) == places + 1
     assert not rooms_fit(problem, options, crowded, Tentative(), area)
+
+
+# --- the secondary goals by neighbourhoods -------------------------------------------------------
+
+
+def monday_week(therapists: int = 1) -> tuple:
+    """One centre, two citizens with one 60-minute session each, on Monday only."""
+    from tests import factories as f
+
+    monday = {"mon": [["08:00", "16:00"]]}
+    doc = f.scenario(
+        therapists=[f.therapist(f"t0{k}") for k in range(1, therapists + 1)],
+        rooms=[f.room("auning-b1"), f.room("auning-b2")],
+        citizens=[f.citizen("c001", available=monday), f.citizen("c002", available=monday)],
+        referrals=[
+            f.referral("r001", "c001", sessions_per_week=1, session_minutes=60),
+            f.referral("r002", "c002", sessions_per_week=1, session_minutes=60),
+        ],
+    )
+    problem = parse_scenario(doc)
+    return problem, build_options(problem)
+
+
+def booked(options, referral: str, therapist: str, start: int) -> Booking:  # type: ignore[no-untyped-def]
+    option = next(
+        o for o in options.individual if (o.referral, o.therapist) == (referral, therapist)
+    )
+    return Booking(option, start, None)
+
+
+def test_refine_closes_the_gap_in_a_therapists_day():
+    from solver.lns import refine
+
+    problem, options = monday_week()
+    spread = Tentative([booked(options, "r001", "t01", 480), booked(options, "r002", "t01", 840)])
+    bounds = referral_bounds(problem, options)
+    better = refine(problem, options, spread, Tentative(), bounds, time.monotonic() + 20, 2)
+    starts = sorted(b.start for b in better.bookings)
+    assert better.placed() == 2
+    assert starts[1] - starts[0] == 60  # back to back: the day spans 2 hours, not 7
+    solution = finish(problem, options, bounds, better, "feasible", Tentative(), 2, 0.0)
+    assert check_plan(problem, solution) == []
+
+
+def test_refine_shares_the_load_between_two_therapists():
+    from solver.lns import refine
+
+    problem, options = monday_week(therapists=2)
+    one = Tentative([booked(options, "r001", "t01", 480), booked(options, "r002", "t01", 540)])
+    bounds = referral_bounds(problem, options)
+    better = refine(problem, options, one, Tentative(), bounds, time.monotonic() + 20, 2)
+    assert better.placed() == 2
+    assert sorted(b.option.therapist for b in better.bookings) == ["t01", "t02"]
+
+
+def test_refine_keeps_a_plan_that_is_as_good_as_it_gets():
+    from solver.lns import refine
+
+    problem, options = monday_week()
+    tight = Tentative([booked(options, "r001", "t01", 480), booked(options, "r002", "t01", 540)])
+    bounds = referral_bounds(problem, options)
+    better = refine(problem, options, tight, Tentative(), bounds, time.monotonic() + 20, 2)
+    assert sorted(b.start for b in better.bookings) == [480, 540]

@@ -391,6 +391,14 @@ def test_travel_violated_by_no_drive_back_after_the_last_visit() -> None:
     assert broken(far_home_week(), home(before=19, after=0)) == ["travel"]
 
 
+def test_travel_edge_a_home_where_the_centre_is_needs_no_drive() -> None:
+    """A citizen living at the centre's own address: no minutes there or back is the formula."""
+    at_centre = week(
+        citizens=[f.citizen(lat=56.431, lon=10.383)], referrals=[f.referral(mode="home")]
+    )
+    assert broken(at_centre, home(before=0, after=0)) == []
+
+
 def test_travel_violated_by_travel_on_a_centre_session() -> None:
     assert broken(week(), appt(travel_before=5)) == ["travel"]
 

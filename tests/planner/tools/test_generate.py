@@ -342,3 +342,31 @@ def test_generate_full_classes_ask_for_more_seats_than_there_are() -> None:
         for c in doc["classes"]
     }
     assert any(asked[c] > n for c, n in seats.items())
+
+
+# --- XL: a shared service for many municipalities -------------------------------------------------
+
+
+def test_xl_centres_lie_in_thirty_different_towns_for_any_seed():
+    from planner.tools.generate import MIDTJYLLAND_TOWNS, SCALES, pick_sites, towns_for
+
+    assert towns_for(SCALES["XL"]) == MIDTJYLLAND_TOWNS
+    for seed in range(1, 6):
+        sites = pick_sites(random.Random(seed), 30, MIDTJYLLAND_TOWNS)
+        assert len({s.id for s in sites}) == 30
+        assert min(distance_km(a, b) for a in sites for b in sites if a is not b) >= 3.0
+
+
+def test_xl_week_has_the_shared_service_size():
+    doc = generate("XL", 1)
+    assert (len(doc["centres"]), len(doc["therapists"])) == (30, 500)
+    assert 6300 <= len(doc["referrals"]) <= 7700
+    centres = {c["id"] for c in doc["centres"]}
+    assert {r["centre"] for r in doc["referrals"]} <= centres
+    assert doc["name"] == "Fælles træningsservice XL (frø 1), uge 50"
+
+
+def test_smaller_scales_keep_their_towns():
+    from planner.tools.generate import DJURSLAND_TOWNS, SCALES, towns_for
+
+    assert {towns_for(SCALES[s]) for s in ("S", "M", "L")} == {DJURSLAND_TOWNS}

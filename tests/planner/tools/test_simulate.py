@@ -111,7 +111,7 @@ def test_simulate_command_rejects_bad_options(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["simulate", "--scale", "XXL", "--weeks", "0"])
     assert result.exit_code == 2
-    assert "--scale must be one of XS, S, M, L, not 'XXL'" in result.output
+    assert "--scale must be one of XS, S, M, L, XL, not 'XXL'" in result.output
     assert "--weeks must be at least 1" in result.output
 
 
