@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -24,7 +25,7 @@ from planner.register.store import RegisterError
 from planner.security.secret import server_secret
 from planner.text.messages import Message, to_json
 from planner.text.messages import render as render_message
-from web.deps import LoginRequired, Refused
+from web.deps import Conflict, LoginRequired, Refused
 from web.i18n import api_language, message_language
 from web.limits import MAX_BODY, problem_of
 from web.routes import (
@@ -98,6 +99,7 @@ def create_app(
     app.add_exception_handler(HTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(NotFound, not_found)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, refused)  # type: ignore[arg-type]
+    app.add_exception_handler(Conflict, conflict)  # type: ignore[arg-type]
     app.add_exception_handler(PlanStateError, plan_state)  # type: ignore[arg-type]
     app.add_exception_handler(ScenarioError, document_refused)  # type: ignore[arg-type]
     app.add_exception_handler(RegisterError, document_refused)  # type: ignore[arg-type]
@@ -161,7 +163,7 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
     if wants_json(request):
         detail = exc.detail
         if exc.status_code == 422 and isinstance(detail, list):
-            detail = [text_problem(str(item)) for item in detail]
+            return problems_answer([text_problem(str(item)) for item in detail])
         return JSONResponse({"detail": detail}, status_code=exc.status_code,
                             headers=exc.headers)  # fmt: skip
     message = {404: "Siden findes ikke.", 403: "Du har ikke adgang til denne side."}
@@ -171,6 +173,27 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
         {"message": text or message.get(exc.status_code, "Fejl"), "code": exc.status_code},
         status_code=exc.status_code,
     )  # fmt: skip
+
+
+def problems_answer(items: list[dict[str, Any]], status: int = 422) -> JSONResponse:
+    """The API's list of errors: `detail` the sentences, as the exchange format has always
+    listed them, and `errors` the same as data (docs/api-errors.md)."""
+    return JSONResponse({"detail": [i["message"] for i in items], "errors": items}, status)
+
+
+async def conflict(request: Request, exc: Conflict) -> Response:
+    """A change the plan's rules refuse: 409, each reason as `"<rule id>: <sentence>"` in
+    `detail` and as data in `errors`."""
+    lang = api_language(request) if wants_json(request) else message_language(request)
+    items = [
+        {**to_json(m), "code": code, "message": f"{code}: {render_message(m, lang)}"}
+        for code, m in exc.reasons
+    ]
+    if wants_json(request):
+        return problems_answer(items, 409)
+    lines = [i["message"] for i in items]
+    return render(request, "error.html", {"message": "; ".join(lines), "code": 409},
+                  status_code=409)  # fmt: skip
 
 
 async def not_found(request: Request, exc: NotFound) -> Response:
@@ -184,7 +207,7 @@ async def refused(request: Request, exc: Refused) -> Response:
     if exc.status == 422 and wants_json(request):
         text = render_message(exc.message, api_language(request))
         item = {**text_problem(text, [exc.field] if exc.field else None), **to_json(exc.message)}
-        return JSONResponse({"detail": [item]}, status_code=422)
+        return problems_answer([item])
     return message_answer(request, exc.message, exc.status, headers=exc.headers)
 
 
@@ -227,7 +250,7 @@ async def document_refused(
     if wants_json(request):
         lang = api_language(request)
         items = [e.to_json(lang) for e in exc.found] or [text_problem(t) for t in exc.errors]
-        return JSONResponse({"detail": items}, status_code=422)
+        return problems_answer(items)
     lang = message_language(request)
     lines = [e.text(lang) for e in exc.found] or exc.errors
     heading = render_message(Message("document.refused", {"n": len(lines)}), lang)
@@ -254,7 +277,7 @@ async def bad_request(request: Request, exc: RequestValidationError) -> Response
     fields = [[p for p in e["loc"] if p not in ("body", "query", "path")] for e in exc.errors()]
     if wants_json(request):
         items = [text_problem(e["msg"], f) for e, f in zip(exc.errors(), fields, strict=True)]
-        return JSONResponse({"detail": items}, status_code=422)
+        return problems_answer(items)
     problems = [
         f"{'.'.join(str(p) for p in f)}: {e['msg']}"
         for e, f in zip(exc.errors(), fields, strict=True)

@@ -136,6 +136,15 @@ class Refused(Exception):
         self.status, self.message, self.field, self.headers = status, message, field, headers
 
 
+class Conflict(Exception):
+    """A change of a plan that its rules refuse (a publish, copy, move or repair of the API):
+    409 listing each reason by its rule id or code (web/app.py)."""
+
+    def __init__(self, reasons: list[tuple[str, Message]]) -> None:
+        super().__init__(", ".join(code for code, _ in reasons))
+        self.reasons = reasons
+
+
 def refused(status: int, code: str, field: str | None = None, **params: Any) -> Refused:
     """`raise refused(422, "form.date", field="day")`; the field is a parameter of the message
     too (templates name it as `{field}`)."""

@@ -70,7 +70,9 @@ def test_api_import_of_a_bad_week_lists_every_error(app: FastAPI) -> None:
     response = api(app).post("/api/weeks", json=doc)
 
     assert response.status_code == 422
-    assert response.json()["detail"] == [
+    errors = response.json()["errors"]
+    assert response.json()["detail"] == [e["message"] for e in errors]
+    assert errors == [
         {
             "code": "unknown-id",
             "params": {"what": "centre", "key": "nowhere"},
@@ -102,15 +104,15 @@ def test_api_errors_are_in_the_language_the_request_accepts(app: FastAPI) -> Non
     english = client.post("/api/weeks", json=doc, headers={"Accept-Language": "fr, en;q=0.8"})
     missing = client.get("/api/plans/9", headers={"Accept-Language": "da"})
 
-    assert [p["message"] for p in danish.json()["detail"]] == [
+    assert danish.json()["detail"] == [
         "therapists[0] (t01).profession: 'surgeon' kan ikke bruges; vælg en af physio, ot, "
         "assistant"
     ]
-    assert [p["message"] for p in english.json()["detail"]] == [
+    assert english.json()["detail"] == [
         "therapists[0] (t01).profession: 'surgeon' is not one of physio, ot, assistant; use one "
         "of them"
     ]
-    assert danish.json()["detail"][0]["code"] == english.json()["detail"][0]["code"]
+    assert danish.json()["errors"][0]["code"] == english.json()["errors"][0]["code"]
     assert missing.json()["detail"] == "Plan 9 findes ikke."
     assert client.get("/api/plans/9").json()["detail"] == "Plan 9 does not exist."
 
@@ -122,7 +124,7 @@ def test_api_solve_refuses_a_bad_time_limit(app: FastAPI) -> None:
     response = client.post(f"/api/weeks/{week_id}/solve", json={"time_limit": -1})
 
     assert response.status_code == 422
-    assert response.json()["detail"] == [
+    assert response.json()["errors"] == [
         {
             "code": "text",
             "params": {"text": "Input should be greater than 0"},

@@ -46,7 +46,8 @@ def test_api_move_that_breaks_a_rule_is_409_with_the_reasons(app: FastAPI, engin
     refused = api(app).post(f"/api/plans/{plan_id}/appointments/a0002/move", json=clash)
 
     assert refused.status_code == 409
-    assert [m.split(":")[0] for m in refused.json()["detail"]] == ["therapist-overlap"]
+    assert [e["code"] for e in refused.json()["errors"]] == ["therapist-overlap"]
+    assert refused.json()["detail"][0].startswith("therapist-overlap: ")
     assert stored_plan_violations(engine, plan_id) == []
 
 

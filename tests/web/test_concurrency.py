@@ -106,7 +106,8 @@ def test_a_draft_broken_by_a_data_edit_is_marked_and_not_published(
     assert edited.status_code == 303, edited.text
     assert "Skal tjekkes: ugens data er ændret, så kladden bryder reglerne" in overview
     assert published.status_code == 409
-    assert [v.split(":")[0] for v in published.json()["detail"]] == ["therapist-hours"]
+    assert [e["code"] for e in published.json()["errors"]] == ["therapist-hours"]
+    assert published.json()["detail"][0].startswith("therapist-hours: ")
     with Session(engine) as session:
         plan = session.get(Plan, plan_id)
         assert plan is not None

@@ -70,7 +70,7 @@ def test_a_refused_field_is_said_in_the_readers_language(app: FastAPI) -> None:
     assert "Feltet &#39;day&#39; skal være en dato som 2026-12-07." in danish.text
     assert "The field &#39;day&#39; must be a date such as 2026-12-07." in english.text
     assert "skal være" not in english.text
-    assert api.json()["detail"] == [
+    assert api.json()["errors"] == [
         {
             "code": "form.date",
             "params": {"field": "day"},

@@ -118,7 +118,7 @@ def test_api_repair_names_each_wrong_field(app: FastAPI, demo: Demo) -> None:
     nothing = client.post(f"/api/plans/{demo.plan_id}/repair", json={})
 
     assert unknown.status_code == 422
-    assert [(p["code"], p["location"], p["message"]) for p in unknown.json()["detail"]] == [
+    assert [(p["code"], p["location"], p["message"]) for p in unknown.json()["errors"]] == [
         (
             "change.unknown-key",
             "therapist",

@@ -12,7 +12,7 @@ import base64
 import binascii
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, Request
 from pydantic import BaseModel, Field
 
 from planner.db.models import Plan, Scenario, SolveJob, UserAccount
@@ -26,6 +26,7 @@ from planner.security.signin import Throttled
 from planner.security.tokens import token_account
 from planner.text.messages import Message, render, stored_message
 from web.deps import (
+    Conflict,
     Refused,
     SessionDep,
     check_csrf_header,
@@ -102,7 +103,8 @@ class ProblemOut(BaseModel):
 
 
 class ProblemsOut(BaseModel):
-    detail: list[ProblemOut]
+    detail: list[str] = Field(description="each error's message (as `errors[i].message`)")
+    errors: list[ProblemOut]
 
 
 #: The 422 answer of every route that can refuse its input, in the OpenAPI document.
@@ -259,4 +261,4 @@ def publish_week_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan
     try:
         return publish(plan_id, session=session)
     except PlanBreaksRules as e:
-        raise HTTPException(409, [f"{v.rule}: {v.text()}" for v in e.violations]) from None
+        raise Conflict([(v.rule, v.message) for v in e.violations]) from None

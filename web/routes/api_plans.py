@@ -19,7 +19,7 @@ from planner.errors import PlanStateError
 from planner.plan.edit import ChangeRefused, copy_as_draft, move_to, slot_documents
 from planner.security.access import appointment_citizens, entries, record
 from planner.text.messages import render
-from web.deps import SessionDep, found
+from web.deps import Conflict, SessionDep, found
 from web.routes.api import REFUSED, Coordinator, PlanOut
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -42,7 +42,7 @@ def copy_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
     except PlanStateError as e:
         raise HTTPException(409, [render(e.message)]) from None
     except ChangeRefused as e:
-        raise HTTPException(409, [f"{m.code}: {render(m)}" for m in e.messages]) from None
+        raise Conflict([(m.code, m) for m in e.messages]) from None
 
 
 @router.get("/plans/{plan_id}/referrals/{referral_id}/slots")
@@ -81,7 +81,7 @@ def move(
         raise HTTPException(409, [render(e.message)]) from None
     except ChangeRefused as e:
         session.rollback()
-        raise HTTPException(409, [f"{m.code}: {render(m)}" for m in e.messages]) from None
+        raise Conflict([(m.code, m) for m in e.messages]) from None
     return export_plan(plan_id, session=session)
 
 

@@ -13,8 +13,8 @@ from planner.plan.diff import plan_diff, published_of_week
 from planner.plan.edit import ChangeRefused
 from planner.plan.repair import ChangeError, enter_and_repair, record_change, week_page
 from planner.text.messages import render as render_message
-from web.deps import CoordinatorDep, SessionDep, check_csrf, found
-from web.i18n import api_language, message_language
+from web.deps import Conflict, CoordinatorDep, SessionDep, check_csrf, found
+from web.i18n import message_language
 from web.routes.api import REFUSED, Coordinator
 from web.templating import render
 
@@ -37,10 +37,8 @@ def repair_api(
     found(session, Plan, plan_id)
     try:  # ChangeError: 422 with every field that is wrong (web/app.py)
         draft = enter_and_repair(plan_id, doc, by=account.username, session=session)
-    except ChangeRefused as e:  # as a move's 409: "<code>: <sentence>" for each reason
-        lang = api_language(request)
-        reasons = [f"{m.code}: {render_message(m, lang)}" for m in e.messages]
-        raise HTTPException(409, reasons) from None
+    except ChangeRefused as e:  # as a move's 409
+        raise Conflict([(m.code, m) for m in e.messages]) from None
     return {"plan": draft, "diff": plan_diff(draft, session=session).to_json()}
 
 
