@@ -21,6 +21,11 @@ publication). A cancelled appointment that a later plan brings back gets its UID
 Publishing a week also deletes appointments more than `FEED_HISTORY` (8 weeks) before it, so a
 feed stays small and fast and health data is kept no longer than a calendar needs it.
 
+A citizen's feed is a person's. Its key is the person key of `planner.db.persons`, not the
+week's citizen id: two imported weeks that give `c0001` to different people make two feeds with
+two links, so a link given to one citizen never shows another's sessions. (The first person with
+an id keeps the id as their key, so nothing changes where ids are used as they should be.)
+
 Same data, same bytes. `build_calendar` is pure: DTSTAMP and LAST-MODIFIED are the row's stored
 change time, the calendar's UID is derived from the feed, the VTIMEZONE is computed from tzdata
 for the whole years of the feed's dates. So the server can send a strong ETag and answer 304.
@@ -43,7 +48,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -308,9 +313,14 @@ def record_publication(plan_id: int, *, session: Session, now: datetime | None =
     moment = (now or now_utc()).replace(microsecond=0)
     plan = get(session, Plan, plan_id)
     problem = load_problem(plan.scenario_id, session=session)
-    planned = planned_appointments(
-        problem, load_solution(plan_id, session=session), centre_phones(plan.scenario_id, session)
-    )
+    planned = [
+        for_persons(appointment, citizen_persons(plan.scenario_id, session))
+        for appointment in planned_appointments(
+            problem,
+            load_solution(plan_id, session=session),
+            centre_phones(plan.scenario_id, session),
+        )
+    ]
     rows = list(session.exec(select(FeedEntry).where(FeedEntry.week == plan.week)).all())
     by_uid: dict[str, list[FeedEntry]] = defaultdict(list)
     for row in rows:
@@ -324,6 +334,21 @@ def record_publication(plan_id: int, *, session: Session, now: datetime | None =
             cancel(session, row, moment)
     forget_expired(session, moment, plan.week)
     session.flush()
+
+
+def citizen_persons(scenario_id: int, session: Session) -> dict[str, str]:
+    """The person key of each citizen id of a stored week (`planner.db.persons`)."""
+    return {c.key: c.person or c.key for c in owned_rows(session, Citizen, scenario_id)}
+
+
+def for_persons(appointment: Planned, persons: dict[str, str]) -> Planned:
+    """The appointment with each citizen feed named by the person, not by the week's id: an id
+    another week gives to someone else is another feed."""
+    views = {
+        (kind, persons.get(key, key) if kind == "citizen" else key): shown
+        for (kind, key), shown in appointment.views.items()
+    }
+    return replace(appointment, views=views)
 
 
 def centre_phones(scenario_id: int, session: Session) -> Phones:
@@ -812,7 +837,7 @@ def feed_names(scenario_id: int, session: Session) -> dict[str, dict[str, str]]:
             c.key: joined(c.name, centres.get(c.centre, ""))
             for c in owned_rows(session, TeamClass, scenario_id)
         },
-        "citizen": {c.key: c.name for c in owned_rows(session, Citizen, scenario_id)},
+        "citizen": {c.person or c.key: c.name for c in owned_rows(session, Citizen, scenario_id)},
     }
 
 
@@ -832,7 +857,8 @@ def feed_url(
     if kind not in FEED_KINDS:
         raise FeedError(f'"{kind}" is not a kind of feed; use one of {", ".join(FEED_KINDS)}')
     table = FEED_TABLES[kind]
-    if session.exec(select(table).where(table.key == key)).first() is None:  # type: ignore[attr-defined]
+    column = Citizen.person if kind == "citizen" else table.key  # type: ignore[attr-defined]
+    if session.exec(select(table).where(column == key)).first() is None:
         raise FeedError(f"there is no {kind} {key} in any stored week")
     row = feed_tokens([(kind, key)], session=session, secret=secret)[kind, key]
     token = token_of(row, secret)

@@ -34,6 +34,7 @@ from planner.db.models import (
     TeamClass,
     Therapist,
 )
+from planner.db.persons import person_of
 from planner.db.revision import recheck_drafts
 from planner.db.store import (
     centre_row,
@@ -687,6 +688,8 @@ def write_entity(
     try:
         session.add(row)
         session.flush()
+        if kind == "citizens":  # a citizen with another name may be another person
+            row.person = person_of(row.key, row.name, session=session)
         recheck_drafts(session, scenario_id)
         session.commit()
     except Exception:
