@@ -67,7 +67,9 @@ from planner.db.models import (
     FeedEntry,
     FeedToken,
     Plan,
+    Referral,
     Room,
+    Scenario,
     TeamClass,
     Therapist,
 )
@@ -506,6 +508,7 @@ class FeedEvent:
     created_at: datetime  # UTC, like every time below
     changed_at: datetime
     cancelled_at: datetime | None = None
+    identity: str = ""  # what it is for: "referral:r001", "class:balance", "seat:r002"
 
     @property
     def shown_until(self) -> datetime | None:
@@ -532,6 +535,7 @@ def entry_of(row: FeedEntry) -> FeedEvent:
         utc(row.created_at),
         utc(row.changed_at),
         utc(row.cancelled_at) if row.cancelled_at is not None else None,
+        row.identity,
     )
 
 
@@ -541,12 +545,16 @@ def feed_entries(kind: str, key: str, *, session: Session) -> list[FeedEvent]:
     return [entry_of(row) for row in session.exec(query).all()]
 
 
-def citizen_uids(citizen: str, week: str, *, session: Session) -> dict[tuple[date, int], str]:
+def citizen_uids(
+    citizen: str, week: str, scenario_id: int, *, session: Session
+) -> dict[tuple[date, int], str]:
     """The UIDs the citizen's feed gives the week's live appointments, by day and start: so an
-    appointment added from a letter's .ics is the same calendar entry as the feed's."""
+    appointment added from a letter's .ics is the same calendar entry as the feed's. (`citizen`
+    is the id in the stored week `scenario_id`; the feed is the person's.)"""
+    person = citizen_persons(scenario_id, session).get(citizen, citizen)
     query = select(FeedEntry).where(
         FeedEntry.feed_kind == "citizen",
-        FeedEntry.feed_key == citizen,
+        FeedEntry.feed_key == person,
         FeedEntry.week == week,
         FeedEntry.status == "confirmed",
     )
@@ -661,6 +669,7 @@ class Feed:
     body: bytes
     etag: str
     last_modified: datetime | None
+    citizens: tuple[str, ...] = ()  # whose data it shows (the access log)
 
 
 def read_feed(
@@ -671,8 +680,33 @@ def read_feed(
         return None
     moment = now or now_utc()
     entries = feed_entries(kind, key, session=session)
-    body = build_calendar(kind, key, visible(entries, moment))
-    return Feed(body, etag_of(body), last_modified(entries, moment))
+    shown = visible(entries, moment)
+    body = build_calendar(kind, key, shown)
+    citizens = feed_citizens(kind, key, shown, session=session)
+    return Feed(body, etag_of(body), last_modified(entries, moment), citizens)
+
+
+def feed_citizens(
+    kind: str, key: str, shown: Iterable[FeedEvent], *, session: Session
+) -> tuple[str, ...]:
+    """The citizens whose data a feed shows: a citizen's own; a therapist's, those it names (its
+    sessions' referrals in the weeks they were published); rooms, centres, classes name none."""
+    if kind == "citizen":
+        return (key,)
+    if kind != "therapist":
+        return ()
+    referrals = {
+        e.identity.removeprefix("referral:") for e in shown if e.identity.startswith("referral:")
+    }
+    weeks = {e.week for e in shown}
+    if not referrals:
+        return ()
+    query = (
+        select(Referral.citizen)
+        .join(Scenario, col(Scenario.id) == Referral.scenario_id)
+        .where(col(Scenario.week).in_(weeks), col(Referral.key).in_(referrals))
+    )
+    return tuple(sorted(set(session.exec(query).all())))
 
 
 def etag_of(body: bytes) -> str:

@@ -867,3 +867,25 @@ def list_entities(
         counts[referral["citizen"]] = counts.get(referral["citizen"], 0) + 1
     shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return Listing(shown, len(found), page, pages, names, counts)
+
+
+# --- whose data a page shows (for the access log) ------------------------------------------------
+
+
+def listed_citizens(kind: str, rows: list[Doc]) -> list[str]:
+    """The citizens a list of this kind names: the citizens themselves, a referral's citizen."""
+    if kind == "citizens":
+        return [str(r["id"]) for r in rows]
+    if kind == "referrals":
+        return [str(r["citizen"]) for r in rows]
+    return []
+
+
+def form_citizens(kind: str, key: str | None, choices: Choices) -> list[str]:
+    """The citizens a form names: the citizen being changed, or every citizen a referral's form
+    offers to pick from."""
+    if kind == "citizens":
+        return [key] if key is not None else []
+    if kind == "referrals":
+        return [c for c, _ in choices.citizens]
+    return []

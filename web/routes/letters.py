@@ -31,7 +31,7 @@ from planner.outputs.mail import (
     smtp_settings,
 )
 from web.access import logged
-from web.deps import CoordinatorDep, SessionDep, check_csrf
+from web.deps import CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -69,10 +69,12 @@ def all_letters(plan_id: int, session: SessionDep) -> LetterRun:
 
 @router.get("/plans/{plan_id}/letters")
 def letter_batch(
-    request: Request, plan_id: int, _: CoordinatorDep, session: SessionDep
+    request: Request, plan_id: int, account: CoordinatorDep, session: SessionDep
 ) -> Response:
     """The citizens whose times changed when the plan was published, with their letters."""
     run = all_letters(plan_id, session)
+    shown = [letter.citizen for letter in run.changed]
+    logged(request, account, "read", shown, session, run.plan.scenario_id)
     context = {
         "run": run,
         "plan": run.plan,
@@ -183,7 +185,9 @@ def letter_ics(
     """The letter's times as a calendar file the citizen can add to a calendar."""
     letter = one_letter(plan_id, citizen_key, session)
     logged(request, account, "read", [citizen_key], session)
-    calendar = letter_calendar(letter, citizen_uids(citizen_key, letter.week, session=session))
+    scenario_id = found(session, Plan, plan_id).scenario_id
+    uids = citizen_uids(citizen_key, letter.week, scenario_id, session=session)
+    calendar = letter_calendar(letter, uids)
     return download(
         calendar, "text/calendar; charset=utf-8", f"{file_stem(letter)}.ics", inline=False
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from planner.views.waiting import waiting_courses
+from web.access import logged
 from web.deps import CoordinatorDep, SessionDep, check_csrf
 from web.templating import render
 
@@ -15,6 +16,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 
 @router.get("/waiting")
-def waiting(request: Request, _: CoordinatorDep, session: SessionDep) -> Response:
+def waiting(request: Request, account: CoordinatorDep, session: SessionDep) -> Response:
     rows = waiting_courses(session=session, today=date.today())
+    logged(request, account, "read", [r.citizen_key for r in rows], session)
     return render(request, "waiting.html", {"rows": rows, "risks": sum(r.at_risk for r in rows)})
