@@ -702,11 +702,16 @@ def feed_citizens(
     if not referrals:
         return ()
     query = (
-        select(Referral.citizen)
-        .join(Scenario, col(Scenario.id) == Referral.scenario_id)
+        select(Citizen.key, Citizen.person)
+        .join(Scenario, col(Scenario.id) == Citizen.scenario_id)
+        .join(
+            Referral,
+            (col(Referral.scenario_id) == Citizen.scenario_id)
+            & (col(Referral.citizen) == Citizen.key),
+        )
         .where(col(Scenario.week).in_(weeks), col(Referral.key).in_(referrals))
     )
-    return tuple(sorted(set(session.exec(query).all())))
+    return tuple(sorted({person or key for key, person in session.exec(query).all()}))
 
 
 def etag_of(body: bytes) -> str:

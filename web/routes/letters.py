@@ -31,7 +31,7 @@ from planner.outputs.mail import (
     smtp_settings,
 )
 from web.access import logged
-from web.deps import CoordinatorDep, SessionDep, check_csrf, found
+from web.deps import CoordinatorDep, SessionDep, check_csrf
 from web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -139,7 +139,8 @@ def letter_batch_pdf(
 ) -> Response:
     """Every changed citizen's letter in one PDF to print, each on a new page."""
     run = all_letters(plan_id, session)
-    logged(request, account, "read", [letter.citizen for letter in run.changed], session)
+    shown = [letter.citizen for letter in run.changed]
+    logged(request, account, "read", shown, session, run.plan.scenario_id)
     if not run.changed:
         raise HTTPException(
             404, "Ingen borgere har fået ændrede tider, så der er intet at udskrive."
@@ -155,7 +156,7 @@ def letter_page(
 ) -> Response:
     """A citizen's letter on screen, ready to print from the browser."""
     letter = one_letter(plan_id, citizen_key, session)
-    logged(request, account, "read", [citizen_key], session)
+    logged(request, account, "read", [citizen_key], session, found_plan_scenario(plan_id, session))
     context = {
         "letter": letter,
         "plan_id": plan_id,
@@ -173,7 +174,7 @@ def letter_pdf(
     request: Request, plan_id: int, citizen_key: str, account: CoordinatorDep, session: SessionDep
 ) -> Response:
     letter = one_letter(plan_id, citizen_key, session)
-    logged(request, account, "read", [citizen_key], session)
+    logged(request, account, "read", [citizen_key], session, found_plan_scenario(plan_id, session))
     pdf = letters_pdf([letter], letter_title(letter))
     return download(pdf, "application/pdf", f"{file_stem(letter)}.pdf", inline=True)
 
@@ -184,9 +185,10 @@ def letter_ics(
 ) -> Response:
     """The letter's times as a calendar file the citizen can add to a calendar."""
     letter = one_letter(plan_id, citizen_key, session)
-    logged(request, account, "read", [citizen_key], session)
-    scenario_id = found(session, Plan, plan_id).scenario_id
-    uids = citizen_uids(citizen_key, letter.week, scenario_id, session=session)
+    logged(request, account, "read", [citizen_key], session, found_plan_scenario(plan_id, session))
+    uids = citizen_uids(
+        citizen_key, letter.week, found_plan_scenario(plan_id, session), session=session
+    )
     calendar = letter_calendar(letter, uids)
     return download(
         calendar, "text/calendar; charset=utf-8", f"{file_stem(letter)}.ics", inline=False
