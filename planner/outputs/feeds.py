@@ -315,8 +315,9 @@ def record_publication(plan_id: int, *, session: Session, now: datetime | None =
     moment = (now or now_utc()).replace(microsecond=0)
     plan = get(session, Plan, plan_id)
     problem = load_problem(plan.scenario_id, session=session)
+    persons = citizen_persons(plan.scenario_id, session)
     planned = [
-        for_persons(appointment, citizen_persons(plan.scenario_id, session))
+        for_persons(appointment, persons)
         for appointment in planned_appointments(
             problem,
             load_solution(plan_id, session=session),
