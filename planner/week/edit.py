@@ -889,3 +889,13 @@ def form_citizens(kind: str, key: str | None, choices: Choices) -> list[str]:
     if kind == "referrals":
         return [c for c, _ in choices.citizens]
     return []
+
+
+def changed_citizens(kind: str, key: str | None, form: Form) -> list[str]:
+    """The citizens whose data a posted form changes: the citizen itself (a new one by the id
+    posted), or a referral's citizen."""
+    if kind == "citizens":
+        return [key] if key is not None else [v for v in form.get("id", []) if v]
+    if kind == "referrals":
+        return [v for v in form.get("citizen", []) if v]
+    return []

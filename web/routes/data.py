@@ -30,6 +30,7 @@ from planner.week.edit import (
     WORKDAYS,
     Choices,
     EditError,
+    changed_citizens,
     delete_entity,
     entity_form,
     form_citizens,
@@ -230,8 +231,7 @@ def save(
     Run in a worker thread (`run_in_threadpool`): checking the whole week and storing it takes
     long for a big week, and the event loop must go on serving every other page meanwhile."""
     scenario = found(session, Scenario, scenario_id)
-    if kind == "citizens" and key is not None:
-        logged(request, account, "change", [key], session, scenario_id)
+    logged(request, account, "change", changed_citizens(kind, key, values), session, scenario_id)
     try:
         saved = save_entity(scenario_id, kind, values, key=key, session=session)
     except EditError as e:
