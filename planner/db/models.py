@@ -248,6 +248,9 @@ class Citizen(CitizenBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # Not part of scenario/1: where appointment letters may be e-mailed (optional).
     email: str | None = None
+    # Not part of scenario/1: which person this week's citizen is (`CitizenPerson.person`); the
+    # citizen's calendar feed belongs to the person, not to the id weeks may reuse.
+    person: str | None = Field(default=None, index=True)
     scenario_id: int = Field(foreign_key="scenario.id", index=True, ondelete="CASCADE")
     windows: list["CitizenWindow"] = Relationship(
         cascade_delete=True, sa_relationship_kwargs={"order_by": "CitizenWindow.id"}
@@ -764,3 +767,26 @@ class LetterSent(SQLModel, table=True):
     sent_by: str  # username
     sent_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]
     times: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+
+
+# --- who a citizen id is: one person per id and name, across imported weeks ---------------------
+
+
+class CitizenPerson(SQLModel, table=True):
+    """One person behind a scenario/1 citizen id: the id with a fingerprint of the name.
+
+    Weeks imported from different sources may give the same id (`c0001`) to different people; a
+    citizen's feed belongs to `person` (the id itself for the first person seen with it, the id
+    with `~2`, `~3` ... for the next), so an old link never shows another person's sessions.
+    """
+
+    __tablename__ = "citizen_person"
+    __table_args__ = (
+        UniqueConstraint("key", "fingerprint", name="uq_citizen_person_key_fingerprint"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True)  # the citizen id (scenario/1)
+    fingerprint: str  # SHA-256 of the id and the normalised name, hex (no name stored here)
+    person: str = Field(unique=True)
+    created_at: datetime = Field(sa_type=DateTime(timezone=True))  # type: ignore[call-overload]

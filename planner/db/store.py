@@ -42,6 +42,7 @@ from planner.db.models import (
     TherapistAbsence,
     TherapistHours,
 )
+from planner.db.persons import person_keys
 from planner.errors import NotFound
 from planner.formats.plan import (
     appointment_to_json,
@@ -65,7 +66,10 @@ VERSION_ATTEMPTS = 20
 
 
 def import_scenario(doc: Doc, *, session: Session) -> int:
-    """Store a scenario/1 week and return its id; ScenarioError (nothing written) if it is bad."""
+    """Store a scenario/1 week and return its id; ScenarioError (nothing written) if it is bad.
+
+    Each citizen is bound to a person (`planner.db.persons`): the one known by the id and
+    name, or a new one when the id was another person's in a week stored before."""
     problem = parse_scenario(doc)
     scenario = Scenario(
         name=problem.name,
@@ -79,7 +83,12 @@ def import_scenario(doc: Doc, *, session: Session) -> int:
     try:
         session.add(scenario)
         session.flush()
-        session.add_all(week_rows(problem, flushed_id(scenario)))
+        rows = week_rows(problem, flushed_id(scenario))
+        persons = person_keys(((c.id, c.name) for c in problem.citizens), session=session)
+        for row in rows:
+            if isinstance(row, Citizen):
+                row.person = persons[row.key]
+        session.add_all(rows)
         session.commit()
     except Exception:
         session.rollback()

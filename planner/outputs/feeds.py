@@ -21,6 +21,11 @@ publication). A cancelled appointment that a later plan brings back gets its UID
 Publishing a week also deletes appointments more than `FEED_HISTORY` (8 weeks) before it, so a
 feed stays small and fast and health data is kept no longer than a calendar needs it.
 
+A citizen's feed is a person's. Its key is the person key of `planner.db.persons`, not the
+week's citizen id: two imported weeks that give `c0001` to different people make two feeds with
+two links, so a link given to one citizen never shows another's sessions. (The first person with
+an id keeps the id as their key, so nothing changes where ids are used as they should be.)
+
 Same data, same bytes. `build_calendar` is pure: DTSTAMP and LAST-MODIFIED are the row's stored
 change time, the calendar's UID is derived from the feed, the VTIMEZONE is computed from tzdata
 for the whole years of the feed's dates. So the server can send a strong ETag and answer 304.
@@ -43,7 +48,7 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -62,7 +67,9 @@ from planner.db.models import (
     FeedEntry,
     FeedToken,
     Plan,
+    Referral,
     Room,
+    Scenario,
     TeamClass,
     Therapist,
 )
@@ -308,9 +315,15 @@ def record_publication(plan_id: int, *, session: Session, now: datetime | None =
     moment = (now or now_utc()).replace(microsecond=0)
     plan = get(session, Plan, plan_id)
     problem = load_problem(plan.scenario_id, session=session)
-    planned = planned_appointments(
-        problem, load_solution(plan_id, session=session), centre_phones(plan.scenario_id, session)
-    )
+    persons = citizen_persons(plan.scenario_id, session)
+    planned = [
+        for_persons(appointment, persons)
+        for appointment in planned_appointments(
+            problem,
+            load_solution(plan_id, session=session),
+            centre_phones(plan.scenario_id, session),
+        )
+    ]
     rows = list(session.exec(select(FeedEntry).where(FeedEntry.week == plan.week)).all())
     by_uid: dict[str, list[FeedEntry]] = defaultdict(list)
     for row in rows:
@@ -324,6 +337,21 @@ def record_publication(plan_id: int, *, session: Session, now: datetime | None =
             cancel(session, row, moment)
     forget_expired(session, moment, plan.week)
     session.flush()
+
+
+def citizen_persons(scenario_id: int, session: Session) -> dict[str, str]:
+    """The person key of each citizen id of a stored week (`planner.db.persons`)."""
+    return {c.key: c.person or c.key for c in owned_rows(session, Citizen, scenario_id)}
+
+
+def for_persons(appointment: Planned, persons: dict[str, str]) -> Planned:
+    """The appointment with each citizen feed named by the person, not by the week's id: an id
+    another week gives to someone else is another feed."""
+    views = {
+        (kind, persons.get(key, key) if kind == "citizen" else key): shown
+        for (kind, key), shown in appointment.views.items()
+    }
+    return replace(appointment, views=views)
 
 
 def centre_phones(scenario_id: int, session: Session) -> Phones:
@@ -481,6 +509,7 @@ class FeedEvent:
     created_at: datetime  # UTC, like every time below
     changed_at: datetime
     cancelled_at: datetime | None = None
+    identity: str = ""  # what it is for: "referral:r001", "class:balance", "seat:r002"
 
     @property
     def shown_until(self) -> datetime | None:
@@ -507,6 +536,7 @@ def entry_of(row: FeedEntry) -> FeedEvent:
         utc(row.created_at),
         utc(row.changed_at),
         utc(row.cancelled_at) if row.cancelled_at is not None else None,
+        row.identity,
     )
 
 
@@ -516,12 +546,16 @@ def feed_entries(kind: str, key: str, *, session: Session) -> list[FeedEvent]:
     return [entry_of(row) for row in session.exec(query).all()]
 
 
-def citizen_uids(citizen: str, week: str, *, session: Session) -> dict[tuple[date, int], str]:
+def citizen_uids(
+    citizen: str, week: str, scenario_id: int, *, session: Session
+) -> dict[tuple[date, int], str]:
     """The UIDs the citizen's feed gives the week's live appointments, by day and start: so an
-    appointment added from a letter's .ics is the same calendar entry as the feed's."""
+    appointment added from a letter's .ics is the same calendar entry as the feed's. (`citizen`
+    is the id in the stored week `scenario_id`; the feed is the person's.)"""
+    person = citizen_persons(scenario_id, session).get(citizen, citizen)
     query = select(FeedEntry).where(
         FeedEntry.feed_kind == "citizen",
-        FeedEntry.feed_key == citizen,
+        FeedEntry.feed_key == person,
         FeedEntry.week == week,
         FeedEntry.status == "confirmed",
     )
@@ -636,6 +670,7 @@ class Feed:
     body: bytes
     etag: str
     last_modified: datetime | None
+    citizens: tuple[str, ...] = ()  # whose data it shows (the access log)
 
 
 def read_feed(
@@ -646,8 +681,38 @@ def read_feed(
         return None
     moment = now or now_utc()
     entries = feed_entries(kind, key, session=session)
-    body = build_calendar(kind, key, visible(entries, moment))
-    return Feed(body, etag_of(body), last_modified(entries, moment))
+    shown = visible(entries, moment)
+    body = build_calendar(kind, key, shown)
+    citizens = feed_citizens(kind, key, shown, session=session)
+    return Feed(body, etag_of(body), last_modified(entries, moment), citizens)
+
+
+def feed_citizens(
+    kind: str, key: str, shown: Iterable[FeedEvent], *, session: Session
+) -> tuple[str, ...]:
+    """The citizens whose data a feed shows: a citizen's own; a therapist's, those it names (its
+    sessions' referrals in the weeks they were published); rooms, centres, classes name none."""
+    if kind == "citizen":
+        return (key,)
+    if kind != "therapist":
+        return ()
+    referrals = {
+        e.identity.removeprefix("referral:") for e in shown if e.identity.startswith("referral:")
+    }
+    weeks = {e.week for e in shown}
+    if not referrals:
+        return ()
+    query = (
+        select(Citizen.key, Citizen.person)
+        .join(Scenario, col(Scenario.id) == Citizen.scenario_id)
+        .join(
+            Referral,
+            (col(Referral.scenario_id) == Citizen.scenario_id)
+            & (col(Referral.citizen) == Citizen.key),
+        )
+        .where(col(Scenario.week).in_(weeks), col(Referral.key).in_(referrals))
+    )
+    return tuple(sorted({person or key for key, person in session.exec(query).all()}))
 
 
 def etag_of(body: bytes) -> str:
@@ -812,7 +877,7 @@ def feed_names(scenario_id: int, session: Session) -> dict[str, dict[str, str]]:
             c.key: joined(c.name, centres.get(c.centre, ""))
             for c in owned_rows(session, TeamClass, scenario_id)
         },
-        "citizen": {c.key: c.name for c in owned_rows(session, Citizen, scenario_id)},
+        "citizen": {c.person or c.key: c.name for c in owned_rows(session, Citizen, scenario_id)},
     }
 
 
@@ -832,7 +897,8 @@ def feed_url(
     if kind not in FEED_KINDS:
         raise FeedError(f'"{kind}" is not a kind of feed; use one of {", ".join(FEED_KINDS)}')
     table = FEED_TABLES[kind]
-    if session.exec(select(table).where(table.key == key)).first() is None:  # type: ignore[attr-defined]
+    column = Citizen.person if kind == "citizen" else table.key  # type: ignore[attr-defined]
+    if session.exec(select(table).where(column == key)).first() is None:
         raise FeedError(f"there is no {kind} {key} in any stored week")
     row = feed_tokens([(kind, key)], session=session, secret=secret)[kind, key]
     token = token_of(row, secret)

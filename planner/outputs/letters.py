@@ -686,6 +686,7 @@ class WeekTimes:
     week: str
     bookings: tuple[Booking, ...]
     published: bool  # False: a plan made ahead, not yet published (the times may still move)
+    scenario_id: int  # the stored week the plan is of
 
     @property
     def week_number(self) -> int:
@@ -797,7 +798,12 @@ def citizen_weeks_letter(
     if person is None:
         raise NotFound("citizen", citizen)
     times = [
-        WeekTimes(w.problem.week, tuple(w.bookings.get(citizen, [])), w.plan.status != "draft")
+        WeekTimes(
+            w.problem.week,
+            tuple(w.bookings.get(citizen, [])),
+            w.plan.status != "draft",
+            w.plan.scenario_id,
+        )
         for w in weeks
     ]
     while len(times) > 1 and not times[-1].bookings:

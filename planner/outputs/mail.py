@@ -140,7 +140,9 @@ def email_letters(
                 result.no_address.append(key)
                 continue
             pdf = letters_pdf([letter], letter_title(letter))
-            ics = letter_calendar(letter, citizen_uids(key, letter.week, session=session))
+            ics = letter_calendar(
+                letter, citizen_uids(key, letter.week, run.plan.scenario_id, session=session)
+            )
             server.send_message(letter_message(letter, addresses[key], settings.sender, pdf, ics))
             record_letters(plan_id, [key], "email", by=by, session=session)
             result.sent.append(key)

@@ -42,6 +42,11 @@ class AttendanceDay:
     week: str | None
     sessions: tuple[DaySession, ...]
 
+    @property
+    def referrals(self) -> list[str]:
+        """The referrals whose citizens the sheet names (for the access log)."""
+        return [seat.referral for s in self.sessions for seat in s.seats]
+
 
 def published_plan_on(day: date, *, session: Session) -> Plan | None:
     """The published plan of the ISO week `day` lies in."""

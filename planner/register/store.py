@@ -29,6 +29,7 @@ from planner.db.models import (
     RegisterRoom,
     RegisterTherapist,
 )
+from planner.db.persons import same_person
 from planner.errors import NotFound
 from planner.formats.plan import DocumentError, texts
 from planner.formats.scenario import ScenarioError, scenario_errors, week_monday
@@ -142,7 +143,7 @@ def import_register(doc: Doc, *, session: Session, by: str = "") -> dict[str, in
 
     ScenarioError (nothing written) if the document is not valid scenario/1.
     """
-    errors = scenario_errors(doc)
+    errors = scenario_errors(doc) or other_people(session, doc["citizens"])
     if errors:
         raise ScenarioError(errors)
     monday = week_monday(doc["week"])
@@ -172,6 +173,24 @@ def import_register(doc: Doc, *, session: Session, by: str = "") -> dict[str, in
         "citizens": len(doc["citizens"]),
         "referrals": len(doc["referrals"]),
     }
+
+
+def other_people(session: Session, citizens: list[Doc]) -> list[DocumentError]:
+    """Citizens whose id the register already gives to someone else (another name, case and
+    spacing aside): loading them would hand that person's courses to a stranger."""
+    known = by_key(session, RegisterCitizen)
+    errors = []
+    for i, citizen in enumerate(citizens):
+        row = known.get(citizen["id"])
+        if row is not None and not same_person(row.doc.get("name", ""), citizen["name"]):
+            where = Where("citizens", i, citizen["id"], ("name",))
+            params = {
+                "key": citizen["id"],
+                "known": row.doc.get("name", ""),
+                "given": citizen["name"],
+            }
+            errors.append(DocumentError(where, Message("register.other-person", params)))
+    return errors
 
 
 def upsert_info(session: Session, doc: Doc) -> None:
@@ -389,7 +408,7 @@ def add_courses(
         field_error("referral.citizen", "register.other-citizen", given=str(r.get("citizen")))
         for (c, r, _, _) in items
         if r.get("citizen") != c.get("id")
-    ]
+    ] or other_people(session, doc["citizens"])
     if errors:
         raise RegisterError.of_document(errors)
     try:

@@ -34,9 +34,14 @@ def record(
     session: Session,
     scenario_id: int | None = None,
 ) -> None:
-    """Add one entry per citizen and commit."""
+    """Add one entry per citizen and commit.
+
+    With the stored week (`scenario_id`) a citizen id is logged as the person it is there
+    (`planner.db.persons`): an id two imports gave to different people is two people's logs."""
     if action not in ACTIONS:
         raise ValueError(f"action {action!r} is not one of {ACTIONS}")
+    if scenario_id is not None:
+        citizens = persons_in(scenario_id, citizens, session=session)
     moment = datetime.now(UTC)
     rows = [
         AccessLogEntry(
@@ -47,6 +52,16 @@ def record(
     if rows:
         session.add_all(rows)
         session.commit()
+
+
+def persons_in(scenario_id: int, citizens: Iterable[str], *, session: Session) -> list[str]:
+    """The person key of each citizen id of a stored week (an id it does not hold stays)."""
+    wanted = set(citizens)
+    query = select(Citizen.key, Citizen.person).where(
+        Citizen.scenario_id == scenario_id, col(Citizen.key).in_(wanted)
+    )
+    persons = {key: person or key for key, person in session.exec(query).all()}
+    return [persons.get(c, c) for c in wanted]
 
 
 def week_citizens(scenario_id: int, *, session: Session) -> list[str]:

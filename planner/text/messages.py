@@ -811,6 +811,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         '{value} may hold only letters a-z, digits, ".", "_" and "-" (at most 64, '
         "starting with a letter or digit); rename it",
     ),
+    "register.other-person": (
+        'registret har {key} som "{known}", men her er {key} "{given}": et id hører til én '
+        "borger; giv den nye borger sit eget id (er det den samme borger, så skriv navnet, som "
+        "registret har det)",
+        'the register has {key} as "{known}", but here {key} is "{given}": an id belongs to one '
+        "citizen; give the new citizen an id of their own (if it is the same citizen, write the "
+        "name as the register has it)",
+    ),
     "file.too-deep": (
         "JSON-dokumentet er for dybt indlejret",
         "the JSON document is nested too deeply",

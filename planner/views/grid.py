@@ -279,6 +279,16 @@ class TimeGrid:
     columns: list[Column]
 
     @property
+    def referrals(self) -> list[str]:
+        """The referrals whose citizens the grid names (sessions; a team meeting names none)."""
+        return [
+            p.entry.referral
+            for column in self.columns
+            for p in column.entries
+            if p.entry.citizen is not None and p.entry.referral is not None
+        ]
+
+    @property
     def tracks(self) -> int:
         """Column tracks besides the time labels: one per lane."""
         return sum(c.lanes for c in self.columns)
@@ -351,6 +361,10 @@ class CentreWeek:
     name: str
     days: list[CentreDay]
 
+    @property
+    def referrals(self) -> list[str]:
+        return [r for day in self.days for r in day.grid.referrals]
+
 
 def centre_week(plan_id: int, centre_key: str, *, session: Session) -> CentreWeek:
     """A centre's rooms by day and time; NotFound if there is no such plan or centre."""
@@ -410,6 +424,10 @@ class TherapistWeek:
     name: str
     grid: TimeGrid
     minutes: int  # booked minutes, travel included
+
+    @property
+    def referrals(self) -> list[str]:
+        return self.grid.referrals
 
 
 def therapist_week(
@@ -487,6 +505,12 @@ class ClassWeek:
     capacity: int
     meetings: list[GridMeeting]
     members: list[Member]
+
+    @property
+    def referrals(self) -> list[str]:
+        """The referrals whose citizens the page names: seats in meetings and the members."""
+        seated = [p.referral for m in self.meetings for p in m.participants]
+        return seated + [m.referral for m in self.members]
 
 
 def class_week(plan_id: int, class_key: str, *, session: Session) -> ClassWeek:

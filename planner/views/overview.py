@@ -67,6 +67,11 @@ class Overview:
     load: list[TherapistLoad]
 
     @property
+    def referrals(self) -> list[str]:
+        """The referrals whose citizens the overview names (missing sessions, risky starts)."""
+        return [m.referral for m in self.missing] + [s.referral for s in self.starts_at_risk]
+
+    @property
     def requested(self) -> int:
         return sum(c.requested for c in self.centres)
 

@@ -28,6 +28,7 @@ class WaitingCourse:
     position: int
     key: str
     citizen: str  # the citizen's name
+    citizen_key: str  # the citizen's id (for the access log)
     package: str
     package_name: str
     centre: str | None
@@ -102,6 +103,7 @@ def waiting_courses(*, session: Session, today: date) -> list[WaitingCourse]:
                 position=position,
                 key=c.key,
                 citizen=citizen.doc["name"] if citizen else c.citizen,
+                citizen_key=c.citizen,
                 package=c.package,
                 package_name=package.doc.get("name", c.package) if package else c.package,
                 centre=c.doc.get("centre"),

@@ -34,6 +34,7 @@ from planner.db.models import (
     TeamClass,
     Therapist,
 )
+from planner.db.persons import person_of
 from planner.db.revision import recheck_drafts
 from planner.db.store import (
     centre_row,
@@ -695,6 +696,8 @@ def write_entity(
     try:
         session.add(row)
         session.flush()
+        if kind == "citizens":  # a citizen with another name may be another person
+            row.person = person_of(row.key, row.name, session=session)
         stale = recheck_drafts(session, scenario_id)
         if commit:
             session.commit()
@@ -874,3 +877,35 @@ def list_entities(
         counts[referral["citizen"]] = counts.get(referral["citizen"], 0) + 1
     shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return Listing(shown, len(found), page, pages, names, counts)
+
+
+# --- whose data a page shows (for the access log) ------------------------------------------------
+
+
+def listed_citizens(kind: str, rows: list[Doc]) -> list[str]:
+    """The citizens a list of this kind names: the citizens themselves, a referral's citizen."""
+    if kind == "citizens":
+        return [str(r["id"]) for r in rows]
+    if kind == "referrals":
+        return [str(r["citizen"]) for r in rows]
+    return []
+
+
+def form_citizens(kind: str, key: str | None, choices: Choices) -> list[str]:
+    """The citizens a form names: the citizen being changed, or every citizen a referral's form
+    offers to pick from."""
+    if kind == "citizens":
+        return [key] if key is not None else []
+    if kind == "referrals":
+        return [c for c, _ in choices.citizens]
+    return []
+
+
+def changed_citizens(kind: str, key: str | None, form: Form) -> list[str]:
+    """The citizens whose data a posted form changes: the citizen itself (a new one by the id
+    posted), or a referral's citizen."""
+    if kind == "citizens":
+        return [key] if key is not None else [v for v in form.get("id", []) if v]
+    if kind == "referrals":
+        return [v for v in form.get("citizen", []) if v]
+    return []

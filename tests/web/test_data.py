@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -13,6 +15,7 @@ from planner.db.store import export_scenario, import_scenario
 from planner.week.edit import DAY_NAMES, KIND_NAMES, LABELS, MODES, PROFESSIONS, ROOM_KINDS
 from tests.factories import citizen, scenario, team_class
 from tests.web.conftest import StoredWeek, Web
+from tests.web.live import client, live_server
 from web.i18n import ENGLISH
 from web.routes.data import NEW_TITLES, TITLES
 
@@ -233,3 +236,41 @@ def test_every_label_and_choice_the_forms_show_has_english() -> None:
     shown |= {name.capitalize() for name in DAY_NAMES.values()}
 
     assert sorted(s for s in shown if s not in ENGLISH) == []
+
+
+# --- saving off the event loop (finding 5) --------------------------------------------------------
+
+
+def test_a_save_in_progress_does_not_freeze_other_pages(
+    app: FastAPI, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A form's save checks and stores the whole week (seconds for a big one) in a worker
+    thread: while one is under way (held here until another page has answered), the server
+    answers other requests."""
+    with Session(engine) as session:
+        scenario_id = import_scenario(scenario(), session=session)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_save(*_args: object, **_kwargs: object) -> str:
+        started.set()
+        release.wait(30)
+        return "auning-b1"
+
+    monkeypatch.setattr("web.routes.data.save_entity", slow_save)
+    with live_server(app) as base, client(base) as saver, client(base) as other:
+        token = saver.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+        saver.post("/login", data={"username": "koord", "password": "rigtig-hemmelig-1",
+                                   "csrf_token": token})  # fmt: skip
+        form = saver.get(f"/weeks/{scenario_id}/rooms/auning-b1/edit").text
+        token = form.split('name="csrf_token" value="')[1].split('"')[0]
+        path = f"/weeks/{scenario_id}/rooms/auning-b1/edit"
+        worker = threading.Thread(target=lambda: saver.post(path, data={"csrf_token": token}))
+        worker.start()
+        assert started.wait(30)
+        try:
+            answered = other.get("/login", timeout=10).status_code
+        finally:
+            release.set()
+            worker.join()
+
+    assert answered == 200

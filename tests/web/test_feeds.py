@@ -6,14 +6,20 @@ citizens, and `planner feed-url` / `planner bench-feed`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session
 from typer.testing import CliRunner
 
+from planner.db.store import import_scenario, save_plan
+from planner.formats.scenario import week_monday
+from planner.tools.demo import moved_to_week
+from solver.problem import Solution
 from tests.databases import stored_plan_violations
 from tests.planner.outputs.test_feeds import events, parsed, unfolded
 from tests.web.conftest import StoredWeek, Web
@@ -297,3 +303,44 @@ def test_bench_feed_times_the_busiest_therapists_feed(tmp_path: Path) -> None:
     again = CliRunner().invoke(cli_app, args)
     assert again.exit_code == 2
     assert "the file exists; name a new file" in again.output
+
+
+# --- a citizen's feed is one person's -----------------------------------------------------------
+
+
+def week_later(doc: dict[str, Any], solution: Solution, week: str) -> tuple[dict, Solution]:
+    """The same week of work on another ISO week, its plan moved with it."""
+    moved = moved_to_week(doc, week)
+    shift = week_monday(week) - week_monday(doc["week"])  # type: ignore[operator]
+    appointments = tuple(replace(a, day=a.day + shift) for a in solution.appointments)
+    return moved, replace(solution, appointments=appointments)
+
+
+@SQLITE_ONLY
+def test_citizen_feed_never_shows_another_person_given_the_same_id_in_a_later_import(
+    coordinator: Web, anonymous: Web, published: StoredWeek, engine: Engine,
+    norddjurs_doc: dict[str, Any], norddjurs_solution: Solution,
+) -> None:  # fmt: skip
+    """Finding 12: two imported weeks whose c0001 are different people kept one link."""
+    old_link = path_of(links(coordinator, published)["citizen", "c0001"])
+    before = {e["start"] for e in events(anonymous.client.get(old_link).content)}
+    doc, solution = week_later(norddjurs_doc, norddjurs_solution, "2026-W51")
+    doc["citizens"][0] = {**doc["citizens"][0], "name": "Bent Holm Andersen"}
+    with Session(engine) as session:
+        later = import_scenario(doc, session=session)
+        plan_id = save_plan(later, solution, session=session)
+    assert coordinator.post(f"/plans/{plan_id}/publish").status_code == 200
+    new_links = links(coordinator, StoredWeek(later, plan_id))
+
+    old = {e["start"] for e in events(anonymous.client.get(old_link).content)}
+    assert before != set() and old == before
+    assert ("citizen", "c0001") not in new_links
+    new = events(anonymous.client.get(path_of(new_links["citizen", "c0001~2"])).content)
+    assert new != [] and {e["start"] for e in new}.isdisjoint(before)
+    # The same person (name spelt with other case and spacing) in a later week keeps the link.
+    again, solution = week_later(norddjurs_doc, norddjurs_solution, "2026-W52")
+    name = "  " + again["citizens"][0]["name"].upper()
+    again["citizens"][0] = {**again["citizens"][0], "name": name}
+    with Session(engine) as session:
+        third = import_scenario(again, session=session)
+    assert ("citizen", "c0001") in links(coordinator, StoredWeek(third, 0))

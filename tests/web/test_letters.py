@@ -223,7 +223,8 @@ def test_letter_ics_parses_with_icalendar_vobject_and_ics(
     events = calendar.walk("VEVENT")
     assert len(events) == 2
     with Session(engine) as session:  # the same calendar entries as the citizen's feed
-        feed_uids = set(citizen_uids(republished.kept, "2026-W50", session=session).values())
+        uids = citizen_uids(republished.kept, "2026-W50", republished.scenario_id, session=session)
+        feed_uids = set(uids.values())
     assert {str(e["UID"]) for e in events} == feed_uids
     parsed = vobject.readOne(data.decode("utf-8"), validate=True)
     assert len(parsed.vevent_list) == 2

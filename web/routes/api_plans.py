@@ -17,7 +17,13 @@ from planner.db.revision import PlanChanged
 from planner.db.store import export_plan
 from planner.errors import PlanStateError
 from planner.plan.edit import ChangeRefused, copy_as_draft, move_to, slot_documents
-from planner.security.access import appointment_citizens, entries, record
+from planner.security.access import (
+    appointment_citizens,
+    entries,
+    record,
+    referral_citizens,
+    referred_citizens,
+)
 from planner.text.messages import render
 from web.deps import Conflict, SessionDep, found
 from web.routes.api import REFUSED, Coordinator, PlanOut
@@ -34,9 +40,12 @@ class MoveIn(BaseModel):
 
 
 @router.post("/plans/{plan_id}/copy", response_model=PlanOut, status_code=201)
-def copy_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
+def copy_plan(plan_id: int, account: Coordinator, session: SessionDep) -> Plan:
     """A published or superseded plan copied into the week's next draft, locks kept."""
-    found(session, Plan, plan_id)
+    scenario_id = found(session, Plan, plan_id).scenario_id
+    record(account.username, "change", f"POST /api/plans/{plan_id}/copy",
+           referred_citizens(scenario_id, session=session), session=session,
+           scenario_id=scenario_id)  # fmt: skip
     try:
         return copy_as_draft(plan_id, session=session)
     except PlanStateError as e:
@@ -47,10 +56,13 @@ def copy_plan(plan_id: int, _: Coordinator, session: SessionDep) -> Plan:
 
 @router.get("/plans/{plan_id}/referrals/{referral_id}/slots")
 def referral_slots(
-    plan_id: int, referral_id: str, _: Coordinator, session: SessionDep
+    plan_id: int, referral_id: str, account: Coordinator, session: SessionDep
 ) -> list[dict[str, Any]]:
     """Every slot where one more session of the referral keeps every rule."""
-    found(session, Plan, plan_id)
+    scenario_id = found(session, Plan, plan_id).scenario_id
+    record(account.username, "read", f"GET /api/plans/{plan_id}/referrals/{referral_id}/slots",
+           referral_citizens([referral_id], scenario_id, session=session), session=session,
+           scenario_id=scenario_id)  # fmt: skip
     try:
         return slot_documents(plan_id, referral_id, session=session)
     except LookupError as e:

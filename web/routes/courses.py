@@ -9,13 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from planner.db.models import END_REASONS
+from planner.db.models import END_REASONS, Plan
 from planner.register.attendance import no_show_courses, record_attendance, unregistered
 from planner.register.day import attendance_day
 from planner.register.derive import derive_and_plan
 from planner.register.records import course_record, course_rows
 from planner.register.store import move_course
 from planner.tools.demo import coming_week
+from web.access import logged_referrals
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, refused
 from web.templating import render
 
@@ -135,8 +136,13 @@ def attendance_page(
     own = account.therapist if account.role == "therapist" else None
     if account.role == "therapist" and own is None:
         raise HTTPException(403)
+    sheet = attendance_day(chosen, session=session, therapist=own)
+    if sheet.plan_id is not None:
+        plan = session.get(Plan, sheet.plan_id)
+        if plan is not None:
+            logged_referrals(request, account, sheet.referrals, plan.scenario_id, session)
     context = {
-        "sheet": attendance_day(chosen, session=session, therapist=own),
+        "sheet": sheet,
         "previous_day": chosen - timedelta(days=1),
         "next_day": chosen + timedelta(days=1),
         "saved": request.query_params.get("saved"),

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from planner.db.models import Scenario
+from planner.db.models import Scenario, UserAccount
 from planner.text.messages import Message
 from planner.week.edit import (
     DAY_NAMES,
@@ -29,10 +30,13 @@ from planner.week.edit import (
     WORKDAYS,
     Choices,
     EditError,
+    changed_citizens,
     delete_entity,
     entity_form,
+    form_citizens,
     labelled,
     list_entities,
+    listed_citizens,
     save_entity,
     week_choices,
 )
@@ -133,7 +137,7 @@ def add_routes(kind: str) -> None:
     def listing(
         request: Request,
         scenario_id: int,
-        _: CoordinatorDep,
+        account: CoordinatorDep,
         session: SessionDep,
         q: str = "",
         page: int = 1,
@@ -143,6 +147,8 @@ def add_routes(kind: str) -> None:
         """The week's entities of this kind, searchable, a page at a time."""
         scenario = found(session, Scenario, scenario_id)
         listing = list_entities(scenario_id, kind, q=q, page=page, session=session)
+        shown = listed_citizens(kind, listing.rows)
+        logged(request, account, "read", shown, session, scenario_id)
         context = {
             **page_context(scenario, kind),
             "listing": listing,
@@ -154,19 +160,23 @@ def add_routes(kind: str) -> None:
 
     @router.get(f"{base}/new", name=f"{kind}_new")
     def new_form(
-        request: Request, scenario_id: int, _: CoordinatorDep, session: SessionDep
+        request: Request, scenario_id: int, account: CoordinatorDep, session: SessionDep
     ) -> Response:
         scenario = found(session, Scenario, scenario_id)
         form = entity_form(scenario_id, kind, session=session)
+        shown = form_citizens(kind, None, form.choices)
+        logged(request, account, "read", shown, session, scenario_id)
         return form_page(
             request, scenario, kind, None, form.values, session=session, choices=form.choices
         )
 
     @router.post(f"{base}/new", name=f"{kind}_add")
     async def add(
-        request: Request, scenario_id: int, _: CoordinatorDep, session: SessionDep
+        request: Request, scenario_id: int, account: CoordinatorDep, session: SessionDep
     ) -> Response:
-        return await save(request, scenario_id, kind, None, session)
+        values = await posted(request)
+        return await run_in_threadpool(save, request, scenario_id, kind, None, values, account,
+                                       session)  # fmt: skip
 
     @router.get(f"{base}/{{key}}/edit", name=f"{kind}_edit")
     def edit_form(
@@ -174,8 +184,8 @@ def add_routes(kind: str) -> None:
     ) -> Response:
         scenario = found(session, Scenario, scenario_id)
         form = entity_form(scenario_id, kind, key, session=session)
-        if kind == "citizens":
-            logged(request, account, "read", [key], session, scenario_id)
+        shown = form_citizens(kind, key, form.choices)
+        logged(request, account, "read", shown, session, scenario_id)
         return form_page(
             request, scenario, kind, key, form.values, session=session, choices=form.choices
         )
@@ -184,9 +194,9 @@ def add_routes(kind: str) -> None:
     async def change(
         request: Request, scenario_id: int, key: str, account: CoordinatorDep, session: SessionDep
     ) -> Response:
-        if kind == "citizens":
-            logged(request, account, "change", [key], session, scenario_id)
-        return await save(request, scenario_id, kind, key, session)
+        values = await posted(request)
+        return await run_in_threadpool(save, request, scenario_id, kind, key, values, account,
+                                       session)  # fmt: skip
 
     if kind in DELETABLE:
 
@@ -207,12 +217,21 @@ def add_routes(kind: str) -> None:
             return RedirectResponse(f"/weeks/{scenario_id}/{kind}?deleted={key}", status_code=303)
 
 
-async def save(
-    request: Request, scenario_id: int, kind: str, key: str | None, session: Session
+def save(
+    request: Request,
+    scenario_id: int,
+    kind: str,
+    key: str | None,
+    values: dict[str, list[str]],
+    account: UserAccount,
+    session: Session,
 ) -> Response:
-    """Store the posted form; on any error show it again with the messages (status 422)."""
+    """Store the posted form; on any error show it again with the messages (status 422).
+
+    Run in a worker thread (`run_in_threadpool`): checking the whole week and storing it takes
+    long for a big week, and the event loop must go on serving every other page meanwhile."""
     scenario = found(session, Scenario, scenario_id)
-    values = await posted(request)
+    logged(request, account, "change", changed_citizens(kind, key, values), session, scenario_id)
     try:
         saved = save_entity(scenario_id, kind, values, key=key, session=session)
     except EditError as e:

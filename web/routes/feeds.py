@@ -23,7 +23,7 @@ from planner.outputs.feeds import (
     week_feeds,
 )
 from planner.plan.versions import current_plan, scenario_plans
-from web.access import logged
+from web.access import logged, logged_week
 from web.deps import CoordinatorDep, SessionDep, check_csrf, found
 from web.templating import render
 
@@ -50,8 +50,7 @@ def calendar_feed(
     feed = read_feed(kind, key, token, session=session)
     if feed is None:
         return Response(NOT_FOUND, status_code=404, media_type="text/plain; charset=utf-8")
-    if kind == "citizen":  # the only feed that is one citizen's data (therapists' name many)
-        logged(request, "feed", "read", [key], session)
+    logged(request, "feed", "read", feed.citizens, session)  # a citizen's own, a therapist's
     headers = cache_headers(feed)
     if unchanged(request, feed):
         return Response(status_code=304, headers=headers)
@@ -89,10 +88,15 @@ def base_url(request: Request) -> str:
 
 @router.get("/weeks/{scenario_id}/feeds")
 def feed_page(
-    request: Request, scenario_id: int, _: CoordinatorDep, session: SessionDep, secret: SecretDep
+    request: Request,
+    scenario_id: int,
+    account: CoordinatorDep,
+    session: SessionDep,
+    secret: SecretDep,
 ) -> Response:
     """The week's calendar feeds: links to copy for its therapists, rooms, centres and citizens."""
     scenario = found(session, Scenario, scenario_id)
+    logged_week(request, account, scenario_id, session)  # every citizen by name
     context = {
         "scenario": scenario,
         "plan": current_plan(scenario_id, session=session),

@@ -37,7 +37,7 @@ from planner.views.grid import (
     own_week,
     therapist_week,
 )
-from web.access import logged
+from web.access import logged, logged_referrals
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, refused
 from web.routes.feeds import SecretDep, base_url
 from web.templating import render
@@ -60,29 +60,32 @@ def grids(request: Request, plan_id: int, _: CoordinatorDep, session: SessionDep
 
 @router.get("/plans/{plan_id}/centres/{centre_key}")
 def centre(
-    request: Request, plan_id: int, centre_key: str, _: CoordinatorDep, session: SessionDep
+    request: Request, plan_id: int, centre_key: str, account: CoordinatorDep, session: SessionDep
 ) -> Response:
     """A centre's week: rooms against time, day by day."""
     grid = centre_week(plan_id, centre_key, session=session)
+    logged_referrals(request, account, grid.referrals, grid.week.plan.scenario_id, session)
     return render(request, "grid/centre.html", {"grid": grid, **week_context(grid.week, session)})
 
 
 @router.get("/plans/{plan_id}/therapists/{therapist_key}")
 def therapist(
-    request: Request, plan_id: int, therapist_key: str, _: CoordinatorDep, session: SessionDep
+    request: Request, plan_id: int, therapist_key: str, account: CoordinatorDep, session: SessionDep
 ) -> Response:
     """A therapist's week: the days against time."""
     grid = therapist_week(plan_id, therapist_key, session=session)
+    logged_referrals(request, account, grid.referrals, grid.week.plan.scenario_id, session)
     context = {"grid": grid, "links": True, **week_context(grid.week, session)}
     return render(request, "grid/therapist.html", context)
 
 
 @router.get("/plans/{plan_id}/classes/{class_key}")
 def team_class(
-    request: Request, plan_id: int, class_key: str, _: CoordinatorDep, session: SessionDep
+    request: Request, plan_id: int, class_key: str, account: CoordinatorDep, session: SessionDep
 ) -> Response:
     """A team class's meetings with their participants."""
     week = class_week(plan_id, class_key, session=session)
+    logged_referrals(request, account, week.referrals, week.week.plan.scenario_id, session)
     return render(request, "grid/class.html", {"team": week, **week_context(week.week, session)})
 
 
@@ -94,6 +97,8 @@ def my_week(
     if account.role != "therapist" or account.therapist is None:
         return RedirectResponse("/", status_code=303)
     grid = own_week(account.therapist, session=session)
+    if grid is not None:
+        logged_referrals(request, account, grid.referrals, grid.week.plan.scenario_id, session)
     try:
         feed: str | None = feed_url(
             "therapist", account.therapist, session=session, secret=secret,

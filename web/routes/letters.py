@@ -77,10 +77,12 @@ def all_letters(plan_id: int, session: SessionDep) -> LetterRun:
 
 @router.get("/plans/{plan_id}/letters")
 def letter_batch(
-    request: Request, plan_id: int, _: CoordinatorDep, session: SessionDep
+    request: Request, plan_id: int, account: CoordinatorDep, session: SessionDep
 ) -> Response:
     """The citizens whose times changed when the plan was published, with their letters."""
     run = all_letters(plan_id, session)
+    shown = [letter.citizen for letter in run.changed]
+    logged(request, account, "read", shown, session, run.plan.scenario_id)
     context = {
         "run": run,
         "plan": run.plan,
@@ -143,7 +145,8 @@ def letter_batch_pdf(
 ) -> Response:
     """Every changed citizen's letter in one PDF to print, each on a new page."""
     run = all_letters(plan_id, session)
-    logged(request, account, "read", [letter.citizen for letter in run.changed], session)
+    shown = [letter.citizen for letter in run.changed]
+    logged(request, account, "read", shown, session, run.plan.scenario_id)
     if not run.changed:
         raise refused(404, "letters.none-changed")
     week = run.changed[0].week_number
@@ -175,7 +178,7 @@ def letter_page(
     (`weeks=all`) of every coming week planned."""
     every = chosen_weeks(weeks)
     letter = one_letter(plan_id, citizen_key, session)
-    logged(request, account, "read", [citizen_key], session)
+    logged(request, account, "read", [citizen_key], session, found_plan_scenario(plan_id, session))
     body = weeks_letter_html(weeks_letter(plan_id, citizen_key, session)) if every else None
     context = {
         "letter": letter,
@@ -202,7 +205,7 @@ def letter_pdf(
 ) -> Response:
     every = chosen_weeks(weeks)
     letter = one_letter(plan_id, citizen_key, session)
-    logged(request, account, "read", [citizen_key], session)
+    logged(request, account, "read", [citizen_key], session, found_plan_scenario(plan_id, session))
     if every:
         pdf = weeks_letter_pdf(weeks_letter(plan_id, citizen_key, session))
         name = f"traeningstider-alle-uger-fra-{letter.week_number}-{letter.citizen}.pdf"
@@ -224,18 +227,21 @@ def letter_ics(
     every coming week planned)."""
     every = chosen_weeks(weeks)
     letter = one_letter(plan_id, citizen_key, session)
-    logged(request, account, "read", [citizen_key], session)
+    logged(request, account, "read", [citizen_key], session, found_plan_scenario(plan_id, session))
     if every:
         several = weeks_letter(plan_id, citizen_key, session)
         uids: dict[tuple[date, int], str] = {}
         for w in several.weeks:
-            uids |= citizen_uids(citizen_key, w.week, session=session)
+            uids |= citizen_uids(citizen_key, w.week, w.scenario_id, session=session)
         name = f"traeningstider-alle-uger-fra-{letter.week_number}-{letter.citizen}.ics"
         return download(
             weeks_letter_calendar(several, uids), "text/calendar; charset=utf-8", name,
             inline=False,
         )  # fmt: skip
-    calendar = letter_calendar(letter, citizen_uids(citizen_key, letter.week, session=session))
+    uids = citizen_uids(
+        citizen_key, letter.week, found_plan_scenario(plan_id, session), session=session
+    )
+    calendar = letter_calendar(letter, uids)
     return download(
         calendar, "text/calendar; charset=utf-8", f"{file_stem(letter)}.ics", inline=False
     )

@@ -13,6 +13,7 @@ from planner.plan.diff import plan_diff, published_of_week
 from planner.plan.edit import ChangeRefused
 from planner.plan.repair import ChangeError, enter_and_repair, record_change, week_page
 from planner.text.messages import render as render_message
+from web.access import logged_week
 from web.deps import Conflict, CoordinatorDep, SessionDep, check_csrf, found
 from web.i18n import message_language
 from web.routes.api import REFUSED, Coordinator
@@ -54,10 +55,11 @@ def diff_api(plan_id: int, _: Coordinator, session: SessionDep) -> dict[str, Any
 
 @router.get("/plans/{plan_id}/changes")
 def changes_page(
-    request: Request, plan_id: int, _: CoordinatorDep, session: SessionDep
+    request: Request, plan_id: int, account: CoordinatorDep, session: SessionDep
 ) -> Response:
     """Ændringer i ugen: what changed, what it hits in the plan, and the Repair button."""
     plan = found(session, Plan, plan_id)
+    logged_week(request, account, plan.scenario_id, session)  # the form lists every citizen
     context = {
         "plan": plan,
         "scenario": found(session, Scenario, plan.scenario_id),

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from planner.register.ahead import MOST_WEEKS_AHEAD, start_plan_ahead
 from planner.tools.demo import coming_week
 from planner.views.waiting import waiting_courses
+from web.access import logged
 from web.deps import CoordinatorDep, SessionDep, check_csrf, refused
 from web.routes.courses import TIME_LIMITS
 from web.templating import render
@@ -20,8 +21,9 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 
 @router.get("/waiting")
-def waiting(request: Request, _: CoordinatorDep, session: SessionDep) -> Response:
+def waiting(request: Request, account: CoordinatorDep, session: SessionDep) -> Response:
     rows = waiting_courses(session=session, today=date.today())
+    logged(request, account, "read", [r.citizen_key for r in rows], session)
     context = {
         "rows": rows,
         "risks": sum(r.at_risk for r in rows),

@@ -18,6 +18,7 @@ from planner.plan.repair import plan_hits
 from planner.plan.versions import plan_of_week, publish, scenario_plans, weeks
 from planner.text.messages import Message, Where
 from planner.views.overview import week_overview
+from web.access import logged_referrals
 from web.deps import AccountDep, CoordinatorDep, SessionDep, check_csrf, found, refused
 from web.templating import render
 
@@ -82,7 +83,7 @@ def imported(data: bytes, file: UploadFile, session: SessionDep) -> int:
 def overview(
     request: Request,
     scenario_id: int,
-    _: CoordinatorDep,
+    account: CoordinatorDep,
     session: SessionDep,
     plan: int | None = None,
     centre: str | None = None,
@@ -96,13 +97,15 @@ def overview(
     if centre is not None and centre not in {c.id for c in problem.centres}:
         raise HTTPException(404)
     solution = load_solution(shown.id, session=session) if shown and shown.id else None
+    figures = week_overview(problem, solution, centre)
+    logged_referrals(request, account, figures.referrals, scenario_id, session)
     context = {
         "centres": problem.centres,
         "centre": centre,
         "scenario": scenario,
         "plan": shown,
         "plans": scenario_plans(scenario_id, session=session),
-        "overview": week_overview(problem, solution, centre),
+        "overview": figures,
         "job": active_job(scenario_id, session=session),
         "time_limits": TIME_LIMITS,
         "just_published": published and shown is not None and shown.status == "published",

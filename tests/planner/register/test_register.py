@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from planner.db.models import RegisterCitizen
 from planner.db.store import export_scenario, load_problem, save_plan
 from planner.errors import PlanStateError
-from planner.formats.scenario import check_scenario
+from planner.formats.scenario import ScenarioError, check_scenario
 from planner.formats.validate import check_plan
 from planner.plan.versions import publish
 from planner.register.attendance import (
@@ -28,6 +29,7 @@ from planner.register.store import (
     RegisterError,
     add_absence,
     add_course,
+    by_key,
     course,
     end_course,
     import_register,
@@ -153,6 +155,48 @@ def test_add_course_rejects_an_unknown_package_naming_the_field(engine: Engine) 
         )
 
     assert any("package" in e for e in error.value.errors)
+
+
+def test_loading_an_id_the_register_gives_to_another_person_is_refused_naming_the_field(
+    engine: Engine,
+) -> None:
+    """Finding 12: a document whose c001 is someone else must not take over c001's courses."""
+    loaded(engine)
+    stranger = scenario(citizens=[citizen("c001", name="Bent Holm")])
+    with Session(engine) as session, pytest.raises(ScenarioError) as error:
+        import_register(stranger, session=session)
+    with Session(engine) as session:
+        stored = by_key(session, RegisterCitizen)["c001"].doc["name"]
+
+    assert error.value.errors == [
+        'citizens[0] (c001).name: the register has c001 as "Karen Jensen", but here c001 is '
+        '"Bent Holm": an id belongs to one citizen; give the new citizen an id of their own (if '
+        "it is the same citizen, write the name as the register has it)"
+    ]
+    assert stored == "Karen Jensen"
+
+
+def test_loading_the_same_person_with_other_case_and_spacing_is_taken(engine: Engine) -> None:
+    loaded(engine)
+    same = scenario(citizens=[citizen("c001", name=" karen  JENSEN", address="Havnen 1, Grenaa")])
+    with Session(engine) as session:
+        import_register(same, session=session)
+        stored = by_key(session, RegisterCitizen)["c001"].doc["address"]
+
+    assert stored == "Havnen 1, Grenaa"
+
+
+def test_add_course_refuses_an_id_the_register_gives_to_another_person(engine: Engine) -> None:
+    loaded(engine)
+    with Session(engine) as session, pytest.raises(RegisterError) as error:
+        add_course(
+            citizen("c001", name="Bent Holm"),
+            referral("r002", "c001"),
+            date(2026, 12, 1),
+            session=session,
+        )
+
+    assert [e.split(":")[0] for e in error.value.errors] == ["citizens[0] (c001).name"]
 
 
 # --- deriving a week ------------------------------------------------------------------------------

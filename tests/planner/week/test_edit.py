@@ -13,11 +13,15 @@ from planner.db.models import Centre
 from planner.db.store import export_scenario, import_scenario, save_plan
 from planner.formats.scenario import parse_scenario
 from planner.week.edit import (
+    Choices,
     EditError,
     Form,
+    changed_citizens,
     delete_entity,
     entity_form,
+    form_citizens,
     list_entities,
+    listed_citizens,
     proposed_id,
     save_entity,
 )
@@ -553,3 +557,22 @@ def test_referral_list_finds_referrals_by_their_citizens_name(session: Session, 
 )  # fmt: skip
 def test_proposed_id_follows_the_last_one(ids: list[str], proposed: str) -> None:
     assert proposed_id({"therapists": [{"id": i} for i in ids]}, "therapists") == proposed
+
+
+# --- whose data a form or list shows (the access log) -------------------------------------------
+
+
+def test_forms_and_lists_name_the_citizens_whose_data_they_show_or_change() -> None:
+    choices = Choices([], [], [], [], [], [("c001", "Karen Jensen"), ("c002", "Ole Berg")], [])
+    rows = [referral("r001", "c002"), referral("r002", "c001")]
+
+    assert listed_citizens("referrals", rows) == ["c002", "c001"]
+    assert listed_citizens("citizens", [citizen("c003")]) == ["c003"]
+    assert listed_citizens("rooms", [{"id": "auning-b1"}]) == []
+    assert form_citizens("referrals", "r001", choices) == ["c001", "c002"]  # the citizen picker
+    assert form_citizens("citizens", "c002", choices) == ["c002"]
+    assert form_citizens("therapists", "t001", choices) == []
+    assert changed_citizens("referrals", "r001", {"citizen": ["c002"]}) == ["c002"]
+    assert changed_citizens("citizens", None, {"id": ["c009"]}) == ["c009"]
+    assert changed_citizens("citizens", "c001", {"id": ["c001"]}) == ["c001"]
+    assert changed_citizens("centres", "auning", {"id": ["auning"]}) == []
