@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from planner.cli import app
@@ -100,6 +101,7 @@ def test_validate_norddjurs_exits_0_and_describes_the_week():
     )
 
 
+@pytest.mark.slow  # runs `planner` in a process of its own, as a shell does
 def test_validate_broken_scenario_exits_2_and_lists_every_error(tmp_path):
     path = write(tmp_path / "broken.json", broken_week())
     done = run_process("validate", str(path))
@@ -141,6 +143,7 @@ def test_validate_json_array_exits_2(tmp_path):
     )
 
 
+@pytest.mark.slow  # runs `planner` in a process of its own, as a shell does
 def test_validate_file_not_in_utf8_exits_2_and_says_how_to_save_it(tmp_path):
     path = tmp_path / "latin1.json"
     data = json.dumps(f.scenario(name="Træningsuge"), ensure_ascii=False).encode("cp1252")
@@ -157,6 +160,7 @@ def test_validate_file_not_in_utf8_exits_2_and_says_how_to_save_it(tmp_path):
 # --- solve --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # runs `planner` in a process of its own, as a shell does
 def test_solve_writes_a_plan_that_check_accepts(tmp_path):
     scenario = write(tmp_path / "week.json", f.scenario())
     plan = tmp_path / "plan.json"
@@ -318,6 +322,7 @@ def test_generate_small_week_writes_a_valid_scenario(tmp_path):
     assert run("validate", str(path)).exit_code == 0
 
 
+@pytest.mark.slow  # runs `planner` in a process of its own, as a shell does
 def test_generate_unknown_scale_exits_2(tmp_path):
     path = tmp_path / "generated.json"
     done = run_process("generate", "--scale", "X", "-o", str(path))

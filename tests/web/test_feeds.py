@@ -207,6 +207,7 @@ def test_revoke_needs_the_csrf_token_and_a_feed_of_the_week(
 # --- what the feeds show of citizens ----------------------------------------------------------
 
 
+@pytest.mark.slow  # every shared feed of the week
 @SQLITE_ONLY
 def test_room_centre_and_class_feeds_name_no_citizen(
     coordinator: Web, anonymous: Web, published: StoredWeek, norddjurs_doc: dict[str, Any]
@@ -238,6 +239,7 @@ def test_therapist_feed_names_citizens_by_first_name_and_initial_only(
     assert {s.split(": ", 1)[1] for s in sessions} <= set(short_names(norddjurs_doc))
 
 
+@pytest.mark.slow  # every therapist feed, three parsers
 @SQLITE_ONLY
 def test_every_therapist_feed_passes_the_three_parsers(
     coordinator: Web, anonymous: Web, published: StoredWeek

@@ -106,6 +106,7 @@ def test_start_plan_ahead_refuses_a_bad_count_before_making_anything(engine: Eng
     assert ahead_jobs(engine) == []
 
 
+@pytest.mark.slow  # a planning process
 def test_start_plan_ahead_runs_in_a_process_of_its_own(engine: Engine) -> None:
     """The request returns at once with the first week's job; the process plans both weeks."""
     loaded(engine)

@@ -104,7 +104,7 @@ def test_generate_plans_the_week_asked_for() -> None:
                for r in starts)  # fmt: skip
 
 
-@pytest.mark.parametrize("scale", ["S", "M", "L"])
+@pytest.mark.parametrize("scale", ["S", "M", pytest.param("L", marks=pytest.mark.slow)])
 def test_generate_counts_land_in_the_documented_ranges(scale: str) -> None:
     doc = generated(scale, 1)
     size = SIZES[scale]
