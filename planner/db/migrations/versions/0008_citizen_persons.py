@@ -22,6 +22,10 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: The time of the upgrade, bound as the columns' type (as SQLAlchemy stores it, not through
+#: sqlite3's default datetime adapter, deprecated since Python 3.12).
+WHEN = sa.bindparam("now", type_=sa.DateTime())
+
 
 def fingerprint(key: str, name: str) -> str:
     """As `planner.db.persons.fingerprint` did when this migration was written."""
@@ -66,7 +70,7 @@ def bind_stored_citizens() -> None:
                 sa.text(
                     "INSERT INTO citizen_person (key, fingerprint, person, created_at) "
                     "VALUES (:key, :mark, :person, :now)"
-                ),
+                ).bindparams(WHEN),
                 {"key": key, "mark": mark, "person": person, "now": now},
             )
         connection.execute(
@@ -78,7 +82,7 @@ def bind_stored_citizens() -> None:
             sa.text(
                 "UPDATE feed_token SET revoked_at = :now "
                 "WHERE kind = 'citizen' AND key = :key AND revoked_at IS NULL"
-            ),
+            ).bindparams(WHEN),
             {"now": now, "key": key},
         )
         connection.execute(
