@@ -9,6 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session, select
@@ -152,6 +153,7 @@ def logged_citizens(engine: Engine, path: str) -> set[str]:
     return {r.citizen for r in rows if r.what.split("?")[0] == f"GET {path}"}
 
 
+@pytest.mark.slow  # opens every page and API read of the app
 def test_every_route_that_shows_a_citizen_logs_each_citizen_shown(
     app: FastAPI, coordinator: Web, therapist: Web, engine: Engine, norddjurs: StoredWeek,
     norddjurs_doc: dict[str, Any],
