@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -135,7 +136,13 @@ async def add_absence(
     request: Request, key: str, _: CoordinatorDep, session: SessionDep
 ) -> Response:
     """Add an absence; on an error the page again with the messages by their fields (422)."""
-    values = await posted(request)
+    return await run_in_threadpool(absence_added, request, key, await posted(request), session)
+
+
+def absence_added(
+    request: Request, key: str, values: dict[str, list[str]], session: Session
+) -> Response:
+    """In a worker thread, as every save of the register: it re-checks the coming drafts."""
     try:
         result = add_absence_form(key, values, session=session, today=date.today())
     except EditError as e:
@@ -159,7 +166,12 @@ async def change_employment(
     request: Request, key: str, _: CoordinatorDep, session: SessionDep
 ) -> Response:
     """First and last working day and standing hours; on an error the form again (422)."""
-    values = await posted(request)
+    return await run_in_threadpool(employment_saved, request, key, await posted(request), session)
+
+
+def employment_saved(
+    request: Request, key: str, values: dict[str, list[str]], session: Session
+) -> Response:
     try:
         result = save_employment(key, values, session=session, today=date.today())
     except EditError as e:
@@ -211,7 +223,12 @@ async def change_class(
     request: Request, key: str, _: CoordinatorDep, session: SessionDep
 ) -> Response:
     """A class's first and last date; on an error the form again with the messages (422)."""
-    values = await posted(request)
+    return await run_in_threadpool(class_saved, request, key, await posted(request), session)
+
+
+def class_saved(
+    request: Request, key: str, values: dict[str, list[str]], session: Session
+) -> Response:
     try:
         result = save_class_dates(key, values, session=session, today=date.today())
     except EditError as e:
