@@ -566,7 +566,7 @@ def letter_html(letter: Letter) -> str:
 def letters_document(letters: list[Letter], title: str, *, compact: bool = False) -> str:
     """A whole HTML document of letters, each starting on a new page."""
     return templates.get_template("letters/document.html").render(
-        letters=letters, title=title, css=letter_css(), compact=compact
+        letters=letters, page="letters/letter.html", title=title, css=letter_css(), compact=compact
     )
 
 
@@ -831,9 +831,10 @@ def weeks_letter_html(letter: WeeksLetter) -> str:
 
 def weeks_letter_pdf(letter: WeeksLetter) -> bytes:
     """A letter of several weeks as a PDF to print or send by Digital Post."""
-    html = templates.get_template("letters/weeks-document.html").render(
-        letter=letter, title=letter.title, css=letter_css()
-    )
+    html = templates.get_template("letters/document.html").render(
+        letters=[letter], page="letters/weeks.html", title=letter.title, css=letter_css(),
+        compact=False,
+    )  # fmt: skip
     pdf = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
     assert pdf is not None
     return pdf
