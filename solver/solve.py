@@ -22,7 +22,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from solver.bound import relaxation_bound
+from solver.bound import integer_bound, relaxation_bound
 from solver.deadline import start_in_time
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
 from solver.firstfit import Diary, first_fit, seed_diary
@@ -45,6 +45,9 @@ from solver.tentative import (
 
 #: Share of the time limit spent on first fits with different orders, for the best start.
 START_SHARE = 0.05
+#: Share of a part's time spent tightening its bound (the relaxation as an integer program)
+#: where the first fit is short of it; it stops early once it proves its optimum.
+BOUND_SHARE = 0.15
 #: Share of the time limit given to the primary goals.
 PRIMARY_SHARE = 0.8
 #: The same where the secondary goals go by neighbourhoods too: the primary search there rarely
@@ -124,6 +127,7 @@ def solve(
         deadline = began + time_limit - max(0.5, 0.02 * time_limit, FINISH_SHARE * started)
         plans = optimise_parts(parts, starts, pinned, deadline, workers, processes, tally)
         drafts = [p.draft for p in plans]
+        proven = sum(p.proven for p in plans)
         status = "optimal" if all(p.optimal for p in plans) else "feasible"
     bounds = dict.fromkeys((r.id for r in problem.referrals), 0)
     for s in starts:
@@ -143,9 +147,11 @@ class PartStart:
 
 @dataclass
 class PartPlan:
-    """A part's best plan, and whether it is proven the best on every goal."""
+    """A part's best plan, its proven bound on placed sessions (tightened while optimising),
+    and whether it is proven the best on every goal."""
 
     draft: Tentative
+    proven: int
     optimal: bool
 
 
@@ -173,7 +179,10 @@ def optimise_part(
     now = time.monotonic()
     began = now if began is None else began
     if seconds < 1.0:
-        return PartPlan(start.draft, False)
+        return PartPlan(start.draft, start.proven, False)
+    bound = start.proven
+    if start.draft.placed() < bound:
+        bound = tighter_bound(problem, options, start.bounds, bound, BOUND_SHARE * seconds)
     starts = best_start(problem, options, pinned, START_SHARE * seconds)
     draft = max(start.draft, starts, key=Tentative.placed)
     left = seconds - (time.monotonic() - now)
@@ -181,8 +190,8 @@ def optimise_part(
         problem, options, start.bounds, draft, pinned, max(1.0, left), workers, progress, began
     )
     draft = (secondary or primary).draft
-    proven = primary_proven(problem, options, draft, start.proven)
-    return PartPlan(draft, overall_status(proven, secondary) == "optimal")
+    proven = primary_proven(problem, options, draft, bound)
+    return PartPlan(draft, bound, overall_status(proven, secondary) == "optimal")
 
 
 def optimise_parts(
@@ -487,6 +496,15 @@ def static_bound(
     caps = {r: min(options.requested[r], n) for r, n in bounds.items()}
     relaxed = relaxation_bound(problem, options, caps)
     return per_citizen if relaxed is None else min(per_citizen, relaxed)
+
+
+def tighter_bound(
+    problem: Problem, options: Options, bounds: dict[str, int], proven: int, seconds: float
+) -> int:
+    """The proven bound, or the relaxation's integer program's where that proves less."""
+    caps = {r: min(options.requested[r], n) for r, n in bounds.items()}
+    whole = integer_bound(problem, options, caps, seconds)
+    return proven if whole is None else min(proven, whole)
 
 
 def fill(problem: Problem, options: Options, draft: Tentative) -> Tentative:

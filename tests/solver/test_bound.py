@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 
 from planner.formats.scenario import parse_scenario
-from solver.bound import relaxation_bound
+from solver.bound import integer_bound, relaxation_bound
 from solver.explain import citizen_bound, referral_bounds
 from solver.options import build_options
 from solver.solve import solve
@@ -34,6 +34,55 @@ def bounds_of(doc: dict) -> tuple[int, int | None]:
     per_referral = referral_bounds(problem, options)
     caps = {r: min(options.requested[r], n) for r, n in per_referral.items()}
     return citizen_bound(problem, options, per_referral), relaxation_bound(problem, options, caps)
+
+
+def integer_bound_of(doc: dict, seconds: float = 5.0) -> int | None:
+    problem = parse_scenario(doc)
+    options = build_options(problem)
+    per_referral = referral_bounds(problem, options)
+    caps = {r: min(options.requested[r], n) for r, n in per_referral.items()}
+    return integer_bound(problem, options, caps, seconds)
+
+
+def two_centres_one_therapist() -> dict:
+    """One therapist who may work at Auning or Posthaven, one citizen at each on Monday only."""
+    monday = {"mon": [["08:00", "16:00"]]}
+    return f.scenario(
+        centres=[f.centre("auning"), f.centre("posthaven")],
+        rooms=[f.room("auning-b1"), f.room("posthaven-b1", centre="posthaven")],
+        therapists=[f.therapist("t01", centres=["auning", "posthaven"])],
+        citizens=[f.citizen("c001", available=monday), f.citizen("c002", available=monday)],
+        referrals=[
+            f.referral("r001", "c001", sessions_per_week=1, exception="t"),
+            f.referral("r002", "c002", sessions_per_week=1, exception="t", centre="posthaven"),
+        ],
+    )
+
+
+def test_relaxation_bound_sees_one_centre_a_day():
+    """The therapist has the hours for both, but works from one centre a day."""
+    assert bounds_of(two_centres_one_therapist()) == (2, 1)
+    assert plan(two_centres_one_therapist()).stats.sessions_placed == 1
+
+
+def test_integer_bound_packs_whole_sessions_where_the_linear_optimum_splits_them():
+    """Two therapists with 100 minutes each; one citizen of 50 minutes, three of 70. The linear
+    optimum fills the 200 minutes with 3.1 sessions; whole sessions fit one per therapist."""
+    window = {"mon": [["10:00", "11:40"]]}
+    doc = f.scenario(
+        rooms=[f.room("auning-b1"), f.room("auning-b2")],
+        therapists=[f.therapist("t01", hours=window), f.therapist("t02", hours=window)],
+        citizens=[f.citizen(f"c{i:03d}", available=window) for i in range(4)],
+        referrals=[
+            f.referral(f"r{i:03d}", f"c{i:03d}", sessions_per_week=1,
+                       session_minutes=50 if i == 0 else 70, exception="t")
+            for i in range(4)
+        ],
+    )  # fmt: skip
+    assert bounds_of(doc) == (4, 3)
+    assert integer_bound_of(doc) == 2
+    solution = plan(doc)
+    assert (solution.stats.sessions_placed, solution.stats.placed_bound) == (2, 2)
 
 
 def test_citizen_bound_ignores_competition():
@@ -122,8 +171,10 @@ def test_relaxation_bound_is_at_least_the_exact_optimum(doc):
     """
     best = exact_optimum(doc)
     citizen, relaxed = bounds_of(doc)
+    whole = integer_bound_of(doc, 2.0)
     if best is not None:
         assert relaxed is None or relaxed >= best
+        assert whole is None or whole >= best
         assert citizen >= best
 
 
