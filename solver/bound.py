@@ -32,7 +32,7 @@ STRETCHES = 150
 
 def relaxation_bound(problem: Problem, options: Options, caps: dict[str, int]) -> int | None:
     """The most sessions any plan can place, by the linear relaxation; None if GLOP fails."""
-    return solve_relaxation(problem, options, caps, "GLOP", 0.0)
+    return solve_relaxation(problem, options, caps, None)
 
 
 def integer_bound(
@@ -42,18 +42,23 @@ def integer_bound(
     None if it proves none. A fractional plan of the relaxation packs pieces of a therapist's
     day that no whole plan can (S home-villages, seed 1, the larger part: 235 by the linear
     optimum, 230 after eight seconds of branching)."""
-    return solve_relaxation(problem, options, caps, "SCIP", seconds)
+    return solve_relaxation(problem, options, caps, seconds)
+
+
+def referral_caps(options: Options, bounds: dict[str, int]) -> dict[str, int]:
+    """Each referral's most sessions: its requested ones, or fewer where its own bound says so."""
+    return {r: min(options.requested[r], n) for r, n in bounds.items()}
 
 
 def solve_relaxation(
-    problem: Problem, options: Options, caps: dict[str, int], backend: str, seconds: float
+    problem: Problem, options: Options, caps: dict[str, int], seconds: float | None
 ) -> int | None:
-    """The relaxation's proven bound by one backend: GLOP's linear optimum, or the best bound
-    SCIP proves for the integer program within `seconds`."""
-    lp = pywraplp.Solver.CreateSolver(backend)
+    """The relaxation's proven bound: GLOP's linear optimum when `seconds` is None, else the
+    best bound SCIP proves for it as an integer program within `seconds`."""
+    integer = seconds is not None
+    lp = pywraplp.Solver.CreateSolver("SCIP" if integer else "GLOP")
     if lp is None:
         return None
-    integer = backend != "GLOP"
     var = lp.IntVar if integer else lp.NumVar
     x = [var(0, 1, "") for _ in options.individual]
     seat = {key: var(0, 1, "") for key in seat_keys(options)}
@@ -69,15 +74,13 @@ def solve_relaxation(
     for v in [*x, *seat.values()]:
         objective.SetCoefficient(v, 1)
     objective.SetMaximization()
-    if integer:
+    proved = {pywraplp.Solver.OPTIMAL}
+    if seconds is not None:
         lp.SetTimeLimit(max(1, int(seconds * 1000)))
-    status = lp.Solve()
-    if status == pywraplp.Solver.OPTIMAL:
-        value = lp.Objective().Value() if not integer else lp.Objective().BestBound()
-    elif integer and status == pywraplp.Solver.FEASIBLE:
-        value = lp.Objective().BestBound()
-    else:
+        proved.add(pywraplp.Solver.FEASIBLE)  # stopped by the time limit, with a bound so far
+    if lp.Solve() not in proved:
         return None
+    value = lp.Objective().BestBound() if integer else lp.Objective().Value()
     if not math.isfinite(value):
         return None
     return math.floor(value + 1e-6)

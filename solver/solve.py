@@ -22,7 +22,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from solver.bound import integer_bound, relaxation_bound
+from solver.bound import integer_bound, referral_caps, relaxation_bound
 from solver.deadline import start_in_time
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
 from solver.firstfit import Diary, first_fit, seed_diary
@@ -493,8 +493,7 @@ def static_bound(
     per_citizen = citizen_bound(problem, options, bounds)
     if not relax:
         return per_citizen
-    caps = {r: min(options.requested[r], n) for r, n in bounds.items()}
-    relaxed = relaxation_bound(problem, options, caps)
+    relaxed = relaxation_bound(problem, options, referral_caps(options, bounds))
     return per_citizen if relaxed is None else min(per_citizen, relaxed)
 
 
@@ -502,8 +501,7 @@ def tighter_bound(
     problem: Problem, options: Options, bounds: dict[str, int], proven: int, seconds: float
 ) -> int:
     """The proven bound, or the relaxation's integer program's where that proves less."""
-    caps = {r: min(options.requested[r], n) for r, n in bounds.items()}
-    whole = integer_bound(problem, options, caps, seconds)
+    whole = integer_bound(problem, options, referral_caps(options, bounds), seconds)
     return proven if whole is None else min(proven, whole)
 
 

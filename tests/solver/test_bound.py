@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 
 from planner.formats.scenario import parse_scenario
-from solver.bound import integer_bound, relaxation_bound
+from solver.bound import integer_bound, referral_caps, relaxation_bound
 from solver.explain import citizen_bound, referral_bounds
 from solver.options import build_options
 from solver.solve import solve
@@ -28,20 +28,36 @@ def competing_week() -> dict:
     )
 
 
-def bounds_of(doc: dict) -> tuple[int, int | None]:
+def prepared(doc: dict):  # type: ignore[no-untyped-def]
+    """The week's problem, options, per-referral bounds and the caps they give."""
     problem = parse_scenario(doc)
     options = build_options(problem)
     per_referral = referral_bounds(problem, options)
-    caps = {r: min(options.requested[r], n) for r, n in per_referral.items()}
+    return problem, options, per_referral, referral_caps(options, per_referral)
+
+
+def bounds_of(doc: dict) -> tuple[int, int | None]:
+    problem, options, per_referral, caps = prepared(doc)
     return citizen_bound(problem, options, per_referral), relaxation_bound(problem, options, caps)
 
 
 def integer_bound_of(doc: dict, seconds: float = 5.0) -> int | None:
-    problem = parse_scenario(doc)
-    options = build_options(problem)
-    per_referral = referral_bounds(problem, options)
-    caps = {r: min(options.requested[r], n) for r, n in per_referral.items()}
+    problem, options, _, caps = prepared(doc)
     return integer_bound(problem, options, caps, seconds)
+
+
+def two_therapists_in(window: dict, minutes: list[int]) -> dict:
+    """Two therapists free only in `window`, and one citizen free then per session length."""
+    return f.scenario(
+        rooms=[f.room("auning-b1"), f.room("auning-b2")],
+        therapists=[f.therapist("t01", hours=window), f.therapist("t02", hours=window)],
+        citizens=[f.citizen(f"c{i:03d}", available=window) for i in range(len(minutes))],
+        referrals=[
+            f.referral(f"r{i:03d}", f"c{i:03d}", sessions_per_week=1, session_minutes=m,
+                       exception="t")
+            for i, m in enumerate(minutes)
+        ],
+    )  # fmt: skip
 
 
 def two_centres_one_therapist() -> dict:
@@ -68,17 +84,7 @@ def test_relaxation_bound_sees_one_centre_a_day():
 def test_integer_bound_packs_whole_sessions_where_the_linear_optimum_splits_them():
     """Two therapists with 100 minutes each; one citizen of 50 minutes, three of 70. The linear
     optimum fills the 200 minutes with 3.1 sessions; whole sessions fit one per therapist."""
-    window = {"mon": [["10:00", "11:40"]]}
-    doc = f.scenario(
-        rooms=[f.room("auning-b1"), f.room("auning-b2")],
-        therapists=[f.therapist("t01", hours=window), f.therapist("t02", hours=window)],
-        citizens=[f.citizen(f"c{i:03d}", available=window) for i in range(4)],
-        referrals=[
-            f.referral(f"r{i:03d}", f"c{i:03d}", sessions_per_week=1,
-                       session_minutes=50 if i == 0 else 70, exception="t")
-            for i in range(4)
-        ],
-    )  # fmt: skip
+    doc = two_therapists_in({"mon": [["10:00", "11:40"]]}, [50, 70, 70, 70])
     assert bounds_of(doc) == (4, 3)
     assert integer_bound_of(doc) == 2
     solution = plan(doc)
@@ -180,16 +186,6 @@ def test_relaxation_bound_is_at_least_the_exact_optimum(doc):
 
 def test_relaxation_bound_counts_whole_sessions_in_a_window():
     """Two therapists free 10-12, six 45-minute sessions: two each fit, not 2.67."""
-    window = {"mon": [["10:00", "12:00"]]}
-    doc = f.scenario(
-        rooms=[f.room("auning-b1"), f.room("auning-b2")],
-        therapists=[f.therapist("t01", hours=window), f.therapist("t02", hours=window)],
-        citizens=[f.citizen(f"c{i:03d}", available=window) for i in range(6)],
-        referrals=[
-            f.referral(f"r{i:03d}", f"c{i:03d}", sessions_per_week=1, session_minutes=45,
-                       exception="t")
-            for i in range(6)
-        ],
-    )  # fmt: skip
+    doc = two_therapists_in({"mon": [["10:00", "12:00"]]}, [45] * 6)
     assert bounds_of(doc) == (6, 4)
     assert plan(doc).stats.sessions_placed == 4
