@@ -115,8 +115,7 @@ def solve(
     pinned = match_pinned(problem, options)
     parts = split(problem, options)
     starts = [start_part(part, part_draft(part, pinned), relax) for part in parts]
-    proven = sum(s.proven for s in starts)
-    tally = Tally([s.draft.placed() for s in starts], proven, progress, began)
+    tally = Tally([s.draft.placed() for s in starts], [s.proven for s in starts], progress, began)
     tally.report("first-fit", -1, 0)
     drafts = [s.draft for s in starts]
     status: Status = "feasible"
@@ -127,13 +126,12 @@ def solve(
         deadline = began + time_limit - max(0.5, 0.02 * time_limit, FINISH_SHARE * started)
         plans = optimise_parts(parts, starts, pinned, deadline, workers, processes, tally)
         drafts = [p.draft for p in plans]
-        proven = sum(p.proven for p in plans)
         status = "optimal" if all(p.optimal for p in plans) else "feasible"
     bounds = dict.fromkeys((r.id for r in problem.referrals), 0)
     for s in starts:
         bounds.update(s.bounds)
     draft = merge(parts, drafts)
-    return finish(problem, options, bounds, draft, status, pinned, proven, began)
+    return finish(problem, options, bounds, draft, status, pinned, sum(tally.bounds), began)
 
 
 @dataclass
@@ -183,6 +181,8 @@ def optimise_part(
     bound = start.proven
     if start.draft.placed() < bound:
         bound = tighter_bound(problem, options, start.bounds, bound, BOUND_SHARE * seconds)
+        placed = start.draft.placed()
+        report(progress, "bound", placed, placed, bound, began)
     starts = best_start(problem, options, pinned, START_SHARE * seconds)
     draft = max(start.draft, starts, key=Tentative.placed)
     left = seconds - (time.monotonic() - now)
@@ -219,7 +219,7 @@ def optimise_parts(
         plan = optimise_part(
             part, start, part_draft(part, pinned), seconds, workers, tally.of(k), tally.began
         )
-        tally.placed[k] = plan.draft.placed()
+        tally.record(k, plan)
         plans.append(plan)
     return plans
 
@@ -266,25 +266,30 @@ def optimise_in_processes(
         plans = []
         for k, future in enumerate(futures):
             plans.append(future.result())
-            tally.placed[k] = plans[-1].draft.placed()
+            tally.record(k, plans[-1])
             tally.report("primary", -1, 0)
     return plans
 
 
 class Tally:
-    """The week's figures while parts are planned: every part's best placed so far."""
+    """The week's figures while parts are planned: every part's best placed so far and its
+    proven bound (tightened when the part's optimising begins)."""
 
     def __init__(
-        self, placed: list[int], bound: int, progress: ProgressFn | None, began: float
+        self, placed: list[int], bounds: list[int], progress: ProgressFn | None, began: float
     ) -> None:
-        self.placed, self.bound, self.progress, self.began = placed, bound, progress, began
+        self.placed, self.bounds, self.progress, self.began = placed, bounds, progress, began
+
+    def record(self, part: int, plan: PartPlan) -> None:
+        self.placed[part] = plan.draft.placed()
+        self.bounds[part] = plan.proven
 
     def report(self, stage: str, part: int, placed: int) -> None:
         """A progress line: the part's new figure beside the others' best."""
         total = sum(n for k, n in enumerate(self.placed) if k != part) + (
             placed if part >= 0 else 0
         )
-        report(self.progress, stage, total, total, self.bound, self.began)
+        report(self.progress, stage, total, total, sum(self.bounds), self.began)
 
     def of(self, part: int) -> ProgressFn | None:
         """The progress function a part reports through (its placed sessions become the week's)."""
@@ -293,10 +298,12 @@ class Tally:
         progress = self.progress
 
         def relay(p: Progress) -> None:
-            if p.stage == "secondary":
-                progress(p)
-            else:
-                self.report(p.stage, part, p.placed)
+            if p.stage == "secondary":  # its bound is the secondary goal's: give the week's
+                progress(replace(p, bound=sum(self.bounds)))
+                return
+            if p.stage == "bound":
+                self.bounds[part] = p.bound
+            self.report("primary", part, p.placed)
 
         return relay
 

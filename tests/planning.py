@@ -9,13 +9,18 @@ from sqlmodel import Session
 from planner.formats.scenario import parse_scenario
 from planner.formats.validate import check_plan
 from solver.problem import Appointment, Solution
-from solver.solve import solve
+from solver.solve import ProgressFn, solve
 
 
-def plan(doc: dict[str, Any], time_limit: float = 10.0, optimise: bool = True) -> Solution:
+def plan(
+    doc: dict[str, Any],
+    time_limit: float = 10.0,
+    optimise: bool = True,
+    progress: ProgressFn | None = None,
+) -> Solution:
     """The plan of a scenario document; fails the test if it breaks any rule."""
     problem = parse_scenario(doc)
-    solution = solve(problem, time_limit=time_limit, workers=2, optimise=optimise)
+    solution = solve(problem, time_limit, workers=2, optimise=optimise, progress=progress)
     violations = check_plan(problem, solution)
     assert violations == [], "\n".join(f"[{v.rule}] {v.text()}" for v in violations)
     return solution

@@ -9,7 +9,7 @@ from planner.formats.scenario import parse_scenario
 from solver.bound import integer_bound, referral_caps, relaxation_bound
 from solver.explain import citizen_bound, referral_bounds
 from solver.options import build_options
-from solver.solve import solve
+from solver.solve import Progress, solve
 from tests import factories as f
 from tests.planning import plan
 from tests.solver.test_properties import PROPERTY, weeks
@@ -89,6 +89,17 @@ def test_integer_bound_packs_whole_sessions_where_the_linear_optimum_splits_them
     assert integer_bound_of(doc) == 2
     solution = plan(doc)
     assert (solution.stats.sessions_placed, solution.stats.placed_bound) == (2, 2)
+
+
+def test_progress_lines_give_the_bound_as_it_is_tightened():
+    """The first lines give the linear bound (3); once the integer program proves 2, the rest
+    give 2, the plan's own bound, secondary stage included."""
+    lines: list[Progress] = []
+    solution = plan(two_therapists_in({"mon": [["10:00", "11:40"]]}, [50, 70, 70, 70]),
+                    progress=lines.append)  # fmt: skip
+    bounds = [p.bound for p in lines]
+    assert bounds[0] == 3 and bounds[-1] == solution.stats.placed_bound == 2
+    assert bounds == sorted(bounds, reverse=True)
 
 
 def test_citizen_bound_ignores_competition():
