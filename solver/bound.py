@@ -21,10 +21,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 
-from solver.options import Option, Options
-from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Window, opens_with_assessment
+from solver.options import Options
+from solver.problem import (
+    INDIVIDUAL_ROOM_KINDS,
+    Problem,
+    Window,
+    opens_with_assessment,
+    travel_minutes,
+)
 
 #: Stretches [a, b] tried per therapist and day, at most.
 STRETCHES = 150
@@ -147,11 +154,17 @@ def add_meeting_limits(problem, options, lp, seat, held, leads) -> None:
 
 
 def add_therapist_energy(problem, options, lp, x, leads) -> None:
-    """Inside every stretch, the work that cannot leave it fits the therapist's time there."""
+    """Inside every stretch, the work that cannot leave it fits the therapist's time there.
+
+    A home visit's work is its session and the least driving any plan spends next to it
+    (`drive_halves`: a route's drives may be shorter than round trips).
+    """
+    halves = drive_halves(problem, options)
     work: dict[tuple[str, int], list[tuple[int, int, int, Any]]] = defaultdict(list)
     for i, o in enumerate(options.individual):
-        begin, end = span(o)
-        work[(o.therapist, o.day)].append((begin, end, o.busy_minutes, x[i]))
+        drive = halves.get(i, 0)
+        begin, end = min(o.starts) - drive, max(o.starts) + o.minutes + drive
+        work[(o.therapist, o.day)].append((begin, end, o.minutes + 2 * drive, x[i]))
     for (j, t), var in leads.items():
         m = options.meetings[j]
         work[(t, m.day)].append((m.start, m.end, m.end - m.start, var))
@@ -166,6 +179,63 @@ def add_therapist_energy(problem, options, lp, x, leads) -> None:
     for t in problem.therapists:
         if t.max_minutes is not None and week[t.id]:
             at_most(lp, week[t.id], t.max_minutes)
+
+
+def drive_halves(problem: Problem, options: Options) -> dict[int, int]:
+    """Per home-visit option, the least driving any plan spends just before it and just after
+    it (each), routes included.
+
+    Every drive of a route ends at a home or the centre. Half of a visit's nearest drive (from
+    the centre or from another home the same therapist could visit that day) lies just before
+    it, half just after; two visits a drive joins share it by halves, so no minute is counted
+    twice. (A route's first and last drives, from and to the centre, are longer than their
+    halves; a term for that, once a day, tightened S home-villages by one session and made the
+    linear program ten times slower.)
+    """
+    half: dict[int, int] = {}
+    visits: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, o in enumerate(options.individual):
+        if o.kind == "home":
+            visits[(o.therapist, o.day)].append(i)
+    for indices in visits.values():
+        homes = [
+            problem.citizen(problem.referral(options.individual[i].referral).citizen)
+            for i in indices
+        ]
+        near = nearest_homes(problem, homes)
+        for i, home in zip(indices, homes, strict=True):
+            centre_drive = options.individual[i].travel_before
+            half[i] = min(centre_drive, near.get(home.id, centre_drive)) // 2
+    return half
+
+
+def nearest_homes(problem: Problem, homes: list) -> dict[str, int]:
+    """Each home's drive to the nearest other home of the list (by the format's formula)."""
+    ids = list(dict.fromkeys(h.id for h in homes))
+    if len(ids) < 2:
+        return {}
+    place = {h.id: h for h in homes}
+    lat = np.radians([place[c].lat for c in ids])
+    lon = np.radians([place[c].lon for c in ids])
+    a = (
+        np.sin((lat[:, None] - lat[None, :]) / 2) ** 2
+        + np.cos(lat[:, None])
+        * np.cos(lat[None, :])
+        * np.sin((lon[:, None] - lon[None, :]) / 2) ** 2
+    )
+    np.fill_diagonal(a, np.inf)
+    out = {}
+    for k, c in enumerate(ids):
+        # The nearest by floating point, then by the exact formula among the near-ties.
+        row = a[k]
+        close = np.flatnonzero(row <= row.min() * (1 + 1e-9) + 1e-15)
+        out[c] = min(
+            travel_minutes(
+                problem.travel, place[c].lat, place[c].lon, place[ids[j]].lat, place[ids[j]].lon
+            )
+            for j in close
+        )
+    return out
 
 
 def add_one_centre(problem, options, lp, x, leads, var) -> None:
@@ -231,9 +301,14 @@ def add_course_order(problem, options, lp, x, seat) -> None:
                 at_most(lp, ones(terms), int(referral.intro) + int(referral.final))
 
 
-def add_stretch(lp, inside: list[tuple[int, Any]], lanes: list[int]) -> None:
+def add_stretch(
+    lp,
+    inside: list[tuple[int, Any]],
+    lanes: list[int],
+    extra: list[tuple[float, Any]] | None = None,
+) -> None:
     """Work inside a stretch fits its lanes (a therapist's windows in it, a centre's room places
-    times its length), by minutes and by count.
+    times its length), by minutes and by count; `extra` is more work by minutes only.
 
     By minutes: the energy argument. By count: a lane holds pieces one after another, each
     inside it, so no more than floor(its minutes / the shortest piece) of them; this cuts what
@@ -241,8 +316,9 @@ def add_stretch(lp, inside: list[tuple[int, Any]], lanes: list[int]) -> None:
     """
     if not inside:
         return
-    if sum(w for w, _ in inside) > sum(lanes):
-        at_most(lp, inside, sum(lanes))
+    extra = extra or []
+    if sum(w for w, _ in inside) + sum(w for w, _ in extra) > sum(lanes):
+        at_most(lp, [*inside, *extra], sum(lanes))
     shortest = min(w for w, _ in inside)
     if shortest <= 0:
         return
@@ -271,11 +347,6 @@ class Within:
             if span[1] <= b:
                 inside += self.groups[span]
         return inside
-
-
-def span(o: Option) -> tuple[int, int]:
-    """The stretch an option's busy time stays inside, whichever start it gets."""
-    return (min(o.starts) - o.travel_before, max(o.starts) + o.minutes + o.travel_after)
 
 
 def stretches(items: list) -> list[tuple[int, int]]:

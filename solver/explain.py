@@ -285,7 +285,7 @@ def option_blockers(problem: Problem, referral: Referral, ledger: Ledger) -> Blo
             continue
         for start in o.starts:
             out.candidates += 1
-            begin, end = start - o.travel_before, start + o.minutes + o.travel_after
+            begin, end = start - o.before, start + o.minutes + o.travel_after
             t = o.therapist
             busy = diary.centre_of_day.get((t, o.day), o.centre) != o.centre or any(
                 b < end and begin < e for b, e in diary.busy[(t, o.day)]

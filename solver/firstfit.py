@@ -84,7 +84,7 @@ class Diary:
             option.therapist,
             option.day,
             option.centre,
-            start - option.travel_before,
+            start - option.before,
             start + option.minutes + option.travel_after,
         )
         if room is not None:
@@ -273,7 +273,7 @@ def contact_first(options: list[Option], contact: str | None) -> list[Option]:
 def try_option(diary: Diary, option: Option) -> bool:
     """Book the option at its first start time with a free therapist and room."""
     for start in option.starts:
-        begin = start - option.travel_before
+        begin = start - option.before
         end = start + option.minutes + option.travel_after
         if not diary.therapist_free(option.therapist, option.day, option.centre, begin, end):
             continue

@@ -56,7 +56,7 @@ def neighbourhoods(problem: Problem, options: Options, width: int) -> list[Neigh
     """
     days = range(len(problem.days))
     count: dict[tuple[str, int], int] = defaultdict(int)
-    for o in options.individual:
+    for o in options.every:
         count[(o.centre, o.day)] += 1
     out = []
     for centre in problem.centres:
@@ -74,7 +74,8 @@ def sub_options(
     """The options of a neighbourhood, plus the rest of the plan as fixed one-start options."""
     cells = area.cells
     free = [o for o in options.individual if (o.centre, o.day) in cells]
-    free_keys = {option_key(o) for o in free}
+    routes = [o for o in options.routes if (o.centre, o.day) in cells]
+    free_keys = {option_key(o) for o in free + routes}
     fixed = Tentative()
     for b in plan.bookings:
         if option_key(b.option) not in free_keys:
@@ -92,7 +93,7 @@ def sub_options(
             )
         else:
             meetings.append(replace(meeting, seats=()))  # cannot be held in this sub-model
-    sub = Options(free + [b.option for b in fixed.bookings], meetings, options.requested)
+    sub = Options(free + [b.option for b in fixed.bookings], meetings, options.requested, routes)
     return sub, fixed
 
 
@@ -270,7 +271,7 @@ def missing_sessions(plan: Tentative, bounds: dict[str, int]) -> dict[str, int]:
 def cell_sizes(problem: Problem, options: Options) -> dict[tuple[str, int], int]:
     """Options per (centre, day), for every cell with an option or a possible class meeting."""
     size: dict[tuple[str, int], int] = defaultdict(int)
-    for o in options.individual:
+    for o in options.every:
         size[(o.centre, o.day)] += 1
     for m in options.meetings:
         size.setdefault((problem.team_class(m.team_class).centre, m.day), 0)

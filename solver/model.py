@@ -63,6 +63,7 @@ class PlanModel:
     ) -> None:
         self.problem = problem
         self.options = options
+        self.every = options.every  # round trips and route visits
         self.bounds = bounds or {}  # per-referral bounds (solver.explain), if known
         self.model = cp_model.CpModel()
         self.x: list = []  # per option: booked at all
@@ -97,6 +98,7 @@ class PlanModel:
         self.team_intro_final()
         self.course_start()
         self.therapist_overlap()
+        self.home_routes()
         self.therapist_one_centre()
         self.therapist_max_minutes()
         self.implied_therapist_day_minutes()
@@ -107,7 +109,7 @@ class PlanModel:
 
     def add_session_variables(self) -> None:
         """One literal per option and start time; an option is booked at one start at most."""
-        for i, option in enumerate(self.options.individual):
+        for i, option in enumerate(self.every):
             y = {s: self.model.new_bool_var(f"at[{i},{s}]") for s in option.starts}
             self.y.append(y)
             if len(y) == 1:
@@ -122,7 +124,7 @@ class PlanModel:
             for start, lit in y.items():
                 end = start + option.minutes
                 self.busy[(option.therapist, option.day)].append(
-                    (start - option.travel_before, end + option.travel_after, lit)
+                    (start - option.before, end + option.travel_after, lit)
                 )
                 if option.kind == "individual":
                     self.places[(option.centre, option.day)].append((start, end, 1, lit))
@@ -230,6 +232,20 @@ class PlanModel:
         for items in self.busy.values():
             add_at_every_moment(self.model, [(b, e, 1, lit) for b, e, lit in items], 1)
 
+    def home_routes(self) -> None:
+        """A visit that drives on to another home is followed by a visit that comes from it,
+        its drive beginning as the first visit ends (so nothing comes between them)."""
+        ends: dict[tuple[str, int, str, int], list] = defaultdict(list)
+        begins: dict[tuple[str, int, str, int], list] = defaultdict(list)
+        for i, o in enumerate(self.every):
+            for start, lit in self.y[i].items():
+                if o.drives_on:
+                    ends[(o.therapist, o.day, o.referral, start + o.minutes)].append(lit)
+                if o.comes_from is not None:
+                    begins[(o.therapist, o.day, o.comes_from, start - o.before)].append(lit)
+        for key in ends.keys() | begins.keys():
+            self.model.add(sum(ends.get(key, [])) == sum(begins.get(key, [])))
+
     def therapist_one_centre(self) -> None:
         """A therapist works from one centre a day."""
         centres: dict[tuple[str, int], dict[str, list]] = defaultdict(dict)
@@ -260,7 +276,7 @@ class PlanModel:
         Implied by the no-overlap rule; stated as a sum so the solver's bound sees it.
         """
         per_day: dict[tuple[str, int], list] = defaultdict(list)
-        for i, option in enumerate(self.options.individual):
+        for i, option in enumerate(self.every):
             per_day[(option.therapist, option.day)].append((option.busy_minutes, self.x[i]))
         for (j, t), lit in self.instructor.items():
             meeting = self.options.meetings[j]
@@ -422,21 +438,20 @@ class PlanModel:
     def _contact_literals(self) -> list:
         return [
             self.x[i]
-            for i, o in enumerate(self.options.individual)
+            for i, o in enumerate(self.every)
             if self.problem.referral(o.referral).contact == o.therapist
         ]
 
     def _kept_literals(self) -> list:
         """One literal per previous appointment (or seat) that the plan keeps as it was."""
         kept = []
-        index = {
-            (o.referral, self.problem.days[o.day].date, o.therapist, o.kind): i
-            for i, o in enumerate(self.options.individual)
-        }
+        index: dict[tuple, list[int]] = defaultdict(list)  # a round trip and its route visits
+        for i, o in enumerate(self.every):
+            index[(o.referral, self.problem.days[o.day].date, o.therapist, o.kind)].append(i)
         for a in self.problem.previous:
-            i = index.get((a.referral, a.day, a.therapist, a.kind)) if a.referral else None
-            if i is not None and a.start in self.options.individual[i].starts:
-                kept.append(self.y[i][a.start])
+            for i in index.get((a.referral, a.day, a.therapist, a.kind), []) if a.referral else []:
+                if a.start in self.every[i].starts:
+                    kept.append(self.y[i][a.start])
         meetings = {
             (m.team_class, self.problem.days[m.day].date, m.start): j
             for j, m in enumerate(self.options.meetings)
@@ -461,12 +476,9 @@ class PlanModel:
 
     def hint(self, draft: Tentative) -> None:
         """Start the search from a draft (the first-fit plan), every variable hinted."""
-        chosen = {
-            (b.option.referral, b.option.day, b.option.therapist, b.option.centre): b
-            for b in draft.bookings
-        }
-        for i, option in enumerate(self.options.individual):
-            booking = chosen.get((option.referral, option.day, option.therapist, option.centre))
+        chosen = {option_key(b.option): b for b in draft.bookings}
+        for i, option in enumerate(self.every):
+            booking = chosen.get(option_key(option))
             start = booking.start if booking is not None and booking.start in self.y[i] else None
             for s, lit in self.y[i].items():
                 self.model.add_hint(lit, s == start)
@@ -512,7 +524,7 @@ class PlanModel:
         stretch: dict[tuple[str, int], list[int]] = {}
         for b in draft.bookings:
             o = b.option
-            begin, end = b.start - o.travel_before, b.start + o.minutes + o.travel_after
+            begin, end = b.start - o.before, b.start + o.minutes + o.travel_after
             stretch.setdefault((o.therapist, o.day), []).extend((begin, end))
         for held in draft.meetings:
             m = self.options.meetings[held.meeting]
@@ -558,7 +570,7 @@ class PlanModel:
 
     def fix(self, draft: Tentative) -> None:
         """Force the draft's bookings and meetings into every plan (pinned appointments)."""
-        index = {option_key(o): i for i, o in enumerate(self.options.individual)}
+        index = {option_key(o): i for i, o in enumerate(self.every)}
         for b in draft.bookings:
             i = index[option_key(b.option)]
             self.model.add(self.y[i][b.start] == 1)
@@ -572,7 +584,7 @@ class PlanModel:
     def read(self, solver: cp_model.CpSolver) -> Tentative:
         """The solver's answer as a draft; rooms of individual sessions are given afterwards."""
         draft = Tentative()
-        for i, option in enumerate(self.options.individual):
+        for i, option in enumerate(self.every):
             if solver.boolean_value(self.x[i]):
                 start = next(s for s, lit in self.y[i].items() if solver.boolean_value(lit))
                 draft.bookings.append(Booking(option, start, None))
@@ -602,9 +614,17 @@ def tune(solver: cp_model.CpSolver, lp: bool = False) -> None:
         solver.parameters.extra_subsolvers.append("quick_restart_no_lp")
 
 
-def option_key(option: Option) -> tuple[str, int, str, str]:
-    """An option's identity: whose session, which day, which therapist, from which centre."""
-    return (option.referral, option.day, option.therapist, option.centre)
+def option_key(option: Option) -> tuple[str, int, str, str, str | None, bool]:
+    """An option's identity: whose session, which day, which therapist, from which centre, and
+    for a visit on a route, from which home and whether on to another."""
+    return (
+        option.referral,
+        option.day,
+        option.therapist,
+        option.centre,
+        option.comes_from,
+        option.drives_on,
+    )
 
 
 def available_minutes(problem: Problem, therapist_id: str) -> int:

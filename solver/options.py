@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from solver.problem import (
@@ -44,10 +44,23 @@ class Option:
     minutes: int
     travel_before: int = 0
     travel_after: int = 0
+    # A home visit on a route: the referral whose visit it drives from (None: from the centre),
+    # the minutes it waits there before driving (to meet the slot grid), and whether it drives
+    # on to the next home (then `travel_after` is 0).
+    comes_from: str | None = None
+    wait: int = 0
+    drives_on: bool = False
 
     @property
     def busy_minutes(self) -> int:
+        """Minutes of work: the session and its driving (a wait is no work)."""
         return self.minutes + self.travel_before + self.travel_after
+
+    @property
+    def before(self) -> int:
+        """Minutes before the start that the therapist is taken up by the session: its drive
+        and any wait for it."""
+        return self.wait + self.travel_before
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,14 @@ class Options:
     individual: list[Option] = field(default_factory=list)
     meetings: list[MeetingOption] = field(default_factory=list)
     requested: dict[str, int] = field(default_factory=dict)
+    # Home visits on routes (`route_options`): for the model and the bound only; each start is
+    # also one of the round trip's, so what a referral alone can have is the same.
+    routes: list[Option] = field(default_factory=list)
+
+    @property
+    def every(self) -> list[Option]:
+        """Round trips and route visits: what the model chooses among."""
+        return self.individual + self.routes if self.routes else self.individual
 
     def by_referral(self) -> dict[str, list[Option]]:
         grouped: dict[str, list[Option]] = defaultdict(list)
@@ -118,6 +139,7 @@ def build_options(problem: Problem) -> Options:
         options.meetings.extend(
             meeting_options(problem, team_class, staff, members.get(team_class.id, []))
         )
+    options.routes = route_options(problem, options.individual, staff)
     return options
 
 
@@ -277,6 +299,123 @@ def make_option(
     return Option(
         referral.id, d, therapist.id, centre, kind, tuple(sorted(starts)), minutes, travel, travel
     )
+
+
+# --- home-visit routes --------------------------------------------------------------------------
+
+#: Longest drive between two homes that a route takes (minutes): the homes of one village.
+ROUTE_LEG = 20
+#: Least driving a route must save against two round trips (minutes).
+ROUTE_SAVING = 15
+#: Homes a visit may drive on to, at most: the nearest (the model grows with every leg).
+ROUTE_NEIGHBOURS = 3
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A therapist may drive from one home visit straight on to another: the second starts
+    `shift` minutes after the first, the drive of `drive` minutes and a wait for the grid
+    between them."""
+
+    first: Option
+    second: Option
+    drive: int
+    shift: int
+
+    @property
+    def wait(self) -> int:
+        return self.shift - self.first.minutes - self.drive
+
+
+def route_options(problem: Problem, individual: list[Option], staff: Staff) -> list[Option]:
+    """Every home visit's variants on a route: from another home, on to another, or both.
+
+    Round trips are the options; a variant differs only in its drives. A visit that drives on
+    ends where the next one's drive begins (`PlanModel.home_routes` pairs them), so nothing
+    fits between, and the plan reads centre -> home -> home -> centre. Only legs that save
+    `ROUTE_SAVING` minutes, between homes `ROUTE_LEG` apart at most, are tried.
+    """
+    by_day: dict[tuple[str, int, str], list[Option]] = defaultdict(list)
+    for o in individual:
+        if o.kind == "home" and o.travel_before > 0:
+            by_day[(o.therapist, o.day, o.centre)].append(o)
+    out: list[Option] = []
+    for (t, d, centre), visits in by_day.items():
+        legs = route_legs(problem, visits)
+        if not legs:
+            continue
+        working = staff.working(problem.therapist(t), d, centre)
+        into: dict[str, list[Leg]] = defaultdict(list)
+        onward: dict[str, list[Leg]] = defaultdict(list)
+        for leg in legs:
+            into[leg.second.referral].append(leg)
+            onward[leg.first.referral].append(leg)
+        for v in visits:
+            out += visit_variants(v, into[v.referral], onward[v.referral], working)
+    return out
+
+
+def route_legs(problem: Problem, visits: list[Option]) -> list[Leg]:
+    """The legs between a therapist's day's visits that are short and save driving: from each
+    visit to the `ROUTE_NEIGHBOURS` nearest homes such a leg reaches."""
+    slot = problem.slot_minutes
+    homes = {v.referral: problem.citizen(problem.referral(v.referral).citizen) for v in visits}
+    legs = []
+    for a in visits:
+        home_a = homes[a.referral]
+        near = []
+        for b in visits:
+            home_b = homes[b.referral]
+            if home_a.id == home_b.id:
+                continue
+            drive = travel_minutes(problem.travel, home_a.lat, home_a.lon, home_b.lat, home_b.lon)
+            shift = -(-(a.minutes + drive) // slot) * slot  # starts stay on the grid
+            saves = a.travel_after + b.travel_before - (shift - a.minutes)
+            if drive <= ROUTE_LEG and saves >= ROUTE_SAVING:
+                near.append((drive, b.referral, Leg(a, b, drive, shift)))
+        legs += [leg for *_, leg in sorted(near)[:ROUTE_NEIGHBOURS]]
+    return legs
+
+
+def visit_variants(
+    visit: Option, into: list[Leg], onward: list[Leg], working: list[Window]
+) -> list[Option]:
+    """A visit from the centre on to another home, from another home back to the centre, or
+    from one home on to another: at the round trip's starts that fit a leg and the hours."""
+    starts = set(visit.starts)
+    ends: list[tuple[str | None, int, int, set[int]]] = [
+        (None, visit.travel_before, 0, starts)
+    ]  # where from, drive, wait, starts that arrive in time
+    ends += [
+        (leg.first.referral, leg.drive, leg.wait, {s + leg.shift for s in leg.first.starts})
+        for leg in into
+    ]
+    on = set().union(*({s - leg.shift for s in leg.second.starts} for leg in onward))
+    out = []
+    for comes_from, drive, wait, arrive in ends:
+        for drives_on in (False, True):
+            if comes_from is None and not drives_on:
+                continue  # the round trip itself
+            after = 0 if drives_on else visit.travel_after
+            fits = starts & arrive & (on if drives_on else starts)
+            fits = {s for s in fits if inside(working, s - wait - drive, s + visit.minutes + after)}
+            if fits:
+                out.append(
+                    replace(
+                        visit,
+                        starts=tuple(sorted(fits)),
+                        travel_before=drive,
+                        travel_after=after,
+                        comes_from=comes_from,
+                        wait=wait,
+                        drives_on=drives_on,
+                    )
+                )
+    return out
+
+
+def inside(windows: Iterable[Window], begin: int, end: int) -> bool:
+    return any(w.start <= begin and end <= w.end for w in windows)
 
 
 # --- team classes ------------------------------------------------------------------------------

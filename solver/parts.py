@@ -38,7 +38,7 @@ class Part:
     @property
     def size(self) -> int:
         """How much there is to decide: option start times and possible seats."""
-        return sum(len(o.starts) for o in self.options.individual) + sum(
+        return sum(len(o.starts) for o in self.options.every) + sum(
             len(m.seats) for m in self.options.meetings
         )
 
@@ -148,7 +148,8 @@ def make_part(
         _index={},
     )
     requested = {r: options.requested[r] for r in referral_ids}
-    return Part(sub, Options(own, held, requested), tuple(meetings))
+    routes = [o for o in options.routes if o.referral in referral_ids]
+    return Part(sub, Options(own, held, requested, routes), tuple(meetings))
 
 
 def part_draft(part: Part, draft: Tentative) -> Tentative:

@@ -374,7 +374,7 @@ def secondary_whole(
 
 def model_size(options: Options) -> int:
     """Literals of the whole-week model: one per option and start time."""
-    return sum(len(o.starts) for o in options.individual)
+    return sum(len(o.starts) for o in options.every)
 
 
 def run_stage(
@@ -545,7 +545,7 @@ def known_ids(problem: Problem) -> dict[tuple, str]:
 
 def match_pinned(problem: Problem, options: Options) -> Tentative:
     """Each pinned appointment as an option of the week; PinnedError names those that fit none."""
-    draft, errors = Tentative(), []
+    draft, errors, booked = Tentative(), [], []
     for i, a in enumerate(problem.pinned):
         found = (
             pinned_meeting(problem, options, a)
@@ -560,19 +560,62 @@ def match_pinned(problem: Problem, options: Options) -> Tentative:
             )
         elif isinstance(found, Booking):
             draft.bookings.append(found)
+            booked.append(a)
         else:
             draft.meetings.append(found)
     if errors:
         raise PinnedError(errors)
+    # A visit pinned on a route without its partner is kept as a round trip.
+    for k in unlinked(draft):
+        draft.bookings[k] = (
+            pinned_booking(problem, options, booked[k], routes=False) or draft.bookings[k]
+        )
     return draft
 
 
-def pinned_booking(problem: Problem, options: Options, a: Appointment) -> Booking | None:
-    for o in options.individual:
-        same = (o.referral, problem.days[o.day].date, o.therapist, o.centre, o.kind)
-        if same == (a.referral, a.day, a.therapist, a.centre, a.kind) and a.start in o.starts:
-            return Booking(o, a.start, a.room)
-    return None
+def pinned_booking(
+    problem: Problem, options: Options, a: Appointment, routes: bool = True
+) -> Booking | None:
+    """The option of a pinned session: the route visit its drives are (when `routes`), else its
+    round trip."""
+    same = [
+        o
+        for o in (options.every if routes else options.individual)
+        if (o.referral, problem.days[o.day].date, o.therapist, o.centre, o.kind)
+        == (a.referral, a.day, a.therapist, a.centre, a.kind)
+        and a.start in o.starts
+    ]
+    drives = [
+        o for o in same if (o.travel_before, o.travel_after) == (a.travel_before, a.travel_after)
+    ]
+    plain = [o for o in same if o.comes_from is None and not o.drives_on]
+    found = (drives or plain)[:1]
+    return Booking(found[0], a.start, a.room) if found else None
+
+
+def unlinked(draft: Tentative) -> list[int]:
+    """The bookings on a route whose partner the draft lacks (a visit that drives on with no
+    visit coming from it, or the other way round)."""
+    ends = {
+        (b.option.therapist, b.option.day, b.option.referral, b.start + b.option.minutes)
+        for b in draft.bookings
+        if b.option.drives_on
+    }
+    begins = {
+        (b.option.therapist, b.option.day, b.option.comes_from, b.start - b.option.before)
+        for b in draft.bookings
+        if b.option.comes_from is not None
+    }
+    lost = []
+    for i, b in enumerate(draft.bookings):
+        o = b.option
+        on = o.drives_on and (o.therapist, o.day, o.referral, b.start + o.minutes) not in begins
+        back = o.comes_from is not None and (
+            (o.therapist, o.day, o.comes_from, b.start - o.before) not in ends
+        )
+        if on or back:
+            lost.append(i)
+    return lost
 
 
 def pinned_meeting(problem: Problem, options: Options, a: Appointment) -> HeldMeeting | None:
