@@ -162,9 +162,9 @@ def add_therapist_energy(problem, options, lp, x, leads) -> None:
     halves = drive_halves(problem, options)
     work: dict[tuple[str, int], list[tuple[int, int, int, Any]]] = defaultdict(list)
     for i, o in enumerate(options.individual):
-        drive = halves.get(i, 0)
-        begin, end = min(o.starts) - drive, max(o.starts) + o.minutes + drive
-        work[(o.therapist, o.day)].append((begin, end, o.minutes + 2 * drive, x[i]))
+        before, after = halves.get(i, (0, 0))
+        begin, end = min(o.starts) - before, max(o.starts) + o.minutes + after
+        work[(o.therapist, o.day)].append((begin, end, o.minutes + before + after, x[i]))
     for (j, t), var in leads.items():
         m = options.meetings[j]
         work[(t, m.day)].append((m.start, m.end, m.end - m.start, var))
@@ -181,32 +181,41 @@ def add_therapist_energy(problem, options, lp, x, leads) -> None:
             at_most(lp, week[t.id], t.max_minutes)
 
 
-def drive_halves(problem: Problem, options: Options) -> dict[int, int]:
-    """Per home-visit option, the least driving any plan spends just before it and just after
-    it (each), routes included.
+def drive_halves(problem: Problem, options: Options) -> dict[int, tuple[int, int]]:
+    """Per home-visit option, the least time any plan keeps its therapist on the road just
+    before it and just after it, routes included.
 
-    Every drive of a route ends at a home or the centre. Half of a visit's nearest drive (from
-    the centre or from another home the same therapist could visit that day) lies just before
-    it, half just after; two visits a drive joins share it by halves, so no minute is counted
-    twice. (A route's first and last drives, from and to the centre, are longer than their
-    halves; a term for that, once a day, tightened S home-villages by one session and made the
-    linear program ten times slower.)
+    Between two things a therapist does in a row there is at least the drive between them. A
+    visit's nearest drive (from the centre, or from another home the same therapist could visit
+    that day) is the least before it, the same after it; two visits a drive joins share it by
+    halves, so no minute is counted twice. Where both ends of a drive between homes lie on the
+    slot grid (sessions of whole slots) and the therapist's day has no break, the time between
+    the two visits is whole slots, all taken by the drive and its wait (nothing else fits
+    between two things in a row). A route's first and last drives, from and to the centre, are
+    longer than their halves; a term for that, once a day, tightened S home-villages by one
+    session and made the linear program ten times slower.
     """
-    half: dict[int, int] = {}
+    halves: dict[int, tuple[int, int]] = {}
     visits: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, o in enumerate(options.individual):
         if o.kind == "home":
             visits[(o.therapist, o.day)].append(i)
-    for indices in visits.values():
+    slot = problem.slot_minutes
+    for (t, d), indices in visits.items():
         homes = [
             problem.citizen(problem.referral(options.individual[i].referral).citizen)
             for i in indices
         ]
         near = nearest_homes(problem, homes)
+        one_window = len(problem.therapist(t).hours.get(problem.days[d].weekday, ())) == 1
+        whole = one_window and all(options.individual[i].minutes % slot == 0 for i in indices)
         for i, home in zip(indices, homes, strict=True):
-            centre_drive = options.individual[i].travel_before
-            half[i] = min(centre_drive, near.get(home.id, centre_drive)) // 2
-    return half
+            o = options.individual[i]
+            drive = near.get(home.id, o.travel_before)
+            on_grid = -(-drive // slot) * slot if whole else drive
+            after = -(-drive // slot) * slot if one_window and o.minutes % slot == 0 else drive
+            halves[i] = (min(o.travel_before, on_grid) // 2, min(o.travel_after, after) // 2)
+    return halves
 
 
 def nearest_homes(problem: Problem, homes: list) -> dict[str, int]:
