@@ -390,9 +390,13 @@ def visit_variants(
         (leg.first.referral, leg.drive, leg.wait, {s + leg.shift for s in leg.first.starts})
         for leg in into
     ]
-    on = set().union(*({s - leg.shift for s in leg.second.starts} for leg in onward))
     out = []
     for comes_from, drive, wait, arrive in ends:
+        # Starts that a leg on to another home (not back where it came from) leaves from.
+        on: set[int] = set()
+        for leg in onward:
+            if leg.second.referral != comes_from:
+                on.update(s - leg.shift for s in leg.second.starts)
         for drives_on in (False, True):
             if comes_from is None and not drives_on:
                 continue  # the round trip itself

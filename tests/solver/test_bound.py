@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 
 from planner.formats.scenario import parse_scenario
-from solver.bound import integer_bound, referral_caps, relaxation_bound
+from solver.bound import drive_halves, integer_bound, referral_caps, relaxation_bound
 from solver.explain import citizen_bound, referral_bounds
 from solver.options import build_options
 from solver.solve import Progress, solve
@@ -193,6 +193,19 @@ def test_relaxation_bound_is_at_least_the_exact_optimum(doc):
         assert relaxed is None or relaxed >= best
         assert whole is None or whole >= best
         assert citizen >= best
+
+
+def test_relaxation_bound_counts_the_drives_of_a_route_not_two_round_trips():
+    """Two round trips to the neighbours do not fit the morning, one route does: a bound that
+    charged round trips would claim 1 while a valid plan places 2."""
+    from tests.solver.test_solve_rules import two_neighbours_in_a_short_morning
+
+    doc = two_neighbours_in_a_short_morning()
+    problem, options, *_ = prepared(doc)
+    # The drive next door is one minute; between two whole-slot visits in a row it takes a
+    # slot, half of it on each side of each visit (and no more than the drive to the centre).
+    assert sorted(drive_halves(problem, options).values()) == [(7, 7), (7, 7)]
+    assert bounds_of(doc)[1] == 2
 
 
 def test_relaxation_bound_counts_whole_sessions_in_a_window():

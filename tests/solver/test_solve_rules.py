@@ -202,6 +202,51 @@ def test_home_visits_in_a_row_are_driven_as_a_route():
     assert driving_minutes(list(solution.appointments)) == 34  # round trips: 16+16+17+17
 
 
+def two_neighbours_in_a_short_morning() -> dict:
+    """The two neighbours, and a therapist whose Monday (08:00-11:15) holds both visits only
+    as one route: a round trip takes 16 + 60 + 16 minutes, a second one no longer fits."""
+    doc = two_neighbours_at_home()
+    doc["therapists"] = [f.therapist(hours={"mon": [["08:00", "11:15"]]})]
+    return doc
+
+
+def test_two_visits_that_fit_only_as_a_route_are_both_placed():
+    solution = plan(two_neighbours_in_a_short_morning())
+    assert placed(solution) == 2
+    first, second = sorted(solution.appointments, key=lambda a: a.start)
+    assert (first.start, second.start) == (510, 585)  # 08:30 and 09:45, the drive in the wait
+    assert (first.travel_after, second.travel_before) == (0, 1)
+    assert solution.stats.placed_bound == 2  # the bound counts a route's drives, not round trips
+
+
+def pinned_visit(id: str, referral: str, start: str, end: str, before: int, after: int) -> dict:
+    return {"id": id, "kind": "home", "referral": referral, "therapist": "t01",
+            "centre": "auning", "room": None, "travel_before": before, "travel_after": after,
+            "start": f"2026-12-07T{start}:00+01:00", "end": f"2026-12-07T{end}:00+01:00"}  # fmt: skip
+
+
+def test_a_pinned_route_stays_a_route():
+    doc = two_neighbours_in_a_short_morning()
+    doc["pinned"] = [
+        pinned_visit("p1", "r001", "08:30", "09:30", 16, 0),
+        pinned_visit("p2", "r002", "09:45", "10:45", 1, 17),
+    ]
+    solution = plan(doc)
+    assert [(a.id, a.travel_before, a.travel_after) for a in solution.appointments] == [
+        ("p1", 16, 0),
+        ("p2", 1, 17),
+    ]
+
+
+def test_a_pinned_visit_whose_route_partner_is_not_pinned_becomes_a_round_trip():
+    doc = two_neighbours_in_a_short_morning()
+    doc["pinned"] = [pinned_visit("p2", "r002", "09:45", "10:45", 1, 17)]
+    solution = plan(doc)
+    assert [(a.id, a.travel_before, a.travel_after) for a in solution.appointments] == [
+        ("p2", 17, 17)
+    ]  # from the centre now: the first visit no longer fits before it
+
+
 def test_home_visits_with_a_centre_session_between_stay_round_trips():
     problem = parse_scenario(two_neighbours_at_home())
     day = problem.days[0].date
