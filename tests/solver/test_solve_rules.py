@@ -220,9 +220,10 @@ def test_two_visits_that_fit_only_as_a_route_are_both_placed():
 
 
 def pinned_visit(id: str, referral: str, start: str, end: str, before: int, after: int) -> dict:
+    day = "2026-12-07T{}:00+01:00"
     return {"id": id, "kind": "home", "referral": referral, "therapist": "t01",
             "centre": "auning", "room": None, "travel_before": before, "travel_after": after,
-            "start": f"2026-12-07T{start}:00+01:00", "end": f"2026-12-07T{end}:00+01:00"}  # fmt: skip
+            "start": day.format(start), "end": day.format(end)}  # fmt: skip
 
 
 def test_a_pinned_route_stays_a_route():
