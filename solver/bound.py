@@ -11,6 +11,9 @@ meetings a week, each therapist's minutes inside every stretch of the day that s
 cannot leave (sessions whose every start keeps them inside [a, b] need that much of the
 therapist's time inside [a, b]; an energetic reasoning argument), the same for a centre's room
 places, and the order of a course (a seat after an individual assessment, before a re-test).
+A home visit's options are its round trips (every start any route can give it is one of theirs),
+but its driving is only the least any route spends next to it (`drive_halves`): the bound holds
+for plans of routes, not only of round trips.
 """
 
 from __future__ import annotations

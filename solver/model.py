@@ -234,7 +234,8 @@ class PlanModel:
 
     def home_routes(self) -> None:
         """A visit that drives on to another home is followed by a visit that comes from it,
-        its drive beginning as the first visit ends (so nothing comes between them)."""
+        its wait and drive beginning as the first visit ends, so nothing comes between them
+        (rule `travel`: a visit with no drive back is followed by a home visit)."""
         ends: dict[tuple[str, int, str, int], list] = defaultdict(list)
         begins: dict[tuple[str, int, str, int], list] = defaultdict(list)
         for i, o in enumerate(self.every):

@@ -340,8 +340,9 @@ def route_options(problem: Problem, individual: list[Option], staff: Staff) -> l
         if o.kind == "home" and o.travel_before > 0:
             by_day[(o.therapist, o.day, o.centre)].append(o)
     out: list[Option] = []
+    drives: dict[tuple[str, str], int] = {}  # between two citizens' homes, worked out once
     for (t, d, centre), visits in by_day.items():
-        legs = route_legs(problem, visits)
+        legs = route_legs(problem, visits, drives)
         if not legs:
             continue
         working = staff.working(problem.therapist(t), d, centre)
@@ -355,7 +356,9 @@ def route_options(problem: Problem, individual: list[Option], staff: Staff) -> l
     return out
 
 
-def route_legs(problem: Problem, visits: list[Option]) -> list[Leg]:
+def route_legs(
+    problem: Problem, visits: list[Option], drives: dict[tuple[str, str], int]
+) -> list[Leg]:
     """The legs between a therapist's day's visits that are short and save driving: from each
     visit to the `ROUTE_NEIGHBOURS` nearest homes such a leg reaches."""
     slot = problem.slot_minutes
@@ -368,7 +371,12 @@ def route_legs(problem: Problem, visits: list[Option]) -> list[Leg]:
             home_b = homes[b.referral]
             if home_a.id == home_b.id:
                 continue
-            drive = travel_minutes(problem.travel, home_a.lat, home_a.lon, home_b.lat, home_b.lon)
+            drive = drives.get((home_a.id, home_b.id))
+            if drive is None:
+                drive = travel_minutes(
+                    problem.travel, home_a.lat, home_a.lon, home_b.lat, home_b.lon
+                )
+                drives[(home_a.id, home_b.id)] = drive
             shift = -(-(a.minutes + drive) // slot) * slot  # starts stay on the grid
             saves = a.travel_after + b.travel_before - (shift - a.minutes)
             if drive <= ROUTE_LEG and saves >= ROUTE_SAVING:

@@ -1,12 +1,14 @@
-"""Home-visit routes: a therapist drives from one visit straight on to the next where that saves.
+"""Home-visit routes after the plan is made: a therapist drives from one visit straight on to
+the next where that saves.
 
-The options plan every home visit as a round trip from the day's centre (that keeps the model's
-travel fixed per option). Once the plan is made, two home visits that follow each other in a
-therapist's day, with nothing at the centre between them, become a route: the first has no drive
-back (`travel_after == 0`) and the second's drive starts at the first home. Driving between two
-homes is never longer than via the centre (the great circle is a shortest way, and the rounding
-up is applied once), so the two visits never meet; the second's drive may start earlier than its
-drive from the centre did, so it must still fit the therapist's hours and the opening hours.
+The model plans routes between near homes (`solver.options.route_options`); other visits are
+round trips from the day's centre. Once the plan is made, two home visits that still follow each
+other as round trips in a therapist's day, with nothing at the centre between them, become a
+route: the first has no drive back (`travel_after == 0`) and the second's drive starts at the
+first home. Driving between two homes is never longer than via the centre (the great circle is a
+shortest way, and the rounding up is applied once), so the two visits never meet; the second's
+drive may start earlier than its drive from the centre did, so it must still fit the therapist's
+hours and the opening hours.
 """
 
 from __future__ import annotations
