@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from solver.options import Option, Options
+from solver.options import Option, Options, option_key
 from solver.problem import INDIVIDUAL_ROOM_KINDS, Problem, Referral, Room, opens_with_assessment
 from solver.rooms import max_concurrent
 from solver.tentative import Booking, HeldMeeting, Tentative
@@ -37,7 +37,11 @@ class Diary:
     held: dict[int, HeldMeeting] = field(default_factory=dict)
     class_days: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     popular: bool = False  # open a class meeting at the time most of its members can come
+    # Home visits booked here that a route may join (not those the diary was seeded with).
+    visits: dict[tuple[str, int], list[Booking]] = field(default_factory=lambda: defaultdict(list))
     _session_rooms: dict[str, list[Room]] = field(default_factory=dict)
+    _routes: dict[tuple, list[Option]] | None = None
+    _variants: dict[tuple, Option] | None = None
 
     # --- questions -----------------------------------------------------------------------------
 
@@ -71,6 +75,20 @@ class Diary:
     def citizen_free(self, referral: Referral, day: int) -> bool:
         return day not in self.citizen_days[referral.citizen]
 
+    def routes_of(self, referral: str, day: int) -> list[Option]:
+        """The referral's route variants on a day."""
+        if self._routes is None:
+            self._routes = defaultdict(list)
+            for o in self.options.routes:
+                self._routes[(o.referral, o.day)].append(o)
+        return self._routes.get((referral, day), [])
+
+    def variant(self, key: tuple) -> Option | None:
+        """The route variant of this identity (`option_key`), if there is one."""
+        if self._variants is None:
+            self._variants = {option_key(o): o for o in self.options.routes}
+        return self._variants.get(key)
+
     # --- bookings ------------------------------------------------------------------------------
 
     def occupy(self, therapist: str, day: int, centre: str, start: int, end: int) -> None:
@@ -78,7 +96,7 @@ class Diary:
         self.centre_of_day[(therapist, day)] = centre
         self.minutes[therapist] += end - start
 
-    def book(self, option: Option, start: int, room: str | None) -> None:
+    def book(self, option: Option, start: int, room: str | None, joinable: bool = True) -> None:
         referral = self.problem.referral(option.referral)
         self.occupy(
             option.therapist,
@@ -91,6 +109,20 @@ class Diary:
             self.rooms[(room, option.day)].append((start, start + option.minutes, False))
         self.citizen_days[referral.citizen].add(option.day)
         self.draft.bookings.append(Booking(option, start, room))
+        if option.kind == "home" and joinable:
+            self.visits[(option.therapist, option.day)].append(self.draft.bookings[-1])
+
+    def unbook(self, booking: Booking) -> None:
+        """Take a booked session out again (to book it as part of a route)."""
+        o = booking.option
+        interval = (booking.start - o.before, booking.start + o.minutes + o.travel_after)
+        self.busy[(o.therapist, o.day)].remove(interval)
+        self.minutes[o.therapist] -= interval[1] - interval[0]
+        self.citizen_days[self.problem.referral(o.referral).citizen].discard(o.day)
+        self.draft.bookings.remove(booking)
+        joinable = self.visits.get((o.therapist, o.day), [])
+        if booking in joinable:
+            joinable.remove(booking)
 
     def open_meeting(self, index: int, instructor: str, room: str) -> HeldMeeting:
         meeting = self.options.meetings[index]
@@ -109,9 +141,10 @@ class Diary:
 
 
 def seed_diary(diary: Diary, pinned: Tentative) -> None:
-    """Book a draft (the pinned appointments, or a whole plan) before anything else."""
+    """Book a draft (the pinned appointments, or a whole plan) before anything else; routes
+    will not join its visits (a pinned visit keeps its drives)."""
     for b in pinned.bookings:
-        diary.book(b.option, b.start, b.room)
+        diary.book(b.option, b.start, b.room, joinable=False)
     for held in pinned.meetings:
         opened = diary.open_meeting(held.meeting, held.instructor, held.room)
         for r in held.participants:
@@ -149,6 +182,47 @@ def first_fit(
                 diary, referral, need, by_referral.get(referral.id, []), seats.get(referral.id, [])
             )
     return diary.draft
+
+
+def book_next_to(diary: Diary, visit: Option) -> bool:
+    """Book a route variant of a visit beside one of its therapist's day's booked visits, if
+    the therapist is free for both (the booked one keeps its time, only its drives change)."""
+    booked = diary.visits.get((visit.therapist, visit.day), [])
+    for b in list(booked):
+        pair = route_pair(diary, b, visit)
+        if pair is None:
+            continue
+        (first, first_start), (second, start) = pair
+        diary.unbook(b)
+        begin, end = first_start - first.before, start + second.minutes + second.travel_after
+        if diary.therapist_free(visit.therapist, visit.day, visit.centre, begin, end):
+            diary.book(first, first_start, None)
+            diary.book(second, start, None)
+            return True
+        diary.book(b.option, b.start, b.room)
+    return False
+
+
+def route_pair(
+    diary: Diary, b: Booking, visit: Option
+) -> tuple[tuple[Option, int], tuple[Option, int]] | None:
+    """The two visits of a route of a booked visit and a new one, with their starts: the new one
+    after the booked (that one driving on), or before it (the booked one coming from it)."""
+    o = b.option
+    if visit.comes_from == o.referral and not o.drives_on and not visit.drives_on:
+        first = diary.variant(option_key(replace(o, drives_on=True)))
+        pair = (first, b.start), (visit, b.start + o.minutes + visit.before)
+    elif visit.comes_from is None and visit.drives_on and o.comes_from is None:
+        second = diary.variant(option_key(replace(o, comes_from=visit.referral)))
+        if second is None:
+            return None
+        pair = (visit, b.start - second.before - visit.minutes), (second, b.start)
+    else:
+        return None
+    (first, first_start), (second, start) = pair
+    if first is None or first_start not in first.starts or start not in second.starts:
+        return None
+    return (first, first_start), (second, start)
 
 
 def booking_order(problem: Problem) -> list[Referral]:
@@ -259,6 +333,9 @@ def book_individual(
     for day in days:
         if not diary.citizen_free(referral, day):
             continue
+        # A visit beside one already booked first: a route drives less than a round trip.
+        if any(book_next_to(diary, v) for v in diary.routes_of(referral.id, day)):
+            return day
         for option in contact_first([o for o in own if o.day == day], referral.contact):
             placed = try_option(diary, option)
             if placed:

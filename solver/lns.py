@@ -21,8 +21,8 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from solver.model import Goal, PlanModel, option_key, tune
-from solver.options import MeetingOption, Options
+from solver.model import Goal, PlanModel, tune
+from solver.options import MeetingOption, Options, option_key
 from solver.problem import Problem
 from solver.rooms import assign_rooms
 from solver.tentative import HeldMeeting, Tentative

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from solver.options import Option, Options, start_target
+from solver.options import Options, option_key, start_target
 from solver.problem import (
     INDIVIDUAL_ROOM_KINDS,
     Problem,
@@ -613,19 +613,6 @@ def tune(solver: cp_model.CpSolver, lp: bool = False) -> None:
     if not lp:
         solver.parameters.ignore_subsolvers.append("default_lp")
         solver.parameters.extra_subsolvers.append("quick_restart_no_lp")
-
-
-def option_key(option: Option) -> tuple[str, int, str, str, str | None, bool]:
-    """An option's identity: whose session, which day, which therapist, from which centre, and
-    for a visit on a route, from which home and whether on to another."""
-    return (
-        option.referral,
-        option.day,
-        option.therapist,
-        option.centre,
-        option.comes_from,
-        option.drives_on,
-    )
 
 
 def available_minutes(problem: Problem, therapist_id: str) -> int:

@@ -106,6 +106,19 @@ class Options:
         return grouped
 
 
+def option_key(option: Option) -> tuple[str, int, str, str, str | None, bool]:
+    """An option's identity: whose session, which day, which therapist, from which centre, and
+    for a visit on a route, from which home and whether on to another."""
+    return (
+        option.referral,
+        option.day,
+        option.therapist,
+        option.centre,
+        option.comes_from,
+        option.drives_on,
+    )
+
+
 def days_by_referral(options: Options) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
     """The days each referral has an option of its own on, and the days it has a seat on."""
     own: dict[str, set[int]] = defaultdict(set)

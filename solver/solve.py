@@ -27,8 +27,8 @@ from solver.deadline import start_in_time
 from solver.explain import citizen_bound, referral_bounds, unplaced, warnings
 from solver.firstfit import Diary, first_fit, seed_diary
 from solver.lns import improve, refine
-from solver.model import Goal, PlanModel, option_key, tune
-from solver.options import Options, build_options, days_by_referral, start_target
+from solver.model import Goal, PlanModel, tune
+from solver.options import Options, build_options, days_by_referral, option_key, start_target
 from solver.order import honour_queue
 from solver.parts import Part, merge, part_draft, split
 from solver.problem import Appointment, Problem, Solution, Stats, Status, awaits_start
